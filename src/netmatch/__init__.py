@@ -1,0 +1,49 @@
+"""netmatch: who should meet whom in a member network.
+
+Introductions between members whose needs and skills fit, and speed-meeting
+rotations where everyone meets as many new people as possible.
+
+Examples
+--------
+>>> import netmatch as nm
+>>> net = nm.Network([nm.Member("m1", "Claire", skills=["comptabilité"])])
+>>> len(net)
+1
+"""
+
+from __future__ import annotations
+
+from . import datasets
+from .errors import (
+    InfeasibleError,
+    InvalidInputError,
+    NetmatchError,
+    NetmatchWarning,
+    RepeatsRemainWarning,
+    UnknownMemberError,
+)
+from .io import read_csv, read_json, write_csv, write_json
+from .model import Member
+from .network import Meeting, Network, from_networkx, to_networkx
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InfeasibleError",
+    "InvalidInputError",
+    "Meeting",
+    "Member",
+    "NetmatchError",
+    "NetmatchWarning",
+    "Network",
+    "RepeatsRemainWarning",
+    "UnknownMemberError",
+    "__version__",
+    "datasets",
+    "from_networkx",
+    "read_csv",
+    "read_json",
+    "to_networkx",
+    "write_csv",
+    "write_json",
+]

@@ -1,0 +1,267 @@
+"""The member model: a frozen, validated record of who someone is, offers and seeks."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from .errors import InvalidInputError
+
+__all__ = ["Member"]
+
+
+def _clean_text(value: object, field: str, *, required: bool) -> str | None:
+    if value is None:
+        if required:
+            raise InvalidInputError(f"{field} is required, got None", field=field)
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"{field} must be a str, got {type(value).__name__} {value!r}", field=field
+        )
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text:
+        if required:
+            raise InvalidInputError(f"{field} must not be empty, got {value!r}", field=field)
+        return None
+    return text
+
+
+def _required_text(field: str) -> Any:
+    def convert(value: object) -> str:
+        text = _clean_text(value, field, required=True)
+        assert text is not None
+        return text
+
+    return convert
+
+
+def _optional_text(field: str) -> Any:
+    def convert(value: object) -> str | None:
+        return _clean_text(value, field, required=False)
+
+    return convert
+
+
+def _text_tuple(field: str) -> Any:
+    """Convert an iterable of strings to a tuple of stripped, unique, non-empty strings."""
+
+    def convert(values: object) -> tuple[str, ...]:
+        if values is None:
+            return ()
+        if isinstance(values, str):
+            # A bare string is almost always a mistake for a one-item list; say so.
+            raise InvalidInputError(
+                f"{field} must be a list or tuple of strings, got the string {values!r}",
+                field=field,
+            )
+        if not isinstance(values, Iterable):
+            raise InvalidInputError(
+                f"{field} must be a list or tuple of strings, got {type(values).__name__}",
+                field=field,
+            )
+        seen: dict[str, None] = {}
+        for i, item in enumerate(values):
+            if not isinstance(item, str):
+                raise InvalidInputError(
+                    f"{field}[{i}] must be a str, got {type(item).__name__} {item!r}",
+                    field=field,
+                )
+            text = unicodedata.normalize("NFC", item).strip()
+            if not text:
+                raise InvalidInputError(f"{field}[{i}] must not be empty, got {item!r}", field=field)
+            seen.setdefault(text, None)
+        return tuple(seen)
+
+    return convert
+
+
+def _location(value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"location must be a (lat, lon) pair, got {value!r}", field="location"
+        )
+    pair = tuple(value)
+    if len(pair) != 2:
+        raise InvalidInputError(
+            f"location must be a (lat, lon) pair, got {len(pair)} values", field="location"
+        )
+    out = []
+    for name, x, bound in (("latitude", pair[0], 90.0), ("longitude", pair[1], 180.0)):
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise InvalidInputError(
+                f"{name} must be a number, got {type(x).__name__} {x!r}", field="location"
+            )
+        fx = float(x)
+        if not math.isfinite(fx) or abs(fx) > bound:
+            raise InvalidInputError(
+                f"{name} must be between -{bound:g} and {bound:g}, got {x!r}", field="location"
+            )
+        out.append(fx)
+    return (out[0], out[1])
+
+
+class FrozenAttributes(Mapping[str, str]):
+    """A read-only, hashable, picklable mapping of extra member attributes."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self._data: dict[str, str] = dict(data or {})
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._data) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (FrozenAttributes, (self._data,))
+
+
+def _attributes(value: object) -> Mapping[str, str]:
+    if value is None:
+        return FrozenAttributes()
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(
+            f"attributes must be a mapping of str to str, got {type(value).__name__}",
+            field="attributes",
+        )
+    copy: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise InvalidInputError(
+                f"attributes must map str to str, got {key!r}: {item!r}", field="attributes"
+            )
+        copy[key] = item
+    return FrozenAttributes(copy)
+
+
+@attrs.frozen
+class Member:
+    """A member of the network: who they are, what they offer, what they seek.
+
+    Text fields are stripped and NFC-normalised; ``skills``, ``needs`` and ``tags``
+    are copied into tuples with duplicates removed (first occurrence kept).
+
+    Parameters
+    ----------
+    id : str
+        Unique, non-empty identifier.
+    name : str
+        Display name, non-empty.
+    organisation, sector, region : str, optional
+        Empty strings become None.
+    location : (float, float), optional
+        ``(latitude, longitude)`` in degrees.
+    skills : iterable of str
+        What the member offers ("comptabilité", "SEO").
+    needs : iterable of str
+        What the member seeks, as written on a badge ("recherche un expert-comptable").
+    tags : iterable of str
+        Free labels.
+    website : str, optional
+        Shown on printed badges.
+    attributes : mapping of str to str
+        Any other column of the source file, kept as text.
+
+    Raises
+    ------
+    InvalidInputError
+        When a field has the wrong type or value; ``field`` names it.
+
+    Examples
+    --------
+    >>> m = nm.Member("m1", " Claire Dubois ", sector="Conseil",
+    ...               skills=["comptabilité", "fiscalité", "comptabilité"],
+    ...               needs=["recherche un développeur web"])
+    >>> m.name, m.skills
+    ('Claire Dubois', ('comptabilité', 'fiscalité'))
+    >>> nm.Member("m2", "")
+    Traceback (most recent call last):
+    ...
+    netmatch.errors.InvalidInputError: field 'name': name must not be empty, got ''
+    """
+
+    id: str = attrs.field(converter=_required_text("id"))
+    name: str = attrs.field(converter=_required_text("name"))
+    organisation: str | None = attrs.field(default=None, converter=_optional_text("organisation"))
+    sector: str | None = attrs.field(default=None, converter=_optional_text("sector"))
+    region: str | None = attrs.field(default=None, converter=_optional_text("region"))
+    location: tuple[float, float] | None = attrs.field(default=None, converter=_location)
+    skills: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple("skills"))
+    needs: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple("needs"))
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple("tags"))
+    website: str | None = attrs.field(
+        default=None, converter=_optional_text("website"), kw_only=True
+    )
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_attributes, kw_only=True
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict of every field.
+
+        Examples
+        --------
+        >>> nm.Member("m1", "Ana", location=(45.7, 4.8)).to_dict()["location"]
+        [45.7, 4.8]
+        """
+        return {
+            "id": self.id,
+            "name": self.name,
+            "organisation": self.organisation,
+            "sector": self.sector,
+            "region": self.region,
+            "location": list(self.location) if self.location is not None else None,
+            "skills": list(self.skills),
+            "needs": list(self.needs),
+            "tags": list(self.tags),
+            "website": self.website,
+            "attributes": dict(self.attributes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Member:
+        """Build a member from a mapping such as :meth:`to_dict` returns.
+
+        Unknown keys raise :class:`InvalidInputError` rather than being dropped.
+
+        Examples
+        --------
+        >>> m = nm.Member("m1", "Ana", skills=["SEO"])
+        >>> nm.Member.from_dict(m.to_dict()) == m
+        True
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidInputError(
+                f"a member must be a mapping, got {type(data).__name__}", field="member"
+            )
+        known = {f.name for f in attrs.fields(cls)}
+        unknown = sorted(set(data) - known, key=str)
+        if unknown:
+            raise InvalidInputError(f"unknown member field(s) {unknown}", field=str(unknown[0]))
+        for required in ("id", "name"):
+            if required not in data:
+                raise InvalidInputError(f"member has no {required!r}", field=required)
+        return cls(**dict(data))
