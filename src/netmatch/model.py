@@ -31,53 +31,33 @@ def _clean_text(value: object, field: str, *, required: bool) -> str | None:
     return text
 
 
-def _required_text(field: str) -> Any:
-    def convert(value: object) -> str:
-        text = _clean_text(value, field, required=True)
-        assert text is not None
-        return text
-
-    return convert
-
-
-def _optional_text(field: str) -> Any:
-    def convert(value: object) -> str | None:
-        return _clean_text(value, field, required=False)
-
-    return convert
-
-
-def _text_tuple(field: str) -> Any:
+def _text_tuple(values: object, field: str) -> tuple[str, ...]:
     """Convert an iterable of strings to a tuple of stripped, unique, non-empty strings."""
-
-    def convert(values: object) -> tuple[str, ...]:
-        if values is None:
-            return ()
-        if isinstance(values, str):
-            # A bare string is almost always a mistake for a one-item list; say so.
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        # A bare string is almost always a mistake for a one-item list; say so.
+        raise InvalidInputError(
+            f"{field} must be a list or tuple of strings, got the string {values!r}",
+            field=field,
+        )
+    if not isinstance(values, Iterable):
+        raise InvalidInputError(
+            f"{field} must be a list or tuple of strings, got {type(values).__name__}",
+            field=field,
+        )
+    seen: dict[str, None] = {}
+    for i, item in enumerate(values):
+        if not isinstance(item, str):
             raise InvalidInputError(
-                f"{field} must be a list or tuple of strings, got the string {values!r}",
+                f"{field}[{i}] must be a str, got {type(item).__name__} {item!r}",
                 field=field,
             )
-        if not isinstance(values, Iterable):
-            raise InvalidInputError(
-                f"{field} must be a list or tuple of strings, got {type(values).__name__}",
-                field=field,
-            )
-        seen: dict[str, None] = {}
-        for i, item in enumerate(values):
-            if not isinstance(item, str):
-                raise InvalidInputError(
-                    f"{field}[{i}] must be a str, got {type(item).__name__} {item!r}",
-                    field=field,
-                )
-            text = unicodedata.normalize("NFC", item).strip()
-            if not text:
-                raise InvalidInputError(f"{field}[{i}] must not be empty, got {item!r}", field=field)
-            seen.setdefault(text, None)
-        return tuple(seen)
-
-    return convert
+        text = unicodedata.normalize("NFC", item).strip()
+        if not text:
+            raise InvalidInputError(f"{field}[{i}] must not be empty, got {item!r}", field=field)
+        seen.setdefault(text, None)
+    return tuple(seen)
 
 
 def _location(value: object) -> tuple[float, float] | None:
@@ -157,6 +137,46 @@ def _attributes(value: object) -> Mapping[str, str]:
     return FrozenAttributes(copy)
 
 
+def _conv_id(value: object) -> str:
+    text = _clean_text(value, "id", required=True)
+    assert text is not None  # required=True never returns None
+    return text
+
+
+def _conv_name(value: object) -> str:
+    text = _clean_text(value, "name", required=True)
+    assert text is not None  # required=True never returns None
+    return text
+
+
+def _conv_organisation(value: object) -> str | None:
+    return _clean_text(value, "organisation", required=False)
+
+
+def _conv_sector(value: object) -> str | None:
+    return _clean_text(value, "sector", required=False)
+
+
+def _conv_region(value: object) -> str | None:
+    return _clean_text(value, "region", required=False)
+
+
+def _conv_website(value: object) -> str | None:
+    return _clean_text(value, "website", required=False)
+
+
+def _conv_skills(value: object) -> tuple[str, ...]:
+    return _text_tuple(value, "skills")
+
+
+def _conv_needs(value: object) -> tuple[str, ...]:
+    return _text_tuple(value, "needs")
+
+
+def _conv_tags(value: object) -> tuple[str, ...]:
+    return _text_tuple(value, "tags")
+
+
 @attrs.frozen
 class Member:
     """A member of the network: who they are, what they offer, what they seek.
@@ -203,17 +223,17 @@ class Member:
     netmatch.errors.InvalidInputError: field 'name': name must not be empty, got ''
     """
 
-    id: str = attrs.field(converter=_required_text("id"))
-    name: str = attrs.field(converter=_required_text("name"))
-    organisation: str | None = attrs.field(default=None, converter=_optional_text("organisation"))
-    sector: str | None = attrs.field(default=None, converter=_optional_text("sector"))
-    region: str | None = attrs.field(default=None, converter=_optional_text("region"))
+    id: str = attrs.field(converter=_conv_id)
+    name: str = attrs.field(converter=_conv_name)
+    organisation: str | None = attrs.field(default=None, converter=_conv_organisation)
+    sector: str | None = attrs.field(default=None, converter=_conv_sector)
+    region: str | None = attrs.field(default=None, converter=_conv_region)
     location: tuple[float, float] | None = attrs.field(default=None, converter=_location)
-    skills: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple("skills"))
-    needs: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple("needs"))
-    tags: tuple[str, ...] = attrs.field(default=(), converter=_text_tuple("tags"))
+    skills: tuple[str, ...] = attrs.field(default=(), converter=_conv_skills)
+    needs: tuple[str, ...] = attrs.field(default=(), converter=_conv_needs)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_conv_tags)
     website: str | None = attrs.field(
-        default=None, converter=_optional_text("website"), kw_only=True
+        default=None, converter=_conv_website, kw_only=True
     )
     attributes: Mapping[str, str] = attrs.field(
         factory=dict, converter=_attributes, kw_only=True
