@@ -25,6 +25,7 @@ from .errors import (
 from .io import read_csv, read_json, write_csv, write_json
 from .model import Member
 from .network import Meeting, Network, from_networkx, to_networkx
+from .report import render_event_html
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,7 @@ __all__ = [
     "from_networkx",
     "read_csv",
     "read_json",
+    "render_event_html",
     "to_networkx",
     "write_csv",
     "write_json",
