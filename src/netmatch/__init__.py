@@ -14,6 +14,20 @@ Examples
 from __future__ import annotations
 
 from . import datasets
+from .analysis import (
+    Broker,
+    Brokers,
+    Communities,
+    SkillCoverage,
+    UnmetNeed,
+    UnmetNeeds,
+    brokers,
+    communities,
+    isolated_members,
+    skill_coverage,
+    to_dataframe,
+    unmet_needs,
+)
 from .errors import (
     InfeasibleError,
     InvalidInputError,
@@ -30,6 +44,9 @@ from .report import render_event_html
 __version__ = "0.1.0"
 
 __all__ = [
+    "Broker",
+    "Brokers",
+    "Communities",
     "InfeasibleError",
     "InvalidInputError",
     "Meeting",
@@ -38,14 +55,23 @@ __all__ = [
     "NetmatchWarning",
     "Network",
     "RepeatsRemainWarning",
+    "SkillCoverage",
     "UnknownMemberError",
+    "UnmetNeed",
+    "UnmetNeeds",
     "__version__",
+    "brokers",
+    "communities",
     "datasets",
     "from_networkx",
+    "isolated_members",
     "read_csv",
     "read_json",
     "render_event_html",
+    "skill_coverage",
+    "to_dataframe",
     "to_networkx",
+    "unmet_needs",
     "write_csv",
     "write_json",
 ]
