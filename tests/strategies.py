@@ -1,0 +1,185 @@
+"""Hypothesis strategies for netmatch members and networks, shared by every test file.
+
+Text is arbitrary Unicode (accents, quotes, commas, ``|``, backslashes, line breaks,
+characters a spreadsheet reads as a formula such as a leading ``=``), normalised the
+way :class:`netmatch.Member` normalises it (NFC, stripped), so a drawn value is also
+the value the member stores.
+
+Main entry points
+-----------------
+``texts()``            one non-empty member text value
+``members()``          one valid :class:`netmatch.Member`
+``networks()``         a :class:`netmatch.Network` with acquaintances and, unless
+                       ``history=False``, meetings (event/when) and declines
+``csv_networks()``     networks that a member CSV can hold exactly (no meetings or
+                       declines, no empty attribute values)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from hypothesis import strategies as st
+
+import netmatch as nm
+
+__all__ = [
+    "RESERVED_COLUMNS",
+    "attribute_keys",
+    "attributes",
+    "csv_networks",
+    "locations",
+    "member_ids",
+    "members",
+    "networks",
+    "texts",
+]
+
+# Column names (compared stripped and case-folded) that a member CSV reads as fields,
+# so they cannot be attribute keys. Kept in step with netmatch.io's header aliases.
+RESERVED_COLUMNS = frozenset(
+    {
+        "id", "identifiant", "name", "nom", "organisation", "organization", "entreprise",
+        "société", "societe", "sector", "secteur", "region", "région", "lat", "latitude",
+        "lon", "lng", "longitude", "skills", "compétences", "competences", "needs",
+        "besoins", "knows", "connaît", "connait", "website", "site web", "tags",
+        "étiquettes", "etiquettes",
+    }
+)  # fmt: skip
+
+# Characters that stress CSV and the multi-value syntax; mixed into arbitrary text.
+_TRICKY = "|\\,;\"'\n\r\t=+-@ éÉçœ€ß漢🙂\u0301"
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _raw_text(max_size: int) -> st.SearchStrategy[str]:
+    return st.text(
+        alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(_TRICKY)),
+        min_size=1,
+        max_size=max_size,
+    )
+
+
+def texts(max_size: int = 20) -> st.SearchStrategy[str]:
+    """Non-empty text as a Member stores it (NFC, stripped), any Unicode."""
+    return _raw_text(max_size).map(_normalise).filter(bool)
+
+
+def member_ids() -> st.SearchStrategy[str]:
+    """Member ids: mostly short codes like ``m12``, sometimes arbitrary Unicode."""
+    return st.one_of(
+        st.integers(0, 10_000).map(lambda i: f"m{i}"),
+        texts(12),
+    )
+
+
+def locations() -> st.SearchStrategy[tuple[float, float] | None]:
+    """``None`` or a valid ``(lat, lon)`` pair of finite floats in range."""
+    lat = st.floats(-90.0, 90.0, allow_nan=False, allow_infinity=False)
+    lon = st.floats(-180.0, 180.0, allow_nan=False, allow_infinity=False)
+    return st.one_of(st.none(), st.tuples(lat, lon))
+
+
+def attribute_keys() -> st.SearchStrategy[str]:
+    """Extra-column names: not blank, not a reserved column name."""
+    return _raw_text(12).filter(
+        lambda k: k.strip() != "" and k.strip().casefold() not in RESERVED_COLUMNS
+    )
+
+
+def attributes(*, allow_empty_values: bool = True) -> st.SearchStrategy[dict[str, str]]:
+    """Extra attributes; values are kept verbatim (not stripped)."""
+    values = st.text(max_size=15) if allow_empty_values else _raw_text(15)
+    return st.dictionaries(attribute_keys(), values, max_size=3)
+
+
+def _optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str | None]:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def members(
+    draw: st.DrawFn,
+    member_id: str | st.SearchStrategy[str] | None = None,
+    *,
+    allow_empty_attribute_values: bool = True,
+    max_items: int = 6,
+) -> nm.Member:
+    """A valid Member with every field exercised (id drawn unless given)."""
+    if member_id is None:
+        mid = draw(member_ids())
+    elif isinstance(member_id, str):
+        mid = member_id
+    else:
+        mid = draw(member_id)
+    item_lists = st.lists(texts(), max_size=max_items)
+    return nm.Member(
+        mid,
+        draw(texts(30)),
+        organisation=draw(_optional(texts())),
+        sector=draw(_optional(texts())),
+        region=draw(_optional(texts())),
+        location=draw(locations()),
+        skills=draw(item_lists),
+        needs=draw(item_lists),
+        tags=draw(st.lists(texts(), max_size=3)),
+        website=draw(_optional(texts(40))),
+        attributes=draw(attributes(allow_empty_values=allow_empty_attribute_values)),
+    )
+
+
+def _when() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.none(),
+        st.dates().map(lambda d: d.isoformat()),
+        texts(15),
+    )
+
+
+@st.composite
+def networks(
+    draw: st.DrawFn,
+    *,
+    min_members: int = 0,
+    max_members: int = 8,
+    history: bool = True,
+    allow_empty_attribute_values: bool = True,
+) -> nm.Network:
+    """A Network of valid members with acquaintances, meetings and declines.
+
+    ``history=False`` leaves out meetings and declines (which a member CSV cannot hold).
+    """
+    ids = draw(st.lists(member_ids(), min_size=min_members, max_size=max_members, unique=True))
+    people = [
+        draw(members(i, allow_empty_attribute_values=allow_empty_attribute_values)) for i in ids
+    ]
+    net = nm.Network(people, name=draw(_optional(texts())))
+    if len(ids) < 2:
+        return net
+    pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda p: p[0] != p[1])
+    for a, b in draw(st.lists(pairs, max_size=2 * len(ids))):
+        net.add_acquaintance(a, b)
+    if history:
+        for a, b in draw(st.lists(pairs, max_size=len(ids))):
+            net.record_meeting(a, b, event=draw(texts(15)), when=draw(_when()))
+        for a, b in draw(st.lists(pairs, max_size=len(ids) // 2)):
+            net.decline(a, b)
+    return net
+
+
+def csv_networks(*, min_members: int = 0, max_members: int = 8) -> st.SearchStrategy[nm.Network]:
+    """Networks a member CSV holds exactly: members, attributes, acquaintances.
+
+    A member CSV has no place for meetings or declines, and an empty cell means
+    "no such attribute", so attribute values here are never empty.
+    """
+    return networks(
+        min_members=min_members,
+        max_members=max_members,
+        history=False,
+        allow_empty_attribute_values=False,
+    )
