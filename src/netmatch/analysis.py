@@ -237,8 +237,10 @@ def communities(
     True
     """
     _check_network(network)
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) or not (
-        resolution > 0
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, (int, float))
+        or not (resolution > 0)
     ):
         raise InvalidInputError(
             f"resolution must be a positive number, got {resolution!r}", field="resolution"
@@ -740,9 +742,7 @@ def skill_coverage(
     )
     groups = list(group_index)
     # Largest group first, members without a value last; skills most offered first.
-    g_order = sorted(
-        range(len(groups)), key=lambda g: (groups[g] is None, -int(sizes[g]), g)
-    )
+    g_order = sorted(range(len(groups)), key=lambda g: (groups[g] is None, -int(sizes[g]), g))
     s_order = sorted(range(len(spelling)), key=lambda s: (-int(counts[:, s].sum()), s))
     counts = counts[np.ix_(g_order, s_order)] if counts.size else counts
     return SkillCoverage(
@@ -758,8 +758,20 @@ def skill_coverage(
 
 
 def _network_records(network: Network) -> list[dict[str, Any]]:
-    standard = ("id", "name", "organisation", "sector", "region", "lat", "lon",
-                "skills", "needs", "tags", "website", "acquaintances")
+    standard = (
+        "id",
+        "name",
+        "organisation",
+        "sector",
+        "region",
+        "lat",
+        "lon",
+        "skills",
+        "needs",
+        "tags",
+        "website",
+        "acquaintances",
+    )
     rows = []
     for m in network.members:
         row: dict[str, Any] = {
@@ -794,9 +806,7 @@ def _records(obj: object, network: Network | None) -> list[dict[str, Any]]:
                 pass
         return list(to_records())
     if isinstance(obj, (Mapping, str, bytes)):
-        raise InvalidInputError(
-            f"to_dataframe cannot convert a {type(obj).__name__}", field="obj"
-        )
+        raise InvalidInputError(f"to_dataframe cannot convert a {type(obj).__name__}", field="obj")
     if isinstance(obj, Iterable):
         rows = []
         for i, item in enumerate(obj):
@@ -847,7 +857,6 @@ def to_dataframe(obj: object, *, network: Network | None = None) -> pandas.DataF
         import pandas as pd
     except ImportError as exc:
         raise ImportError(
-            "to_dataframe needs pandas, which is not installed: "
-            "pip install 'netmatch[pandas]'"
+            "to_dataframe needs pandas, which is not installed: pip install 'netmatch[pandas]'"
         ) from exc
     return pd.DataFrame.from_records(_records(obj, network))
