@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets
+from . import datasets, plot
 from .analysis import (
     Broker,
     Brokers,
@@ -65,6 +65,7 @@ __all__ = [
     "datasets",
     "from_networkx",
     "isolated_members",
+    "plot",
     "read_csv",
     "read_json",
     "render_event_html",
