@@ -15,5 +15,6 @@ True
 from __future__ import annotations
 
 from ._demo import demo_path, load_demo
+from ._synthetic import make_network
 
-__all__ = ["demo_path", "load_demo"]
+__all__ = ["demo_path", "load_demo", "make_network"]
