@@ -32,7 +32,7 @@ __all__ = [
 _NONE_LABEL = "(none)"
 _GREY = "#bdbdbd"
 _INTRO_COLOUR = "#d62728"
-_MAX_LEGEND = 12
+_MAX_LEGEND = 20
 
 
 def _pyplot() -> Any:
@@ -122,6 +122,34 @@ def _legend(ax: Axes, handles: Sequence[Any], title: str) -> None:
     )
 
 
+def _layout(
+    g: nx.Graph, groups: Sequence[Sequence[str]], seed: int | None
+) -> dict[str, np.ndarray[Any, np.dtype[np.float64]]]:
+    """Communities laid out side by side on a grid, members alone in a row below.
+
+    One spring layout of the whole graph squeezes dense clubs into dots and
+    flings members without links to the edges; a layout per community keeps
+    every club readable.
+    """
+    clusters = [grp for grp in groups if len(grp) > 1]
+    alone = [grp[0] for grp in groups if len(grp) == 1]
+    columns = max(1, int(np.ceil(np.sqrt(len(clusters) * 1.5))))
+    largest = max((len(c) for c in clusters), default=1)
+    pos: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
+    for k, cluster in enumerate(clusters):
+        centre = np.array([k % columns, -(k // columns)], dtype=float)
+        local = nx.spring_layout(g.subgraph(cluster), seed=seed, iterations=100)
+        radius = 0.42 * np.sqrt(len(cluster) / largest)
+        for member, xy in local.items():
+            pos[member] = centre + radius * np.asarray(xy, dtype=float)
+    bottom = -((len(clusters) - 1) // columns) - 0.8 if clusters else 0.0
+    span = max(columns - 1, 1)
+    for k, member in enumerate(alone):
+        x = span * (k + 0.5) / len(alone) if clusters else float(k)
+        pos[member] = np.array([x, bottom], dtype=float)
+    return pos
+
+
 def plot_network(
     network: Network,
     *,
@@ -174,19 +202,17 @@ def plot_network(
             field="color_by",
         )
     intro_pairs = _pairs(introductions, network)
-    ax = _axes(ax, (8.0, 6.0))
+    ax = _axes(ax, (9.0, 6.0))
     rng = np.random.default_rng(seed) if seed is not None else None
     g = network.acquaintance_graph()
     met = [p for p in network.met_pairs() if not g.has_edge(*p)]
     layout_graph = g.copy()
     layout_graph.add_edges_from(met)
     n = len(network)
-    pos = nx.spring_layout(
-        layout_graph, seed=_nx_seed(rng), k=1.5 / np.sqrt(max(n, 1)), iterations=100
-    )
+    found = communities(network, seed=rng)
+    pos = _layout(layout_graph, found.groups, _nx_seed(rng))
     ids = list(network.ids)
     if color_by == "community":
-        found = communities(network, seed=rng)
         member_of = found.membership()
         shown = [i for i, grp in enumerate(found.groups) if len(grp) > 1][:10]
         palette = _palette(max(len(shown), 1))
@@ -528,21 +554,14 @@ def plot_exposure(introductions: Iterable[Any], network: Network, ax: Axes | Non
     ranked = counts[order]
     ax.bar(np.arange(len(ids)), ranked, width=0.9, color="#3182bd")
     if len(ids):
-        ax.axhline(ranked.mean(), color="#525252", linestyle=":", linewidth=1, label="mean")
-    names = {m.id: m.name for m in network.members}
-    for k in range(min(3, len(ids))):
-        if ranked[k] > 0:
-            ax.annotate(
-                names[ids[int(order[k])]],
-                xy=(k, ranked[k]),
-                xytext=(4, 2),
-                textcoords="offset points",
-                fontsize=7,
-                rotation=30,
-            )
+        mean = float(ranked.mean())
+        ax.axhline(mean, color="#525252", linestyle=":", linewidth=1, label=f"mean {mean:.2f}")
     never = int((counts == 0).sum())
     ax.set_xlabel("members, most suggested first")
     ax.set_ylabel("suggestions")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-1, max(len(ids), 1))
     ax.spines[["top", "right"]].set_visible(False)
     if len(ids):
