@@ -273,9 +273,11 @@ class _Page:
         summary = t["summary"].format(
             people=len(self.seat), rounds=len(self.rounds), tables=self.n_tables()
         )
-        items = [f'<li><a href="#rosters">{_e(t["rosters"])}</a></li>',
-                 f'<li><a href="#itineraries">{_e(t["itineraries"])}</a></li>',
-                 f'<li><a href="#badges">{_e(t["badges"])}</a></li>']
+        items = [
+            f'<li><a href="#rosters">{_e(t["rosters"])}</a></li>',
+            f'<li><a href="#itineraries">{_e(t["itineraries"])}</a></li>',
+            f'<li><a href="#badges">{_e(t["badges"])}</a></li>',
+        ]
         extra = ""
         if self.introductions:
             items.append(f'<li><a href="#introductions">{_e(t["introductions"])}</a></li>')
@@ -326,12 +328,12 @@ class _Page:
         stops = []
         seats = self.seat.get(member_id, {})
         for r in range(len(self.rounds)):
-            label = f'{t["round"]} {r + 1}{t["colon"]}'
+            label = f"{t['round']} {r + 1}{t['colon']}"
             if r in seats:
                 table = seats[r]
-                where = f'{t["table"].lower()} {table + 1}'
+                where = f"{t['table'].lower()} {table + 1}"
                 if self.is_host(member_id, table):
-                    where += f' ({t["host"]})'
+                    where += f" ({t['host']})"
                 stops.append(f'<span class="stop">{_e(label + where)}</span>')
             else:
                 stops.append(f'<span class="stop off">{_e(label + t["break"])}</span>')

@@ -1,0 +1,998 @@
+"""The ``netmatch`` command: introductions, table plans and printable material.
+
+Animators run it on the spreadsheet of their members (saved as CSV, or JSON)::
+
+    netmatch demo
+    netmatch introduce members.csv --per-member 3 --format md -o introductions.md
+    netmatch rotate members.csv --rounds 4 --table-size 8 --hosts hosts.csv \\
+        -o plan.csv --html plan.html
+    netmatch inspect members.csv
+
+User errors (a missing file, a bad cell, an unknown member id) print one line,
+``netmatch: error: <file>, line N, field 'x': …``, on standard error and exit with
+status 2; a request that no plan can satisfy exits with status 1 and the reason.
+A warning (for instance repeated meetings that could not be avoided) is one line
+``netmatch: warning: …``. See ``docs/cli.md`` for the small CSV files that ``rotate``
+reads (hosts, keep-apart, keep-together, attendance).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import textwrap
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+from .errors import InfeasibleError, InvalidInputError, NetmatchError
+from .network import Network
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .introductions import Introduction  # type: ignore[import-not-found]
+    from .rotation import RotationPlan  # type: ignore[import-not-found]
+
+__all__ = ["main"]
+
+PROG = "netmatch"
+# Constraint files are a few lines typed by hand; anything far larger is a mistake.
+MAX_CONSTRAINT_FILE_BYTES = 10_000_000
+DEMO_ROUNDS = 4
+DEMO_TABLE_SIZE = 8
+
+_TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "round": "Tour",
+        "table": "Table",
+        "host": "hôte",
+        "colon": "\u00a0: ",
+        "introductions": "Mises en relation",
+        "none": "aucune mise en relation trouvée",
+        "mutual": "réciproque",
+        "one_way": "à sens unique",
+        "via": "par l'intermédiaire de",
+        "member_a": "membre",
+        "member_b": "à présenter à",
+        "score": "score",
+        "why": "pourquoi",
+        "plan": "Plan des tables",
+        "stats": "Bilan",
+        "more": "… et {n} autres (voir {path})",
+        "written": "Fichiers écrits",
+        "network": "Réseau",
+        "members": "membres",
+        "acquaintance_pairs": "paires de membres qui se connaissent",
+        "with_skills": "membres avec des compétences",
+        "with_needs": "membres avec des besoins",
+        "needs_total": "besoins déclarés",
+        "isolated": "Membres sans relation connue",
+        "unmet": "Besoins que personne ne sert",
+        "closest": "le plus proche",
+        "skills_by_sector": "Compétences par secteur",
+        "no_sector": "(sans secteur)",
+        "nobody": "aucun",
+        "quote": "« {} »",
+    },
+    "en": {
+        "round": "Round",
+        "table": "Table",
+        "host": "host",
+        "colon": ": ",
+        "introductions": "Introductions",
+        "none": "no introduction found",
+        "mutual": "mutual",
+        "one_way": "one-way",
+        "via": "via",
+        "member_a": "member",
+        "member_b": "to introduce to",
+        "score": "score",
+        "why": "why",
+        "plan": "Table plan",
+        "stats": "Summary",
+        "more": "… and {n} more (see {path})",
+        "written": "Files written",
+        "network": "Network",
+        "members": "members",
+        "acquaintance_pairs": "pairs of members who know each other",
+        "with_skills": "members with skills",
+        "with_needs": "members with needs",
+        "needs_total": "needs declared",
+        "isolated": "Members without a known acquaintance",
+        "unmet": "Needs nobody serves",
+        "closest": "closest",
+        "skills_by_sector": "Skills by sector",
+        "no_sector": "(no sector)",
+        "nobody": "none",
+        "quote": "“{}”",
+    },
+}
+
+
+# -- argument parsing ----------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other user error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed of 0 or more, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``netmatch`` command.
+
+    Examples
+    --------
+    >>> from netmatch.cli import build_parser
+    >>> args = build_parser().parse_args(["rotate", "members.csv", "--rounds", "3",
+    ...                                   "--table-size", "6"])
+    >>> args.command, args.rounds, args.table_size, args.lang
+    ('rotate', 3, 6, 'fr')
+    """
+    lang = _Parser(add_help=False)
+    lang.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default="fr",
+        help="language of the printed material and explanations (default: fr)",
+    )
+    members = _Parser(add_help=False)
+    members.add_argument("members", metavar="MEMBERS", help="members file, .csv or .json")
+    members.add_argument(
+        "--acquaintances",
+        metavar="FILE",
+        help="CSV of pairs of member ids who already know each other (columns a,b)",
+    )
+
+    parser = _Parser(
+        prog=PROG,
+        description="Who should meet whom: introductions and speed-meeting table plans.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    demo = sub.add_parser(
+        "demo",
+        parents=[lang],
+        help="run everything on the shipped demo network",
+        description="Suggest introductions and plan a 4-round speed meeting on the demo "
+        "network; write the printable page and the CSV files.",
+    )
+    demo.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        default="netmatch-demo",
+        help="where to write event.html, plan.csv, introductions.csv (default: netmatch-demo)",
+    )
+    demo.add_argument("--seed", type=_seed, default=0, help="random seed (default: 0)")
+    demo.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=3.0,
+        metavar="SEC",
+        help="seconds the table plan may search (default: 3)",
+    )
+    demo.set_defaults(func=_cmd_demo)
+
+    intro = sub.add_parser(
+        "introduce",
+        parents=[members, lang],
+        help="suggest introductions between members",
+        description="Suggest introductions: the need of one member served by the skills "
+        "of another whom they do not know yet.",
+    )
+    intro.add_argument("--member", metavar="ID", help="only introductions for this member")
+    intro.add_argument(
+        "-k", type=_positive_int, default=5, help="suggestions per query (default: 5)"
+    )
+    intro.add_argument(
+        "--per-member",
+        type=_positive_int,
+        metavar="N",
+        help="at most N suggestions for each member with a need",
+    )
+    intro.add_argument(
+        "--capacity",
+        type=_positive_int,
+        metavar="N",
+        help="a member is suggested to at most N others",
+    )
+    intro.add_argument("--seed", type=_seed, help="random seed for reproducible ties")
+    intro.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "md"),
+        default="table",
+        help="output format (default: table)",
+    )
+    intro.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    intro.set_defaults(func=_cmd_introduce)
+
+    rot = sub.add_parser(
+        "rotate",
+        parents=[members, lang],
+        help="plan the tables of a speed meeting",
+        description="Plan the rounds of a speed meeting so that everyone meets as many new "
+        "people as possible.",
+    )
+    rot.add_argument("--rounds", type=_positive_int, required=True, help="number of rounds")
+    size = rot.add_mutually_exclusive_group(required=True)
+    size.add_argument("--table-size", type=_positive_int, metavar="K", help="people per table")
+    size.add_argument("--tables", type=_positive_int, metavar="T", help="number of tables")
+    rot.add_argument("--hosts", metavar="FILE", help="CSV member_id,table (tables from 1)")
+    rot.add_argument("--keep-apart", metavar="FILE", help="CSV a,b: never at the same table")
+    rot.add_argument(
+        "--keep-together", metavar="FILE", help="CSV: one group of member ids per line"
+    )
+    rot.add_argument(
+        "--attendance",
+        metavar="FILE",
+        help="CSV member_id,rounds (rounds from 1, like 2-4 or 1|3)",
+    )
+    rot.add_argument("--seed", type=_seed, help="random seed for a reproducible plan")
+    rot.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=10.0,
+        metavar="SEC",
+        help="seconds the search may run (default: 10)",
+    )
+    rot.add_argument("-o", "--output", metavar="FILE", help="write the plan as CSV to FILE")
+    rot.add_argument("--html", metavar="FILE", help="write the printable page to FILE")
+    rot.set_defaults(func=_cmd_rotate)
+
+    insp = sub.add_parser(
+        "inspect",
+        parents=[members, lang],
+        help="describe a network: counts, isolated members, unmet needs, skills",
+        description="Counts, members without acquaintances, needs nobody in the network "
+        "serves, and skills by sector.",
+    )
+    insp.set_defaults(func=_cmd_inspect)
+    return parser
+
+
+# -- the entry point -------------------------------------------------------------------
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _os_error_line(error: OSError) -> str:
+    reason = error.strerror or _one_line(error)
+    if error.filename is not None:
+        return f"{os.fsdecode(error.filename)}: {reason}"
+    return reason
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: IO[str] | None = None,
+    line: str | None = None,
+) -> None:
+    print(f"{PROG}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``netmatch`` command and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 on success, 1 when the request is infeasible, 2 on a user error (bad
+        arguments, missing or invalid files).
+
+    Examples
+    --------
+    >>> from netmatch.cli import main
+    >>> main(["inspect", "no-such-file.csv"])  # the message goes to stderr
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = _show_warning
+            return func(args)
+    except InfeasibleError as error:
+        print(f"{PROG}: error: infeasible: {_one_line(error)}", file=sys.stderr)
+        return 1
+    except NetmatchError as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (``netmatch ... | head``): not an error worth a message.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as error:
+        print(f"{PROG}: error: {_os_error_line(error)}", file=sys.stderr)
+        return 2
+    except UnicodeError as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+# -- reading the members -------------------------------------------------------------
+
+
+def load_members(path: str, *, acquaintances: str | None = None) -> Network:
+    """Read the members file (CSV or JSON, by extension) and optional acquaintances.
+
+    Raises
+    ------
+    InvalidInputError
+        When the extension is neither ``.csv`` nor ``.json``, or the file is invalid.
+    OSError
+        When a file cannot be read.
+    """
+    from . import io as member_io
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        network = member_io.read_csv(path)
+    elif suffix == ".json":
+        network = member_io.read_json(path)
+    else:
+        hint = " (save the spreadsheet as CSV UTF-8)" if suffix in (".xlsx", ".xls", ".ods") else ""
+        raise InvalidInputError(
+            f"members file must end in .csv or .json, got {suffix or 'no extension'!r}{hint}",
+            source=path,
+        )
+    if acquaintances is not None:
+        member_io.read_acquaintances_csv(acquaintances, network)
+    return network
+
+
+# -- the small constraint files of ``rotate`` ------------------------------------------------
+
+
+def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, stripped cells) for each non-blank, non-comment CSV row."""
+    size = os.path.getsize(path)
+    if size > MAX_CONSTRAINT_FILE_BYTES:
+        raise InvalidInputError(
+            f"file is {size:,} bytes; constraint files are limited to "
+            f"{MAX_CONSTRAINT_FILE_BYTES:,}",
+            source=path,
+        )
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            "file is not UTF-8 text (save it as CSV UTF-8)",
+            source=path,
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    try:
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells and not cells[0].startswith("#"):
+                yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise InvalidInputError(_one_line(error), source=path, line=line) from None
+
+
+def _is_header(cells: list[str], names: set[str], network: Network) -> bool:
+    return cells[0].casefold() in names and cells[0] not in network
+
+
+def _member_id(text: str, network: Network, path: str, line: int, field: str) -> str:
+    if not text:
+        raise InvalidInputError("member id is empty", source=path, line=line, field=field)
+    if text not in network:
+        raise InvalidInputError(f"unknown member {text!r}", source=path, line=line, field=field)
+    return text
+
+
+def read_hosts(path: str, network: Network, *, n_tables: int | None = None) -> dict[str, int]:
+    """Read a hosts file: ``member_id,table`` with tables numbered from 1.
+
+    Returns the mapping the API expects, with tables numbered from 0.
+    """
+    hosts: dict[str, int] = {}
+    first = True
+    for line, cells in _rows(path):
+        if first and _is_header(cells, {"member_id", "id", "member", "host"}, network):
+            first = False
+            continue
+        first = False
+        if len(cells) != 2:
+            raise InvalidInputError(
+                f"expected 2 cells (member_id,table), got {len(cells)}: {cells!r}",
+                source=path,
+                line=line,
+            )
+        member = _member_id(cells[0], network, path, line, "member_id")
+        try:
+            table = int(cells[1])
+        except ValueError:
+            raise InvalidInputError(
+                f"table must be a whole number from 1, got {cells[1]!r}",
+                source=path,
+                line=line,
+                field="table",
+            ) from None
+        if table < 1 or (n_tables is not None and table > n_tables):
+            top = f" to {n_tables}" if n_tables is not None else ""
+            raise InvalidInputError(
+                f"table must be from 1{top}, got {table}", source=path, line=line, field="table"
+            )
+        if member in hosts:
+            raise InvalidInputError(
+                f"member {member!r} is already host of table {hosts[member] + 1}",
+                source=path,
+                line=line,
+                field="member_id",
+            )
+        hosts[member] = table - 1
+    return hosts
+
+
+def read_keep_apart(path: str, network: Network) -> list[tuple[str, str]]:
+    """Read a keep-apart file: one pair ``a,b`` per line."""
+    pairs: list[tuple[str, str]] = []
+    first = True
+    for line, cells in _rows(path):
+        if first and _is_header(cells, {"a", "member_a", "member_id"}, network):
+            first = False
+            continue
+        first = False
+        if len(cells) != 2:
+            raise InvalidInputError(
+                f"expected 2 cells (a,b), got {len(cells)}: {cells!r}", source=path, line=line
+            )
+        a = _member_id(cells[0], network, path, line, "a")
+        b = _member_id(cells[1], network, path, line, "b")
+        if a == b:
+            raise InvalidInputError(
+                f"a member cannot be kept apart from themself ({a!r})",
+                source=path,
+                line=line,
+                field="b",
+            )
+        pairs.append((a, b))
+    return pairs
+
+
+def read_keep_together(path: str, network: Network) -> list[tuple[str, ...]]:
+    """Read a keep-together file: one group of member ids per line.
+
+    The ids of a group are in separate cells (``m1,m2,m3``) or in one cell
+    separated by ``|`` (``m1|m2|m3``).
+    """
+    groups: list[tuple[str, ...]] = []
+    first = True
+    for line, cells in _rows(path):
+        if first and _is_header(cells, {"members", "group", "member_ids", "ids"}, network):
+            first = False
+            continue
+        first = False
+        ids = [part.strip() for cell in cells for part in cell.split("|")]
+        group = tuple(
+            _member_id(text, network, path, line, f"member {k}")
+            for k, text in enumerate(ids, start=1)
+        )
+        if len(group) < 2:
+            raise InvalidInputError(
+                f"a group needs at least 2 members, got {list(group)!r}",
+                source=path,
+                line=line,
+            )
+        if len(set(group)) != len(group):
+            raise InvalidInputError(
+                f"a member is listed twice in the group {list(group)!r}",
+                source=path,
+                line=line,
+            )
+        groups.append(group)
+    return groups
+
+
+def parse_rounds(text: str, rounds: int) -> tuple[int, ...]:
+    """Parse rounds such as ``2-4``, ``1|3`` or ``1|3-4`` (from 1) into 0-based indexes.
+
+    Examples
+    --------
+    >>> from netmatch.cli import parse_rounds
+    >>> parse_rounds("2-4", 5), parse_rounds("1|3", 5)
+    ((1, 2, 3), (0, 2))
+    """
+    chosen: set[int] = set()
+    for part in text.replace(";", "|").replace(" ", "|").split("|"):
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        try:
+            start = int(low)
+            stop = int(high) if dash else start
+        except ValueError:
+            raise ValueError(f"expected rounds like '2-4' or '1|3', got {text!r}") from None
+        if start > stop:
+            raise ValueError(f"range {part!r} runs backwards")
+        if start < 1 or stop > rounds:
+            raise ValueError(f"rounds must be from 1 to {rounds}, got {part!r}")
+        chosen.update(range(start - 1, stop))
+    if not chosen:
+        raise ValueError(f"no round given in {text!r}")
+    return tuple(sorted(chosen))
+
+
+def read_attendance(path: str, network: Network, *, rounds: int) -> dict[str, tuple[int, ...]]:
+    """Read an attendance file: ``member_id,rounds`` (rounds from 1: ``2-4``, ``1|3``).
+
+    Members not listed attend every round. Returns 0-based round indexes.
+    """
+    attendance: dict[str, tuple[int, ...]] = {}
+    first = True
+    for line, cells in _rows(path):
+        if first and _is_header(cells, {"member_id", "id", "member"}, network):
+            first = False
+            continue
+        first = False
+        if len(cells) != 2:
+            raise InvalidInputError(
+                f"expected 2 cells (member_id,rounds), got {len(cells)}: {cells!r}",
+                source=path,
+                line=line,
+            )
+        member = _member_id(cells[0], network, path, line, "member_id")
+        if member in attendance:
+            raise InvalidInputError(
+                f"member {member!r} is listed twice", source=path, line=line, field="member_id"
+            )
+        try:
+            attendance[member] = parse_rounds(cells[1], rounds)
+        except ValueError as error:
+            raise InvalidInputError(str(error), source=path, line=line, field="rounds") from None
+    return attendance
+
+
+# -- output helpers ----------------------------------------------------------------------
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write a file atomically: a failed write leaves no half-written file behind."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _name(network: Network, member_id: str) -> str:
+    return network.member(member_id).name if member_id in network else member_id
+
+
+def _label(network: Network, member_id: str) -> str:
+    if member_id not in network:
+        return member_id
+    member = network.member(member_id)
+    return f"{member.name} ({member.organisation})" if member.organisation else member.name
+
+
+def _md(text: str) -> str:
+    """Make member text inert in Markdown: escape HTML and Markdown punctuation."""
+    import html
+
+    out = html.escape(" ".join(text.split()), quote=True)
+    for char in "\\`*_[]|#!~":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+def _progress_callback(
+    time_limit: float,
+) -> tuple[Callable[[Any], None] | None, Callable[[], None]]:
+    """A tqdm bar on a terminal when tqdm is installed; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None, lambda: None
+    bar = tqdm(
+        total=time_limit,
+        unit="s",
+        desc="rotation",
+        file=sys.stderr,
+        leave=False,
+        bar_format="{desc}: {bar} {n:.1f}/{total:.0f} s {postfix}",
+    )
+
+    def field(info: Any, name: str) -> Any:
+        return info.get(name) if isinstance(info, dict) else getattr(info, name, None)
+
+    def update(info: Any) -> None:
+        elapsed = field(info, "elapsed")
+        if isinstance(elapsed, (int, float)):
+            bar.n = min(float(elapsed), time_limit)
+        postfix = {}
+        for name in ("phase", "round", "repeats", "best_repeats", "best"):
+            value = field(info, name)
+            if value is not None:
+                postfix[name] = value
+        bar.set_postfix(postfix, refresh=False)
+        bar.refresh()
+
+    return update, bar.close
+
+
+# -- introduce --------------------------------------------------------------------------
+
+
+def _suggest(args: argparse.Namespace, network: Network) -> list[Introduction]:
+    from .introductions import suggest_introductions
+
+    if args.member is not None and args.member not in network:
+        raise InvalidInputError(f"unknown member {args.member!r}", field="--member")
+    intros: list[Introduction] = suggest_introductions(
+        network,
+        member=args.member,
+        k=args.k,
+        per_member=args.per_member,
+        capacity=args.capacity,
+        seed=args.seed,
+    )
+    return intros
+
+
+def _intro_records(
+    intros: Sequence[Introduction], network: Network, lang: str
+) -> list[dict[str, Any]]:
+    records = []
+    for intro in intros:
+        record = dict(intro.to_dict())
+        record.setdefault("a_name", _name(network, intro.a))
+        record.setdefault("b_name", _name(network, intro.b))
+        record.setdefault("explanation", intro.explain(lang=lang))
+        records.append(record)
+    return records
+
+
+def format_introductions(
+    intros: Sequence[Introduction], network: Network, *, fmt: str = "table", lang: str = "fr"
+) -> str:
+    """Format introductions as an aligned text table, JSON or Markdown."""
+    t = _TEXT[lang]
+    if fmt == "json":
+        return (
+            json.dumps(_intro_records(intros, network, lang), ensure_ascii=False, indent=2) + "\n"
+        )
+    if fmt == "md":
+        lines = [
+            f"| # | {t['member_a']} | {t['member_b']} | {t['score']} | | {t['why']} |",
+            "|---:|---|---|---:|---|---|",
+        ]
+        for i, intro in enumerate(intros, start=1):
+            arrow = "↔" if intro.mutual else "→"
+            lines.append(
+                f"| {i} | {_md(_label(network, intro.a))} | {_md(_label(network, intro.b))} "
+                f"| {intro.score:.2f} | {arrow} | {_md(intro.explain(lang=lang))} |"
+            )
+        return "\n".join(lines) + "\n"
+    if not intros:
+        return f"({t['none']})\n"
+    width = len(str(len(intros)))
+    out = []
+    for i, intro in enumerate(intros, start=1):
+        arrow = "↔" if intro.mutual else "→"
+        kind = t["mutual"] if intro.mutual else t["one_way"]
+        out.append(
+            f"{i:>{width}}. {_label(network, intro.a)} {arrow} {_label(network, intro.b)}"
+            f"  [{intro.score:.2f}, {kind}]"
+        )
+        why = intro.explain(lang=lang)
+        if intro.broker is not None:
+            why += f" ({t['via']} {_name(network, intro.broker)})"
+        out.extend(
+            textwrap.wrap(
+                why, width=96, initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 2)
+            )
+        )
+    return "\n".join(out) + "\n"
+
+
+def _cmd_introduce(args: argparse.Namespace) -> int:
+    network = load_members(args.members, acquaintances=args.acquaintances)
+    intros = _suggest(args, network)
+    if args.format == "csv":
+        from .io import write_introductions_csv
+
+        if args.output is not None:
+            write_introductions_csv(intros, args.output, network=network)
+        else:
+            # One escaping for files and the terminal: io's spreadsheet-safe writer.
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "introductions.csv"
+                write_introductions_csv(intros, path, network=network, bom=False)
+                sys.stdout.write(path.read_text(encoding="utf-8"))
+        return 0
+    text = format_introductions(intros, network, fmt=args.format, lang=args.lang)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        _write_text(args.output, text)
+    return 0
+
+
+# -- rotate ------------------------------------------------------------------------------
+
+
+def _plan(
+    network: Network,
+    *,
+    rounds: int,
+    table_size: int | None,
+    n_tables: int | None,
+    time_limit: float,
+    seed: int | None,
+    **constraints: Any,
+) -> RotationPlan:
+    from .rotation import plan_rotation
+
+    progress, close = _progress_callback(time_limit)
+    try:
+        return plan_rotation(
+            network,
+            rounds=rounds,
+            table_size=table_size,
+            n_tables=n_tables,
+            network=network,
+            seed=seed,
+            time_limit=time_limit,
+            progress=progress,
+            **constraints,
+        )
+    finally:
+        close()
+
+
+def format_plan(
+    plan: RotationPlan,
+    network: Network,
+    *,
+    lang: str = "fr",
+    hosts: dict[str, int] | None = None,
+) -> str:
+    """The plan as text: one block per round, one line per table (numbered from 1)."""
+    t = _TEXT[lang]
+    hosts = hosts or {}
+    out = []
+    for r, tables in enumerate(plan.rounds, start=1):
+        out.append(f"{t['round']} {r}")
+        for ti, table in enumerate(tables):
+            names = []
+            for member in table:
+                name = _name(network, member)
+                names.append(f"{name} ({t['host']})" if hosts.get(member) == ti else name)
+            label = f"  {t['table']} {ti + 1:>2}{t['colon']}"
+            out.extend(
+                textwrap.wrap(
+                    ", ".join(names),
+                    width=100,
+                    initial_indent=label,
+                    subsequent_indent=" " * len(label),
+                )
+                or [label]
+            )
+    return "\n".join(out) + "\n"
+
+
+def _stats_line(plan: RotationPlan) -> str:
+    stats = plan.stats().to_dict()
+    parts = []
+    for key, value in stats.items():
+        if isinstance(value, (int, str)) or value is None:
+            parts.append(f"{key}={value}")
+        elif isinstance(value, float):
+            parts.append(f"{key}={value:.3g}")
+    return " · ".join(parts)
+
+
+def _cmd_rotate(args: argparse.Namespace) -> int:
+    network = load_members(args.members, acquaintances=args.acquaintances)
+    constraints: dict[str, Any] = {}
+    hosts: dict[str, int] = {}
+    if args.hosts:
+        hosts = read_hosts(args.hosts, network, n_tables=args.tables)
+        constraints["hosts"] = hosts
+    if args.keep_apart:
+        constraints["keep_apart"] = read_keep_apart(args.keep_apart, network)
+    if args.keep_together:
+        constraints["keep_together"] = read_keep_together(args.keep_together, network)
+    if args.attendance:
+        constraints["attendance"] = read_attendance(args.attendance, network, rounds=args.rounds)
+    plan = _plan(
+        network,
+        rounds=args.rounds,
+        table_size=args.table_size,
+        n_tables=args.tables,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        **constraints,
+    )
+    t = _TEXT[args.lang]
+    sys.stdout.write(format_plan(plan, network, lang=args.lang, hosts=hosts))
+    print(f"{t['stats']}{t['colon']}{_stats_line(plan)}")
+    if args.output:
+        from .io import write_plan_csv
+
+        write_plan_csv(plan, args.output, network=network)
+    if args.html:
+        from .report import render_event_html
+
+        _write_text(args.html, render_event_html(plan, network, lang=args.lang, hosts=hosts))
+    return 0
+
+
+# -- demo --------------------------------------------------------------------------------
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .datasets import load_demo
+    from .introductions import suggest_introductions
+    from .io import write_introductions_csv, write_plan_csv
+    from .report import render_event_html
+
+    t = _TEXT[args.lang]
+    network = load_demo()
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    intros = suggest_introductions(network, per_member=3, seed=args.seed)
+    intros_path = out_dir / "introductions.csv"
+    shown = intros[:10]
+    print(f"{t['introductions']} ({len(intros)})")
+    sys.stdout.write(format_introductions(shown, network, lang=args.lang))
+    if len(intros) > len(shown):
+        print(t["more"].format(n=len(intros) - len(shown), path=intros_path))
+    print()
+    plan = _plan(
+        network,
+        rounds=DEMO_ROUNDS,
+        table_size=DEMO_TABLE_SIZE,
+        n_tables=None,
+        time_limit=args.time_limit,
+        seed=args.seed,
+    )
+    print(f"{t['plan']} ({DEMO_ROUNDS} × {DEMO_TABLE_SIZE})")
+    sys.stdout.write(format_plan(plan, network, lang=args.lang))
+    print(f"{t['stats']}{t['colon']}{_stats_line(plan)}")
+    html_path = out_dir / "event.html"
+    plan_path = out_dir / "plan.csv"
+    write_plan_csv(plan, plan_path, network=network)
+    write_introductions_csv(intros, intros_path, network=network)
+    _write_text(
+        str(html_path), render_event_html(plan, network, introductions=intros, lang=args.lang)
+    )
+    print()
+    print(f"{t['written']}{t['colon']}")
+    for path in (html_path, plan_path, intros_path):
+        print(f"  {path}")
+    return 0
+
+
+# -- inspect -----------------------------------------------------------------------------
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from .analysis import isolated_members, skill_coverage, unmet_needs
+
+    t = _TEXT[args.lang]
+    network = load_members(args.members, acquaintances=args.acquaintances)
+    members = network.members
+    out = [
+        f"{t['network']}{t['colon']}{network.name or args.members}",
+        f"  {len(members)} {t['members']}",
+        f"  {sum(1 for _ in network.acquaintance_pairs())} {t['acquaintance_pairs']}",
+        f"  {sum(1 for m in members if m.skills)} {t['with_skills']}",
+        f"  {sum(1 for m in members if m.needs)} {t['with_needs']}",
+        f"  {sum(len(m.needs) for m in members)} {t['needs_total']}",
+        "",
+    ]
+    isolated = isolated_members(network)
+    out.append(f"{t['isolated']} ({len(isolated)}){t['colon'].rstrip()}")
+    out.extend(f"  {m}  {_label(network, m)}" for m in isolated)
+    if not isolated:
+        out.append(f"  ({t['nobody']})")
+    out.append("")
+    unmet = unmet_needs(network)
+    out.append(f"{t['unmet']} ({len(unmet)} / {unmet.total_needs}){t['colon'].rstrip()}")
+    for need in unmet.needs:
+        closest = (
+            f" ({t['closest']}{t['colon']}{_name(network, need.best_member)}, "
+            f"{need.best_score:.2f})"
+            if need.best_member is not None
+            else ""
+        )
+        out.append(
+            f"  {need.member_id}  {_name(network, need.member_id)}{t['colon']}"
+            f"{t['quote'].format(need.need)}{closest}"
+        )
+    if not unmet.needs:
+        out.append(f"  ({t['nobody']})")
+    out.append("")
+    coverage = skill_coverage(network, by="sector")
+    out.append(f"{t['skills_by_sector']}{t['colon'].rstrip()}")
+    for group, size, row in zip(
+        coverage.groups, coverage.group_sizes, coverage.counts, strict=True
+    ):
+        top = sorted(
+            ((count, k) for k, count in enumerate(row) if count), key=lambda x: (-x[0], x[1])
+        )[:8]
+        skills = ", ".join(f"{coverage.skills[k]} ({count})" for count, k in top)
+        label = group if group is not None else t["no_sector"]
+        out.append(f"  {label} [{size}]{t['colon']}{skills or '-'}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0

@@ -1,0 +1,455 @@
+"""The ``netmatch`` command, end to end: outputs, constraint files, errors, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import netmatch as nm
+from netmatch import cli
+
+MEMBERS_CSV = """\
+id,name,organisation,sector,region,lat,lon,skills,needs,knows
+m1,Claire Dubois,Compta Plus,Finance,Bretagne,,,comptabilité|fiscalité,cherche un développeur web,m2
+m2,Marc Petit,Web Factory,Numérique,Bretagne,,,développement web|SEO,besoin d'un expert-comptable,
+m3,Inès Moreau,Atelier Bois,Bois,Normandie,,,menuiserie|agencement,partenaires en home staging,
+m4,Hugo Leroy,Home Déco,Immobilier,Normandie,,,home staging|décoration,cherche un menuisier,
+m5,Amina Girard,Logistique 42,Transport,Bretagne,,,transport|logistique,,
+m6,Julien Martin,Graphik,Communication,Bretagne,,,graphisme|identité visuelle,cherche du transport,
+m7,Léa Durand,Juris Conseil,Droit,Normandie,,,droit des affaires|contrats,besoin de graphisme,
+m8,Karim Bernard,Solaris,Énergie,Bretagne,,,photovoltaïque|audit énergétique,besoin de contrats,
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("netmatch: error: "), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, err)
+
+
+@pytest.fixture
+def members_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "members.csv"
+    path.write_text(MEMBERS_CSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def network() -> nm.Network:
+    return nm.Network([nm.Member(f"m{i}", f"P{i}") for i in range(1, 9)])
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# -- argument errors ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["rotate", "m.csv", "--table-size", "4"], "--rounds"),
+        (["rotate", "m.csv", "--rounds", "3"], "--table-size"),
+        (["rotate", "m.csv", "--rounds", "3", "--tables", "2", "--table-size", "4"], "not allowed"),
+        (["rotate", "m.csv", "--rounds", "zero", "--tables", "2"], "'zero'"),
+        (["rotate", "m.csv", "--rounds", "0", "--tables", "2"], "at least 1"),
+        (["rotate", "m.csv", "--rounds", "2", "--tables", "2", "--time-limit", "-1"], "'-1'"),
+        (["introduce", "m.csv", "--format", "xml"], "'xml'"),
+        (["demo", "--lang", "de"], "'de'"),
+        (["frobnicate"], "frobnicate"),
+        ([], "required"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    args: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert out == ""
+    assert_one_line_error(err, fragment)
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    for command in ("demo", "introduce", "rotate", "inspect"):
+        assert command in out
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0
+    assert nm.__version__ in out
+
+
+def test_missing_members_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "absent.csv"
+    code, _, err = run(["inspect", str(missing)], capsys)
+    assert code == 2
+    assert_one_line_error(err, "absent.csv", "No such file")
+
+
+def test_members_file_of_the_wrong_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "members.xlsx", "not really")
+    code, _, err = run(["rotate", path, "--rounds", "2", "--tables", "2"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "members.xlsx", "CSV")
+
+
+# -- constraint files ----------------------------------------------------------------------
+
+
+def test_hosts_file_tables_from_one(tmp_path: Path, network: nm.Network) -> None:
+    path = write(tmp_path, "hosts.csv", "member_id,table\nm1,1\n\n# comment\nm2, 3 \n")
+    assert cli.read_hosts(path, network) == {"m1": 0, "m2": 2}
+    # No header, semicolons (a French spreadsheet's CSV), BOM.
+    path = write(tmp_path, "hosts2.csv", "\ufeffm1;2\nm3;1\n")
+    assert cli.read_hosts(path, network, n_tables=2) == {"m1": 1, "m3": 0}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "fragment"),
+    [
+        ("member_id,table\nm1,1\nzz,2\n", 3, "member_id", "unknown member 'zz'"),
+        ("m1,0\n", 1, "table", "from 1"),
+        ("m1,first\n", 1, "table", "'first'"),
+        ("m1,1\nm2,9\n", 2, "table", "from 1 to 4"),
+        ("m1,1\nm1,2\n", 2, "member_id", "already host"),
+        ("m1,1,extra\n", 1, None, "2 cells"),
+        ("m1,1\n\n\nm2\n", 4, None, "2 cells"),
+    ],
+)
+def test_bad_hosts_name_file_line_and_field(
+    tmp_path: Path,
+    network: nm.Network,
+    text: str,
+    line: int,
+    field: str | None,
+    fragment: str,
+) -> None:
+    path = write(tmp_path, "hosts.csv", text)
+    with pytest.raises(nm.InvalidInputError) as info:
+        cli.read_hosts(path, network, n_tables=4)
+    error = info.value
+    assert error.source == path
+    assert error.line == line
+    assert error.field == field
+    assert fragment in str(error)
+
+
+def test_keep_apart_and_together(tmp_path: Path, network: nm.Network) -> None:
+    path = write(tmp_path, "apart.csv", "a,b\nm1,m2\nm3,m4\n")
+    assert cli.read_keep_apart(path, network) == [("m1", "m2"), ("m3", "m4")]
+    path = write(tmp_path, "together.csv", "members\nm1,m2,m3\nm4|m5\n")
+    assert cli.read_keep_together(path, network) == [("m1", "m2", "m3"), ("m4", "m5")]
+    bad = write(tmp_path, "apart2.csv", "m1,m1\n")
+    with pytest.raises(nm.InvalidInputError, match="line 1, field 'b'"):
+        cli.read_keep_apart(bad, network)
+    bad = write(tmp_path, "apart3.csv", "m1,m2\nm3,m99\n")
+    with pytest.raises(nm.InvalidInputError, match="line 2, field 'b': unknown member 'm99'"):
+        cli.read_keep_apart(bad, network)
+    bad = write(tmp_path, "together2.csv", "m1\n")
+    with pytest.raises(nm.InvalidInputError, match="at least 2"):
+        cli.read_keep_together(bad, network)
+    bad = write(tmp_path, "together3.csv", "m1,m2,m1\n")
+    with pytest.raises(nm.InvalidInputError, match="twice"):
+        cli.read_keep_together(bad, network)
+
+
+def test_attendance(tmp_path: Path, network: nm.Network) -> None:
+    path = write(tmp_path, "att.csv", "member_id,rounds\nm1,2-4\nm2,1|3\nm3,4\n")
+    assert cli.read_attendance(path, network, rounds=4) == {
+        "m1": (1, 2, 3),
+        "m2": (0, 2),
+        "m3": (3,),
+    }
+    for text, fragment in [
+        ("m1,0-2\n", "from 1 to 4"),
+        ("m1,5\n", "from 1 to 4"),
+        ("m1,3-1\n", "backwards"),
+        ("m1,soon\n", "'soon'"),
+        ("m1,|\n", "no round"),
+    ]:
+        bad = write(tmp_path, "att2.csv", text)
+        with pytest.raises(nm.InvalidInputError, match="line 1, field 'rounds'") as info:
+            cli.read_attendance(bad, network, rounds=4)
+        assert fragment in str(info.value)
+
+
+def test_constraint_file_limits(tmp_path: Path, network: nm.Network) -> None:
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(cli.MAX_CONSTRAINT_FILE_BYTES + 1)
+    with pytest.raises(nm.InvalidInputError, match="limited"):
+        cli.read_hosts(str(path), network)
+    path.write_text("m1," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match="line 1"):
+        cli.read_hosts(str(path), network)
+    path.write_bytes(b"m1,\xff\xfe1\n")
+    with pytest.raises(nm.InvalidInputError, match="UTF-8"):
+        cli.read_hosts(str(path), network)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda r: st.tuples(st.just(r), st.sets(st.integers(1, r)))))
+def test_parse_rounds_is_the_set_written(case: tuple[int, set[int]]) -> None:
+    rounds, chosen = case
+    if not chosen:
+        with pytest.raises(ValueError, match="no round"):
+            cli.parse_rounds("", rounds)
+        return
+    assert cli.parse_rounds("|".join(map(str, sorted(chosen))), rounds) == tuple(
+        sorted(r - 1 for r in chosen)
+    )
+    low, high = min(chosen), max(chosen)
+    assert cli.parse_rounds(f"{low}-{high}", rounds) == tuple(range(low - 1, high))
+
+
+# -- progress and warnings -----------------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("tqdm")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    update, close = cli._progress_callback(2.0)
+    assert update is None
+    close()
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    update, close = cli._progress_callback(2.0)
+    assert update is not None
+    update({"round": 1, "elapsed": 0.5, "repeats": 3, "best": 3})
+
+    class Info:
+        elapsed = 1.5
+        repeats = 0
+        best = 0
+
+    update(Info())
+    close()
+    assert "rotation" in terminal.getvalue()
+    assert "repeats=0" in terminal.getvalue()
+
+
+def test_no_progress_bar_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setattr(sys, "stderr", FakeTerminal())
+    update, close = cli._progress_callback(2.0)
+    assert update is None
+    close()
+
+
+def test_warnings_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    def noisy(args: object) -> int:
+        warnings.warn("12 repeated meetings remain", nm.RepeatsRemainWarning, stacklevel=2)
+        return 0
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(cli, "_cmd_inspect", noisy)
+    assert cli.main(["inspect", "whatever.csv"]) == 0
+    assert err.getvalue() == "netmatch: warning: 12 repeated meetings remain\n"
+
+
+def test_markdown_output_is_inert() -> None:
+    assert cli._md("<b>x</b> | *y*") == "&lt;b&gt;x&lt;/b&gt; \\| \\*y\\*"
+
+
+# -- end to end ----------------------------------------------------------------------------
+
+
+def read_plan_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "out"
+    code, out, err = run(["demo", "--out-dir", str(out_dir), "--time-limit", "1"], capsys)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "Tour 1" in out
+    assert "Tour 4" in out
+    assert "Table 1" in out
+    net = nm.datasets.load_demo()
+    page = (out_dir / "event.html").read_text(encoding="utf-8")
+    import html
+
+    assert [m.name for m in net.members if html.escape(m.name) not in page] == []
+    rows = read_plan_csv(out_dir / "plan.csv")
+    assert len(rows) == 4 * len(net)
+    assert {r["round"] for r in rows} == {"1", "2", "3", "4"}
+    assert min(int(r["table"]) for r in rows) == 1
+    for rnd in "1234":
+        assert sorted(r["member_id"] for r in rows if r["round"] == rnd) == sorted(net.ids)
+    intros = read_plan_csv(out_dir / "introductions.csv")
+    assert intros
+    assert all(not net.knows(r["a"], r["b"]) for r in intros)
+
+
+def test_python_dash_m_netmatch(tmp_path: Path) -> None:
+    """The module entry point, in a real process: the demo in English, then a bad file."""
+    out_dir = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-m", "netmatch", "demo", "--lang", "en", "--time-limit", "1",
+         "--out-dir", str(out_dir)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Round 1" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert '<html lang="en">' in (out_dir / "event.html").read_text(encoding="utf-8")
+    bad = tmp_path / "members.csv"
+    bad.write_text("id,name,lat\nm1,Ana,45.1\nm2,Bo,north\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "netmatch", "rotate", str(bad), "--rounds", "2", "--tables", "1"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert_one_line_error(done.stderr, "members.csv", "line 3", "'lat'")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "md", "csv"])
+def test_introduce_formats(
+    fmt: str, members_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["introduce", str(members_csv), "--format", fmt, "--seed", "1"], capsys)
+    assert code == 0, err
+    assert out
+    target = tmp_path / f"intros.{fmt}"
+    code, out_file, err = run(
+        ["introduce", str(members_csv), "--format", fmt, "--seed", "1", "-o", str(target)], capsys
+    )
+    assert code == 0, err
+    assert out_file == ""
+    written = target.read_text(encoding="utf-8-sig")
+    assert written.strip()
+    if fmt == "json":
+        records = json.loads(written)
+        assert records
+        assert json.loads(out) == records
+        for record in records:
+            assert {record["a"], record["b"]} != {"m1", "m2"}  # m1 knows m2
+            assert record["explanation"]
+    elif fmt == "md":
+        assert written.startswith("| # |")
+    elif fmt == "csv":
+        assert out.splitlines()[0] == written.splitlines()[0]
+
+
+def test_introduce_for_one_member(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["introduce", str(members_csv), "--member", "m3", "--format", "json", "--lang", "en"],
+        capsys,
+    )
+    assert code == 0, err
+    records = json.loads(out)
+    assert records
+    assert all("m3" in (r["a"], r["b"]) for r in records)
+    code, _, err = run(["introduce", str(members_csv), "--member", "m99"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "m99")
+
+
+def test_inspect(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["inspect", str(members_csv)], capsys)
+    assert code == 0, err
+    assert "8 membres" in out
+    assert "1 paires" in out
+    assert "Inès Moreau" in out  # knows nobody
+    code, out, err = run(["inspect", str(members_csv), "--lang", "en"], capsys)
+    assert code == 0, err
+    assert "Skills by sector" in out
+
+
+@pytest.fixture
+def club(tmp_path: Path) -> tuple[nm.Network, Path]:
+    net = nm.datasets.make_network(24, seed=3)
+    path = tmp_path / "club.csv"
+    nm.write_csv(net, path)
+    return nm.read_csv(path), path
+
+
+def test_rotate_honours_the_constraint_files(
+    club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net, path = club
+    ids = net.ids
+    hosts = write(tmp_path, "hosts.csv", f"member_id,table\n{ids[0]},1\n{ids[1]},4\n")
+    apart = write(tmp_path, "apart.csv", f"a,b\n{ids[2]},{ids[3]}\n")
+    together = write(tmp_path, "together.csv", f"{ids[4]}|{ids[5]}\n")
+    attendance = write(tmp_path, "att.csv", f"member_id,rounds\n{ids[6]},2-3\n")
+    plan_csv, page = tmp_path / "plan.csv", tmp_path / "plan.html"
+    code, out, err = run(
+        ["rotate", str(path), "--rounds", "3", "--tables", "4", "--hosts", hosts,
+         "--keep-apart", apart, "--keep-together", together, "--attendance", attendance,
+         "--seed", "7", "--time-limit", "1", "-o", str(plan_csv), "--html", str(page)],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Tour 3" in out
+    rows = read_plan_csv(plan_csv)
+    seat = {(r["round"], r["member_id"]): int(r["table"]) for r in rows}
+    assert len(seat) == len(rows)  # nobody twice in a round
+    for rnd in ("1", "2", "3"):
+        present = {m for (r, m) in seat if r == rnd}
+        expected = set(ids) - ({ids[6]} if rnd == "1" else set())
+        assert present == expected
+        assert seat[(rnd, ids[0])] == 1
+        assert seat[(rnd, ids[1])] == 4
+        assert seat[(rnd, ids[2])] != seat[(rnd, ids[3])]
+        assert seat[(rnd, ids[4])] == seat[(rnd, ids[5])]
+    assert {int(r["table"]) for r in rows} == {1, 2, 3, 4}
+    assert "★" in page.read_text(encoding="utf-8")
+
+
+def test_rotate_with_a_bad_constraint_file(
+    club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net, path = club
+    hosts = write(tmp_path, "hosts.csv", f"member_id,table\n{net.ids[0]},1\nm-nobody,2\n")
+    code, out, err = run(
+        ["rotate", str(path), "--rounds", "2", "--tables", "3", "--hosts", hosts], capsys
+    )
+    assert code == 2
+    assert out == ""
+    assert_one_line_error(err, "hosts.csv", "line 3", "field 'member_id'", "'m-nobody'")
+
+
+def test_rotate_infeasible_exits_1(
+    club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net, path = club
+    together = write(tmp_path, "together.csv", ",".join(net.ids[:5]) + "\n")
+    code, out, err = run(
+        ["rotate", str(path), "--rounds", "2", "--table-size", "4", "--keep-together", together],
+        capsys,
+    )
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(err, "infeasible")
