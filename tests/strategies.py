@@ -86,9 +86,7 @@ def locations() -> st.SearchStrategy[tuple[float, float] | None]:
 
 def attribute_keys() -> st.SearchStrategy[str]:
     """Extra-column names: not blank, not a reserved column name."""
-    return _raw_text(12).filter(
-        lambda k: k.strip() != "" and k.strip().casefold() not in RESERVED_COLUMNS
-    )
+    return _raw_text(12).filter(lambda k: k.strip() != "" and not nm.io.is_reserved_column(k))
 
 
 def attributes(*, allow_empty_values: bool = True) -> st.SearchStrategy[dict[str, str]]:

@@ -36,7 +36,17 @@ from .errors import (
     RepeatsRemainWarning,
     UnknownMemberError,
 )
-from .io import read_csv, read_json, write_csv, write_json
+from .io import (
+    IOLimits,
+    read_acquaintances_csv,
+    read_csv,
+    read_json,
+    write_csv,
+    write_introductions_csv,
+    write_json,
+    write_plan_csv,
+    write_records_csv,
+)
 from .model import Member
 from .network import Meeting, Network, from_networkx, to_networkx
 from .report import render_event_html
@@ -47,6 +57,7 @@ __all__ = [
     "Broker",
     "Brokers",
     "Communities",
+    "IOLimits",
     "InfeasibleError",
     "InvalidInputError",
     "Meeting",
@@ -66,6 +77,7 @@ __all__ = [
     "from_networkx",
     "isolated_members",
     "plot",
+    "read_acquaintances_csv",
     "read_csv",
     "read_json",
     "render_event_html",
@@ -74,5 +86,8 @@ __all__ = [
     "to_networkx",
     "unmet_needs",
     "write_csv",
+    "write_introductions_csv",
     "write_json",
+    "write_plan_csv",
+    "write_records_csv",
 ]
