@@ -79,6 +79,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_sector": "(sans secteur)",
         "nobody": "aucun",
         "quote": "« {} »",
+        "demo_title": "Démonstration netmatch — rencontres d'affaires",
     },
     "en": {
         "round": "Round",
@@ -111,6 +112,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_sector": "(no sector)",
         "nobody": "none",
         "quote": "“{}”",
+        "demo_title": "netmatch demo — business meetings",
     },
 }
 
@@ -934,7 +936,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     write_plan_csv(plan, plan_path, network=network)
     write_introductions_csv(intros, intros_path, network=network)
     _write_text(
-        str(html_path), render_event_html(plan, network, introductions=intros, lang=args.lang)
+        str(html_path),
+        render_event_html(
+            plan, network, introductions=intros, lang=args.lang, title=t["demo_title"]
+        ),
     )
     print()
     print(f"{t['written']}{t['colon']}")

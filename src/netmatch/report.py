@@ -129,21 +129,24 @@ ol.contents { font-size: 12pt; }
 .round { margin-bottom: 6mm; }
 .round + .round { border-top: 1px dashed #b8c2c8; padding-top: 4mm; }
 .grid { display: grid; gap: 3mm; }
-.tables { grid-template-columns: repeat(3, 1fr); }
-.cards { grid-template-columns: repeat(2, 1fr); }
-.badges { grid-template-columns: repeat(2, 1fr); gap: 0; }
+.tables { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+.cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+.badges { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0; }
 .table-card, .card { border: 1px solid #b8c2c8; border-radius: 2mm; padding: 2mm 3mm;
   break-inside: avoid; page-break-inside: avoid; }
 .table-card h3 { display: flex; justify-content: space-between; color: #0b4f6c; }
 .table-card h3 span { font-weight: normal; font-size: 9pt; color: #5f6b73; }
 .table-card ol { margin: 0; padding-left: 5mm; font-size: 9.5pt; }
-.table-card li { margin: 0.4mm 0; }
+.table-card li { margin: 0.3mm 0; }
+.table-card .who { display: block; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
 .host { font-weight: bold; }
 .host-mark { color: #b35c00; font-size: 8.5pt; }
 .card { border-style: dashed; }
 .card .name { font-weight: bold; }
 .card .route { margin-top: 1mm; font-size: 10pt; }
-.card .stop { white-space: nowrap; }
+.stop { white-space: nowrap; }
+.stop b { color: #0b4f6c; }
 .card .off { color: #8a949a; font-style: italic; }
 .badge { height: 55mm; border: 1px dashed #b8c2c8; padding: 5mm 6mm; overflow: hidden;
   display: flex; flex-direction: column; break-inside: avoid; page-break-inside: avoid; }
@@ -309,11 +312,11 @@ class _Page:
                     )
                     if self.is_host(member_id, ti):
                         rows.append(
-                            f'<li class="host">{_e(member.name)}{org} '
-                            f'<span class="host-mark">★ {_e(t["host"])}</span></li>'
+                            f'<li class="host"><span class="who">{_e(member.name)} '
+                            f'<span class="host-mark">★ {_e(t["host"])}</span>{org}</span></li>'
                         )
                     else:
-                        rows.append(f"<li>{_e(member.name)}{org}</li>")
+                        rows.append(f'<li><span class="who">{_e(member.name)}{org}</span></li>')
                 count = _e(t["people_at_table"].format(n=len(table)))
                 parts.append(
                     f'<div class="table-card"><h3>{_e(t["table"])} {ti + 1}'
@@ -331,10 +334,10 @@ class _Page:
             label = f"{t['round']} {r + 1}{t['colon']}"
             if r in seats:
                 table = seats[r]
-                where = f"{t['table'].lower()} {table + 1}"
+                where = f"<b>{_e(t['table'].lower())} {table + 1}</b>"
                 if self.is_host(member_id, table):
-                    where += f" ({t['host']})"
-                stops.append(f'<span class="stop">{_e(label + where)}</span>')
+                    where += f" ({_e(t['host'])})"
+                stops.append(f'<span class="stop">{_e(label)}{where}</span>')
             else:
                 stops.append(f'<span class="stop off">{_e(label + t["break"])}</span>')
         return (" · " if short else " — ").join(stops)
