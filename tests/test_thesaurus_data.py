@@ -1,0 +1,127 @@
+"""Checks on the shipped bilingual thesaurus (``netmatch/data/thesaurus.csv``).
+
+The file is data written by hand; these tests pin down its format (the one
+``Thesaurus.from_csv`` and users extending the file rely on) and the rules it was
+written to: unique snake_case concept ids, at least two terms per concept, no
+empty or duplicated term, both French and English where English has a word.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from importlib.resources import files
+
+import pytest
+
+RESOURCE = files("netmatch").joinpath("data/thesaurus.csv")
+CONCEPT_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def _rows() -> list[list[str]]:
+    text = RESOURCE.read_bytes().decode("utf-8")  # strict: the file must be UTF-8
+    return list(csv.reader(text.splitlines()))
+
+
+def _fold(term: str) -> str:
+    """Compare terms roughly as the matcher sees them: no case, accents,
+    punctuation, French elisions or plural endings."""
+    text = unicodedata.normalize("NFKD", term.replace("’", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"\b(?:[ldjmnstc]|qu)'", " ", text)
+    words = re.sub(r"[\W_]+", " ", text).split()
+    return " ".join(
+        w[:-1] if len(w) > 3 and w[-1] in "sx" and w[-2] not in "su" else w for w in words
+    )
+
+
+def _concepts() -> dict[str, list[str]]:
+    return {row[0]: row[1].split("|") for row in _rows()[1:]}
+
+
+def test_file_is_utf8_without_bom_and_has_the_header() -> None:
+    raw = RESOURCE.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf"), "thesaurus.csv must not start with a BOM"
+    raw.decode("utf-8")
+    assert _rows()[0] == ["concept", "terms"]
+
+
+def test_every_row_parses_into_a_concept_and_terms() -> None:
+    for line, row in enumerate(_rows()[1:], start=2):
+        assert len(row) == 2, f"line {line}: expected 2 cells, got {row!r}"
+        concept, terms = row
+        assert CONCEPT_ID.fullmatch(concept), f"line {line}: bad concept id {concept!r}"
+        assert terms == terms.strip(), f"line {line}: terms cell has outer spaces"
+
+
+def test_concept_ids_are_unique() -> None:
+    seen: dict[str, int] = {}
+    for line, row in enumerate(_rows()[1:], start=2):
+        assert row[0] not in seen, f"concept {row[0]!r} on lines {seen[row[0]]} and {line}"
+        seen[row[0]] = line
+
+
+def test_at_least_400_concepts() -> None:
+    assert len(_concepts()) >= 400
+
+
+def test_every_concept_has_two_clean_distinct_terms() -> None:
+    for concept, terms in _concepts().items():
+        assert len(terms) >= 2, f"concept {concept!r} has fewer than 2 terms: {terms}"
+        for term in terms:
+            assert term, f"concept {concept!r} has an empty term"
+            assert term == term.strip(), f"concept {concept!r}: term {term!r} has outer spaces"
+            assert "  " not in term, f"concept {concept!r}: term {term!r} has a double space"
+            assert _fold(term), f"concept {concept!r}: term {term!r} has no word in it"
+        folded = [_fold(t) for t in terms]
+        dupes = sorted({t for t in folded if folded.count(t) > 1})
+        assert not dupes, f"concept {concept!r} repeats terms (ignoring case/accents): {dupes}"
+
+
+def test_apostrophes_are_plain() -> None:
+    # One apostrophe in the file keeps it greppable; the matcher maps ’ to ' anyway.
+    for concept, terms in _concepts().items():
+        for term in terms:
+            assert "’" not in term, f"concept {concept!r}: term {term!r} has a typographic ’"
+
+
+def test_a_term_is_shared_by_few_concepts() -> None:
+    # A term may sit in two concepts only when it is genuinely ambiguous; a term
+    # in many concepts would tie unrelated needs and skills together.
+    where: dict[str, set[str]] = defaultdict(set)
+    for concept, terms in _concepts().items():
+        for term in terms:
+            where[_fold(term)].add(concept)
+    crowded = {t: sorted(c) for t, c in where.items() if len(c) > 2}
+    assert not crowded, f"terms in more than two concepts: {crowded}"
+
+
+@pytest.mark.parametrize(
+    ("concept", "french", "english"),
+    [
+        ("bank_loan", "prêt bancaire", "bank loan"),
+        ("lead_generation", "prospection commerciale", "lead generation"),
+        ("accounting", "expert-comptable", "bookkeeping"),
+        ("seo", "référencement", "SEO"),
+    ],
+)
+def test_worked_examples(concept: str, french: str, english: str) -> None:
+    terms = _concepts()[concept]
+    assert french in terms
+    assert english in terms
+
+
+def test_most_concepts_carry_french_and_english() -> None:
+    # A rough language check: a term with a French accent or a French function
+    # word is French. Most concepts must have at least one such term and at least
+    # one term without (English or a shared abbreviation).
+    french_mark = re.compile(r"[àâçéèêëîïôùûüœ]|\b(?:de|des|du|la|le|les|d'|l'|en|à|et)\b")
+    both = sum(
+        1
+        for terms in _concepts().values()
+        if any(french_mark.search(t.lower()) for t in terms)
+        and any(not french_mark.search(t.lower()) for t in terms)
+    )
+    assert both / len(_concepts()) >= 0.9
