@@ -36,6 +36,16 @@ from .errors import (
     RepeatsRemainWarning,
     UnknownMemberError,
 )
+from .introductions import (
+    SERVED_THRESHOLD,
+    Introduction,
+    IntroductionMatcher,
+    Reason,
+    Weights,
+    introduction_stats,
+    need_match_matrix,
+    suggest_introductions,
+)
 from .io import (
     IOLimits,
     read_acquaintances_csv,
@@ -50,6 +60,8 @@ from .io import (
 from .model import Member
 from .network import Meeting, Network, from_networkx, to_networkx
 from .report import render_event_html
+from .rotation import RotationPlan, RotationProgress, RotationStats, plan_rotation
+from .text import TextMatcher, Thesaurus
 
 __version__ = "0.1.0"
 
@@ -59,29 +71,43 @@ __all__ = [
     "Communities",
     "IOLimits",
     "InfeasibleError",
+    "Introduction",
+    "IntroductionMatcher",
     "InvalidInputError",
     "Meeting",
     "Member",
     "NetmatchError",
     "NetmatchWarning",
     "Network",
+    "Reason",
     "RepeatsRemainWarning",
+    "RotationPlan",
+    "RotationProgress",
+    "RotationStats",
+    "SERVED_THRESHOLD",
     "SkillCoverage",
+    "TextMatcher",
+    "Thesaurus",
     "UnknownMemberError",
     "UnmetNeed",
     "UnmetNeeds",
+    "Weights",
     "__version__",
     "brokers",
     "communities",
     "datasets",
     "from_networkx",
+    "introduction_stats",
     "isolated_members",
+    "need_match_matrix",
+    "plan_rotation",
     "plot",
     "read_acquaintances_csv",
     "read_csv",
     "read_json",
     "render_event_html",
     "skill_coverage",
+    "suggest_introductions",
     "to_dataframe",
     "to_networkx",
     "unmet_needs",

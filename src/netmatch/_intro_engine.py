@@ -1,0 +1,360 @@
+"""Vectorised kernels behind :mod:`netmatch.introductions` (private).
+
+Members, skill texts and need texts are numbered; everything below works on
+integer arrays and scipy.sparse matrices, never on Python pairs:
+
+* ``member_skill`` (members × unique skill texts) and ``member_need``
+  (members × unique need texts) are 0/1 incidence matrices;
+* ``need_sim`` (need texts × skill texts) holds, for each need text, the best
+  matching skill texts with their similarity (the best desire of the need against
+  the skill), pruned to a floor and a top-T per need;
+* holders of each skill text are sorted by (skill, region, tie-break rank) so that
+  a window of holders can start in the asking member's own region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import scipy.sparse as sp
+
+Array = np.ndarray[Any, Any]
+
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def expand(starts: Array, lens: Array) -> tuple[Array, Array, Array]:
+    """Concatenate the ranges ``[starts[i], starts[i] + lens[i])``.
+
+    Returns the group of each position, the position, and its offset in the group.
+    """
+    lens = np.asarray(lens, dtype=np.int64)
+    total = int(lens.sum())
+    group = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+    first = np.cumsum(lens) - lens
+    offset = np.arange(total, dtype=np.int64) - np.repeat(first, lens)
+    return group, np.repeat(np.asarray(starts, dtype=np.int64), lens) + offset, offset
+
+
+def group_first(keys: Array, values: Array, tiebreak: Array | None = None) -> Array:
+    """Indexes of the best (largest value, then smallest tiebreak) entry of each key."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if tiebreak is None:
+        order = np.lexsort((-values, keys))
+    else:
+        order = np.lexsort((tiebreak, -values, keys))
+    sorted_keys = keys[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return np.asarray(order[first], dtype=np.int64)
+
+
+def top_per_group(groups: Array, score: Array, tiebreak: Array, k: int) -> Array:
+    """Indexes of the ``k`` best entries of each group, best first, groups ascending."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((tiebreak, -score, groups))
+    g = groups[order]
+    start = np.ones(len(g), dtype=bool)
+    start[1:] = g[1:] != g[:-1]
+    first_pos = np.maximum.accumulate(np.where(start, np.arange(len(g)), 0))
+    rank = np.arange(len(g)) - first_pos
+    return np.asarray(order[rank < k], dtype=np.int64)
+
+
+def haversine_km(lat1: Array, lon1: Array, lat2: Array, lon2: Array) -> Array:
+    """Great-circle distance in km (NaN where a coordinate is missing)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1))))
+
+
+def prune_rows(sim: sp.csr_matrix, floor: float, top: int | None) -> sp.csr_matrix:
+    """Keep entries >= floor and at most ``top`` per row (largest first)."""
+    sim = sim.tocsr()
+    sim.data[sim.data < floor] = 0
+    sim.eliminate_zeros()
+    if top is not None and sim.nnz and np.diff(sim.indptr).max() > top:
+        rows = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr))
+        keep = top_per_group(rows, sim.data, sim.indices, top)
+        sim = sp.csr_matrix(
+            (sim.data[keep], (rows[keep], sim.indices[keep])), shape=sim.shape, dtype=np.float32
+        )
+    sim.sort_indices()
+    return sim
+
+
+def group_max_rows(
+    rows: Array, groups: Array, n_groups: int, matrix: sp.csr_matrix
+) -> sp.csr_matrix:
+    """Row-wise maximum of ``matrix[rows]`` within each group (a sparse result)."""
+    sub = matrix[rows].tocoo()
+    g = groups[sub.row]
+    keys = g.astype(np.int64) * matrix.shape[1] + sub.col
+    best = group_first(keys, sub.data)
+    return sp.csr_matrix(
+        (sub.data[best], (g[best], sub.col[best])),
+        shape=(n_groups, matrix.shape[1]),
+        dtype=np.float32,
+    )
+
+
+@attrs.define(slots=True)
+class State:
+    """The arrays a block of work needs (picklable, for joblib backends)."""
+
+    n: int
+    member_skill: sp.csr_matrix
+    member_need: sp.csr_matrix
+    need_sim: sp.csr_matrix
+    need_sim_keys: Array
+    hold_members: Array
+    hold_ptr: Array
+    hold_keys: Array
+    region: Array
+    n_regions: int
+    sector: Array
+    lat: Array
+    lon: Array
+    knows: sp.csr_matrix
+    excluded_keys: Array
+    offset: Array
+    rank: Array
+
+
+def build_holders(
+    member_skill: sp.csr_matrix, region: Array, n_regions: int, rank: Array
+) -> tuple[Array, Array, Array]:
+    """Holders of each skill sorted by (skill, region, rank); pointers; region keys."""
+    coo = member_skill.tocoo()
+    skills = coo.col.astype(np.int64)
+    members = coo.row.astype(np.int64)
+    reg = region[members].astype(np.int64)
+    order = np.lexsort((rank[members], reg, skills))
+    skills, members, reg = skills[order], members[order], reg[order]
+    ptr = np.zeros(member_skill.shape[1] + 1, dtype=np.int64)
+    np.add.at(ptr, skills + 1, 1)
+    ptr = np.cumsum(ptr)
+    keys = skills * (n_regions + 1) + reg
+    return members, ptr, keys
+
+
+def is_excluded(state: State, a: Array, b: Array) -> Array:
+    """Whether each pair (a[i], b[i]) is excluded (or a member with themself)."""
+    out = a == b
+    keys = state.excluded_keys
+    if len(keys):
+        q = a.astype(np.int64) * state.n + b
+        pos = np.searchsorted(keys, q)
+        pos = np.minimum(pos, len(keys) - 1)
+        out |= keys[pos] == q
+    return np.asarray(out)
+
+
+def forward_candidates(
+    state: State,
+    a_idx: Array,
+    *,
+    holders: int,
+    keep: int,
+    min_match: float,
+    w_region: float,
+    w_sector: float,
+    w_distance: float,
+    distance_scale: float,
+) -> dict[str, Array]:
+    """For each asking member in ``a_idx``, the ``keep`` best providers of their needs.
+
+    Returns arrays ``a, b, f, need, skill``: ``f`` is the best need→skill similarity
+    of the pair and ``need``/``skill`` the texts it comes from.
+    """
+    mn, ns = state.member_need, state.need_sim
+    g, pos, _ = expand(mn.indptr[a_idx], mn.indptr[a_idx + 1] - mn.indptr[a_idx])
+    a1, need1 = a_idx[g], mn.indices[pos]
+    g, pos, _ = expand(ns.indptr[need1], ns.indptr[need1 + 1] - ns.indptr[need1])
+    a2, need2, skill2, sim2 = a1[g], need1[g], ns.indices[pos].astype(np.int64), ns.data[pos]
+    keep_sim = sim2 >= min_match
+    a2, need2, skill2, sim2 = a2[keep_sim], need2[keep_sim], skill2[keep_sim], sim2[keep_sim]
+    # A window of holders of each skill, starting at a member-specific offset so that
+    # ties between equally good providers are spread; plus a window in the asker's region.
+    lo, hi = state.hold_ptr[skill2], state.hold_ptr[skill2 + 1]
+    length = hi - lo
+    off = state.offset[a2]
+    g3, _, j3 = expand(np.zeros(len(lo), dtype=np.int64), np.minimum(length, holders))
+    pos3 = lo[g3] + (off[g3] + j3) % np.maximum(length[g3], 1)
+    reg = state.region[a2].astype(np.int64)
+    has_region = reg < state.n_regions
+    key = skill2 * (state.n_regions + 1) + reg
+    slo = np.searchsorted(state.hold_keys, key, "left")
+    shi = np.searchsorted(state.hold_keys, key, "right")
+    slen = np.where(has_region, shi - slo, 0)
+    g4, _, j4 = expand(np.zeros(len(slo), dtype=np.int64), np.minimum(slen, holders))
+    pos4 = slo[g4] + (off[g4] + j4) % np.maximum(slen[g4], 1)
+    groups = np.concatenate([g3, g4])
+    a = a2[groups]
+    b = state.hold_members[np.concatenate([pos3, pos4])]
+    f, need, skill = sim2[groups], need2[groups], skill2[groups]
+    ok = ~is_excluded(state, a, b)
+    a, b, f, need, skill = a[ok], b[ok], f[ok], need[ok], skill[ok]
+    best = group_first(a * state.n + b, f)
+    a, b, f, need, skill = a[best], b[best], f[best], need[best], skill[best]
+    pre = f + proximity_bonus(state, a, b, w_region, w_sector, w_distance, distance_scale)[0]
+    top = top_per_group(a, pre, state.rank[b], keep)
+    return {"a": a[top], "b": b[top], "f": f[top], "need": need[top], "skill": skill[top]}
+
+
+def proximity_bonus(
+    state: State,
+    a: Array,
+    b: Array,
+    w_region: float,
+    w_sector: float,
+    w_distance: float,
+    distance_scale: float,
+) -> tuple[Array, Array, Array, Array]:
+    """Bonus of each pair and its parts: same region, same sector, distance (km)."""
+    same_region = (state.region[a] == state.region[b]) & (state.region[a] < state.n_regions)
+    same_sector = (state.sector[a] == state.sector[b]) & (state.sector[a] >= 0)
+    km = haversine_km(state.lat[a], state.lon[a], state.lat[b], state.lon[b])
+    near = np.where(np.isnan(km), 0.0, np.exp(-np.nan_to_num(km, nan=0.0) / distance_scale))
+    bonus = w_region * same_region + w_sector * same_sector + w_distance * near
+    return bonus, same_region, same_sector, km
+
+
+def reverse_match(state: State, a: Array, b: Array) -> tuple[Array, Array, Array]:
+    """For each pair, how well a's skills serve b's needs: value, need, skill (-1 if none)."""
+    mn, ms, ns = state.member_need, state.member_skill, state.need_sim
+    n_pairs = len(a)
+    value = np.zeros(n_pairs, dtype=np.float32)
+    need_out = np.full(n_pairs, -1, dtype=np.int64)
+    skill_out = np.full(n_pairs, -1, dtype=np.int64)
+    if n_pairs == 0 or ns.nnz == 0:
+        return value, need_out, skill_out
+    g, pos, _ = expand(mn.indptr[b], mn.indptr[b + 1] - mn.indptr[b])
+    p1, need1 = g, mn.indices[pos].astype(np.int64)
+    a1 = a[p1]
+    g, pos, _ = expand(ms.indptr[a1], ms.indptr[a1 + 1] - ms.indptr[a1])
+    p2, need2, skill2 = p1[g], need1[g], ms.indices[pos].astype(np.int64)
+    q = need2 * ns.shape[1] + skill2
+    keys = state.need_sim_keys
+    at = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+    found = keys[at] == q
+    p2, need2, skill2, vals = p2[found], need2[found], skill2[found], ns.data[at[found]]
+    best = group_first(p2, vals)
+    value[p2[best]] = vals[best]
+    need_out[p2[best]] = need2[best]
+    skill_out[p2[best]] = skill2[best]
+    return value, need_out, skill_out
+
+
+def brokers(state: State, a: Array, b: Array) -> Array:
+    """A member who knows both a and b (the lowest index), or -1."""
+    out = np.full(len(a), -1, dtype=np.int64)
+    if state.knows.nnz == 0 or len(a) == 0:
+        return out
+    common = state.knows[a].multiply(state.knows[b]).tocsr()
+    common.eliminate_zeros()
+    common.sort_indices()
+    has = np.diff(common.indptr) > 0
+    out[has] = common.indices[common.indptr[:-1][has]]
+    return out
+
+
+def score_pairs(
+    state: State,
+    cand: dict[str, Array],
+    *,
+    served: float,
+    w_mutual: float,
+    w_region: float,
+    w_sector: float,
+    w_distance: float,
+    distance_scale: float,
+    w_broker: float,
+) -> dict[str, Array]:
+    """Complete candidate pairs: reverse direction, reciprocity, bonuses, broker, score."""
+    a, b, f = cand["a"], cand["b"], cand["f"]
+    r, r_need, r_skill = reverse_match(state, a, b)
+    mutual = r >= served
+    hm = np.where(mutual, 2 * f * r / np.maximum(f + r, 1e-12), 0.0)
+    bonus, same_region, same_sector, km = proximity_bonus(
+        state, a, b, w_region, w_sector, w_distance, distance_scale
+    )
+    broker = brokers(state, a, b)
+    score = f + w_mutual * hm + bonus + w_broker * (broker >= 0)
+    out = dict(cand)
+    out.update(
+        r=r,
+        r_need=r_need,
+        r_skill=r_skill,
+        mutual=mutual,
+        hm=hm,
+        same_region=same_region,
+        same_sector=same_sector,
+        km=km,
+        broker=broker,
+        score=score.astype(np.float64),
+    )
+    return out
+
+
+def concat(parts: list[dict[str, Array]]) -> dict[str, Array]:
+    """Concatenate candidate dictionaries field by field."""
+    if not parts:
+        return {}
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def take(cand: dict[str, Array], idx: Array) -> dict[str, Array]:
+    """Select entries ``idx`` of every field."""
+    return {key: value[idx] for key, value in cand.items()}
+
+
+def assign_with_capacity(
+    a: Array,
+    b: Array,
+    score: Array,
+    rank_b: Array,
+    order_a: Array,
+    per_member: int,
+    capacity: int,
+) -> Array:
+    """Greedy round-robin assignment with capacities (FairRec-style first pass).
+
+    Each round gives every asking member (scarcest first) their best candidate
+    whose provider still has capacity; so everyone gets one suggestion before
+    anyone gets a second. Returns the chosen entry indexes.
+    """
+    order = np.lexsort((rank_b, -score, a))
+    a_sorted = a[order]
+    starts = np.searchsorted(a_sorted, order_a, "left")
+    ends = np.searchsorted(a_sorted, order_a, "right")
+    b_sorted = b[order].tolist()
+    remaining: dict[int, int] = {}
+    ptr = starts.tolist()
+    end = ends.tolist()
+    count = [0] * len(order_a)
+    chosen: list[int] = []
+    order_list = order.tolist()
+    for _ in range(per_member):
+        progressed = False
+        for i in range(len(ptr)):
+            p, e = ptr[i], end[i]
+            while p < e and remaining.get(b_sorted[p], capacity) <= 0:
+                p += 1
+            if p < e:
+                provider = b_sorted[p]
+                remaining[provider] = remaining.get(provider, capacity) - 1
+                chosen.append(order_list[p])
+                count[i] += 1
+                p += 1
+                progressed = True
+            ptr[i] = p
+        if not progressed:
+            break
+    return np.asarray(sorted(chosen), dtype=np.int64)

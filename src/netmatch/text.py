@@ -1,0 +1,479 @@
+"""Text normalisation and need ↔ skill similarity, in French and English.
+
+A need ("recherche un expert-comptable") and a skill ("comptabilité") are compared
+through three sparse views, each L2-normalised, then concatenated with the square
+roots of their weights and L2-normalised again, so that the dot product of two
+rows is the weighted cosine of the views both texts have:
+
+* **words**: normalised words without stop words, lightly stemmed (plurals);
+* **character n-grams** (``char_wb``, 3 to 5 characters) so that morphology and
+  typos still share most n-grams ("comptable" / "comptabilité",
+  "referencement" / "référencement");
+* **concepts** from a bilingual :class:`Thesaurus`: every thesaurus term found in
+  a text adds its concept, on both sides, so that synonyms and cross-language
+  phrasings ("prêt bancaire" / "bank loan") meet.
+
+An optional **encoder** (any callable mapping a list of texts to an array of
+shape ``(n, d)``, for instance a sentence-transformers model's ``encode``) adds a
+fourth, dense view fused the same way (see ``docs/introductions.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as _l2_normalize
+
+from .errors import InvalidInputError
+
+__all__ = [
+    "STOP_WORDS",
+    "Encoder",
+    "TextMatcher",
+    "Thesaurus",
+    "normalize_text",
+    "split_desires",
+    "tokenize",
+]
+
+#: Any callable that maps a list of texts to an array of shape ``(len(texts), d)``.
+Encoder = Callable[[list[str]], Any]
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+# French elisions: l'entreprise -> entreprise, qu'il -> il, jusqu'à -> a.
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.UNICODE)
+_NON_WORD = re.compile(r"[^\w]+|_", re.UNICODE)
+
+_STOP_FR = """
+a au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur
+leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa
+se ses son sur ta te tes toi ton tu un une vos votre vous y d l s c j m n t est sont
+ete etre avoir ai as avons avez ont suis sommes etes plus tres tout tous toute toutes
+chez vers afin ainsi aussi autre autres car donc dont ni or soit sans sous entre
+cherche cherchons recherche recherchons recherchez cherchez chercher rechercher
+besoin besoins souhaite souhaitons souhaiterais voudrais aimerais aider aide
+trouver trouvons quelqu quelque quelques personne personnes membre membres
+contact contacts contacter mettre relation echanger echange secteur domaine
+""".split()  # noqa: SIM905 (a word list reads better as text)
+_STOP_EN = """
+a an the and or of to in on for with by at from as is are be been being was were it its
+this that these those i we you he she they me us our your my their his her them
+not no nor so than too very can could will would should do does did have has had
+looking look seeking seek need needs needed want wants wanted find finding search
+searching someone somebody anyone help helping who which what how about into over
+get getting some any person people member members contact connect connection
+sector field
+""".split()  # noqa: SIM905 (same)
+
+#: Normalised French and English stop words, including the verbs of asking
+#: ("recherche", "looking", "besoin") that say *that* something is needed, not *what*.
+STOP_WORDS: frozenset[str] = frozenset(_STOP_FR) | frozenset(_STOP_EN)
+
+# Separators between the desires of one need ("un comptable et un avocat").
+_DESIRE_SPLIT = re.compile(
+    r"\s*(?:[;,+&•\n]|\bet\b|\band\b|\bainsi que\b|\bas well as\b|\bou bien\b)\s*",
+    re.IGNORECASE,
+)
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` casefolded, without accents, elisions or punctuation.
+
+    Typographic apostrophes become ``'``; French elisions (``l'``, ``d'``,
+    ``qu'``...) are removed; every run of punctuation becomes one space.
+
+    Examples
+    --------
+    >>> from netmatch.text import normalize_text
+    >>> normalize_text("Besoin d’aide pour L'E-Commerce : référencement !")
+    'besoin aide pour e commerce referencement'
+    """
+    if not isinstance(text, str):
+        raise InvalidInputError(f"text must be a str, got {type(text).__name__} {text!r}")
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _ELISION.sub(" ", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def _stem(word: str) -> str:
+    """A deliberately light stemmer: plural endings only (French and English)."""
+    if len(word) > 4 and word.endswith("aux"):
+        return word[:-3] + "al"
+    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "su":
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str, *, stop_words: bool = True) -> list[str]:
+    """Normalised, lightly stemmed word tokens of ``text``.
+
+    Examples
+    --------
+    >>> from netmatch.text import tokenize
+    >>> tokenize("Recherche des partenaires pour l'export")
+    ['partenaire', 'export']
+    """
+    words = normalize_text(text).split()
+    return [_stem(w) for w in words if not (stop_words and w in STOP_WORDS)]
+
+
+def split_desires(need: str) -> tuple[str, ...]:
+    """Split a need into its desires ("un comptable et un avocat" → two desires).
+
+    The whole need is kept first, then each part that has a content word, so that
+    a need is matched by its best desire (see :class:`TextMatcher`).
+
+    Examples
+    --------
+    >>> from netmatch.text import split_desires
+    >>> split_desires("Recherche un comptable et un avocat")
+    ('Recherche un comptable et un avocat', 'Recherche un comptable', 'un avocat')
+    >>> split_desires("site e-commerce")
+    ('site e-commerce',)
+    """
+    parts = [p.strip() for p in _DESIRE_SPLIT.split(need) if p and p.strip()]
+    parts = [p for p in parts if tokenize(p)]
+    if len(parts) <= 1:
+        return (need,)
+    return (need, *parts)
+
+
+class Thesaurus:
+    """A bilingual thesaurus of business concepts: each concept has several terms.
+
+    Parameters
+    ----------
+    concepts : mapping of str to iterable of str
+        Concept name → the terms (French or English, any case or accents) that
+        express it.
+
+    Examples
+    --------
+    >>> from netmatch.text import Thesaurus
+    >>> th = Thesaurus({"financement": ["prêt bancaire", "bank loan", "emprunt"]})
+    >>> th.concepts_in("Besoin d'un prêt bancaire pour investir")
+    ('financement',)
+    >>> th.concepts_in("looking for a bank loan")
+    ('financement',)
+    >>> len(th.extend({"export": ["export", "international"]}))
+    2
+    """
+
+    def __init__(self, concepts: Mapping[str, Iterable[str]] | None = None) -> None:
+        self._concepts: dict[str, tuple[str, ...]] = {}
+        # first token -> list of (token tuple, concept)
+        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for concept, terms in (concepts or {}).items():
+            self._add(concept, terms)
+
+    def _add(self, concept: str, terms: Iterable[str]) -> None:
+        if not isinstance(concept, str) or not concept.strip():
+            raise InvalidInputError(f"a concept must be a non-empty str, got {concept!r}")
+        if isinstance(terms, str):
+            raise InvalidInputError(
+                f"terms of concept {concept!r} must be a list of str, got the string {terms!r}"
+            )
+        concept = concept.strip()
+        known = list(self._concepts.get(concept, ()))
+        for term in terms:
+            if not isinstance(term, str):
+                raise InvalidInputError(
+                    f"term {term!r} of concept {concept!r} must be a str", field="terms"
+                )
+            tokens = tuple(tokenize(term, stop_words=False))
+            if not tokens or term.strip() in known:
+                continue
+            known.append(term.strip())
+            self._index.setdefault(tokens[0], []).append((tokens, concept))
+        self._concepts[concept] = tuple(known)
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Thesaurus:
+        """Read a thesaurus CSV with columns ``concept,terms`` (terms ``|``-separated).
+
+        Raises
+        ------
+        InvalidInputError
+            When the file lacks a column or a row has no concept or no term; the
+            message names the file and line.
+        """
+        source = os.fspath(path)
+        concepts: dict[str, list[str]] = {}
+        try:
+            with open(source, encoding=encoding, newline="") as handle:
+                reader = csv.DictReader(handle)
+                fields = reader.fieldnames or []
+                for required in ("concept", "terms"):
+                    if required not in fields:
+                        raise InvalidInputError(
+                            f"missing column {required!r} (columns are {fields})",
+                            source=source,
+                            line=1,
+                        )
+                for row in reader:
+                    line = reader.line_num
+                    concept = (row.get("concept") or "").strip()
+                    terms = [t.strip() for t in (row.get("terms") or "").split("|") if t.strip()]
+                    if not concept:
+                        raise InvalidInputError(
+                            "empty concept", source=source, line=line, field="concept"
+                        )
+                    if not terms:
+                        raise InvalidInputError(
+                            f"concept {concept!r} has no term",
+                            source=source,
+                            line=line,
+                            field="terms",
+                        )
+                    concepts.setdefault(concept, []).extend(terms)
+        except OSError as exc:
+            raise InvalidInputError(f"cannot read thesaurus: {exc}", source=source) from None
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(f"not {encoding} text: {exc}", source=source) from None
+        return cls(concepts)
+
+    @classmethod
+    def default(cls) -> Thesaurus:
+        """The thesaurus shipped with netmatch (``netmatch/data/thesaurus.csv``).
+
+        Examples
+        --------
+        >>> from netmatch.text import Thesaurus
+        >>> isinstance(Thesaurus.default(), Thesaurus)
+        True
+        """
+        resource = files("netmatch").joinpath("data/thesaurus.csv")
+        if not resource.is_file():
+            return cls()
+        return cls.from_csv(str(resource))
+
+    @classmethod
+    def empty(cls) -> Thesaurus:
+        """A thesaurus without concepts (turns concept matching off)."""
+        return cls()
+
+    def extend(self, concepts: Thesaurus | Mapping[str, Iterable[str]]) -> Thesaurus:
+        """Return a new thesaurus with extra concepts or extra terms for known ones."""
+        new = Thesaurus(self._concepts)
+        items = concepts._concepts if isinstance(concepts, Thesaurus) else concepts
+        for concept, terms in items.items():
+            new._add(concept, terms)
+        return new
+
+    def __len__(self) -> int:
+        return len(self._concepts)
+
+    def __contains__(self, concept: object) -> bool:
+        return concept in self._concepts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Thesaurus):
+            return NotImplemented
+        return self._concepts == other._concepts
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Thesaurus: {len(self)} concepts>"
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """Every concept name."""
+        return tuple(self._concepts)
+
+    def terms(self, concept: str) -> tuple[str, ...]:
+        """The terms of ``concept``."""
+        try:
+            return self._concepts[concept]
+        except KeyError:
+            raise InvalidInputError(f"unknown concept {concept!r}", field="concept") from None
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """Concept → list of terms (JSON-serialisable)."""
+        return {c: list(t) for c, t in self._concepts.items()}
+
+    def concepts_in_tokens(self, tokens: Sequence[str]) -> tuple[str, ...]:
+        """Concepts whose terms occur in ``tokens`` (as :func:`tokenize` returns
+        them with ``stop_words=False``), in order of first occurrence."""
+        found: dict[str, None] = {}
+        index = self._index
+        n = len(tokens)
+        for i, token in enumerate(tokens):
+            for term, concept in index.get(token, ()):
+                size = len(term)
+                if size == 1 or (i + size <= n and tuple(tokens[i : i + size]) == term):
+                    found.setdefault(concept, None)
+        return tuple(found)
+
+    def concepts_in(self, text: str) -> tuple[str, ...]:
+        """Concepts whose terms occur in ``text``, in order of first occurrence."""
+        return self.concepts_in_tokens(tokenize(text, stop_words=False))
+
+
+def _word_analyzer(text: str) -> list[str]:
+    return tokenize(text)
+
+
+def _char_preprocessor(text: str) -> str:
+    return " ".join(w for w in normalize_text(text).split() if w not in STOP_WORDS)
+
+
+class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Turn texts into rows whose dot products are need ↔ skill similarities.
+
+    A scikit-learn transformer: ``fit`` learns the vocabularies and IDF weights,
+    ``transform`` returns an L2-normalised sparse matrix whose rows are the
+    weighted concatenation of the word, character n-gram, concept and (optional)
+    encoder views. The dot product of two rows lies in [0, 1] (encoder cosines
+    below 0 count as 0 once clipped by the caller).
+
+    Parameters
+    ----------
+    thesaurus : Thesaurus, optional
+        Concepts to add on both sides; None means :meth:`Thesaurus.default`.
+    encoder : callable, optional
+        ``encoder(list_of_texts) -> array (n, d)``; its rows are L2-normalised.
+    word_weight, char_weight, concept_weight, encoder_weight : float
+        Weights of the views in the fused cosine.
+    char_ngram_range : (int, int)
+        Lengths of the character n-grams.
+    char_max_df : float or int
+        Character n-grams in more documents than this are ignored (they carry
+        little information and make the sparse products dense on large networks).
+
+    Examples
+    --------
+    >>> from netmatch.text import TextMatcher, Thesaurus
+    >>> th = Thesaurus({"finance": ["prêt bancaire", "bank loan"]})
+    >>> tm = TextMatcher(thesaurus=th).fit(["comptabilité", "prêt bancaire", "site web"])
+    >>> X = tm.transform(["recherche un comptable", "comptabilité", "bank loan",
+    ...                   "prêt bancaire"])
+    >>> sim = (X @ X.T).toarray()
+    >>> bool(sim[0, 1] > 0.3), bool(sim[2, 3] > 0.5), bool(sim[0, 3] < 0.1)
+    (True, True, True)
+    """
+
+    def __init__(
+        self,
+        thesaurus: Thesaurus | None = None,
+        encoder: Encoder | None = None,
+        *,
+        word_weight: float = 0.35,
+        char_weight: float = 0.35,
+        concept_weight: float = 0.3,
+        encoder_weight: float = 0.5,
+        char_ngram_range: tuple[int, int] = (3, 5),
+        char_max_df: float | int = 1.0,
+    ) -> None:
+        self.thesaurus = thesaurus
+        self.encoder = encoder
+        self.word_weight = word_weight
+        self.char_weight = char_weight
+        self.concept_weight = concept_weight
+        self.encoder_weight = encoder_weight
+        self.char_ngram_range = char_ngram_range
+        self.char_max_df = char_max_df
+
+    def _concept_analyzer(self, text: str) -> list[str]:
+        return list(self.thesaurus_.concepts_in(text))
+
+    def fit(self, raw_documents: Sequence[str], y: object = None) -> TextMatcher:
+        """Learn vocabularies and IDF weights from the texts ``raw_documents``."""
+        texts = _check_texts(raw_documents)
+        for name in ("word_weight", "char_weight", "concept_weight", "encoder_weight"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or value < 0:
+                raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}", field=name)
+        self.thesaurus_ = self.thesaurus if self.thesaurus is not None else Thesaurus.default()
+        corpus = texts if texts else [""]
+        self.word_vectorizer_ = _fit_or_none(
+            TfidfVectorizer(analyzer=_word_analyzer, sublinear_tf=True, dtype=np.float32), corpus
+        )
+        max_df = self.char_max_df
+        if isinstance(max_df, float) and max_df < 1.0 and len(corpus) < 2000:
+            max_df = 1.0  # a fraction of a small corpus would drop the useful n-grams too
+        self.char_vectorizer_ = _fit_or_none(
+            TfidfVectorizer(
+                analyzer="char_wb",
+                preprocessor=_char_preprocessor,
+                ngram_range=self.char_ngram_range,
+                sublinear_tf=True,
+                max_df=max_df,
+                dtype=np.float32,
+            ),
+            corpus,
+        )
+        self.concept_vectorizer_ = _fit_or_none(
+            TfidfVectorizer(analyzer=self._concept_analyzer, dtype=np.float32), corpus
+        )
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, raw_documents: Sequence[str]) -> sp.csr_matrix:
+        """Fused, L2-normalised rows for ``raw_documents`` (sparse CSR, float32)."""
+        texts = _check_texts(raw_documents)
+        if not hasattr(self, "thesaurus_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this TextMatcher is not fitted yet; call fit first")
+        n = len(texts)
+        blocks = []
+        for vectorizer, weight in (
+            (self.word_vectorizer_, self.word_weight),
+            (self.char_vectorizer_, self.char_weight),
+            (self.concept_vectorizer_, self.concept_weight),
+        ):
+            if vectorizer is None or weight == 0:
+                continue
+            block = vectorizer.transform(texts)
+            blocks.append(block * np.float32(np.sqrt(weight)))
+        if self.encoder is not None and self.encoder_weight > 0 and n:
+            dense = _encode(self.encoder, texts)
+            dense = _l2_normalize(dense) * np.sqrt(self.encoder_weight)
+            blocks.append(sp.csr_matrix(dense.astype(np.float32)))
+        if not blocks:
+            return sp.csr_matrix((n, 0), dtype=np.float32)
+        fused = sp.hstack(blocks, format="csr", dtype=np.float32)
+        return _l2_normalize(fused, copy=False).astype(np.float32)
+
+
+def _check_texts(values: object) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise InvalidInputError(f"expected a list of texts, got {type(values).__name__} {values!r}")
+    texts = list(values)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InvalidInputError(f"text {i} must be a str, got {type(text).__name__} {text!r}")
+    return texts
+
+
+def _fit_or_none(vectorizer: TfidfVectorizer, corpus: list[str]) -> TfidfVectorizer | None:
+    try:
+        return vectorizer.fit(corpus)
+    except ValueError:  # empty vocabulary: no text has a token of this view
+        return None
+
+
+def _encode(encoder: Encoder, texts: list[str]) -> np.ndarray[Any, Any]:
+    try:
+        out = np.asarray(encoder(list(texts)), dtype=np.float64)
+    except Exception as exc:
+        raise InvalidInputError(f"the encoder failed on {len(texts)} texts: {exc!r}") from exc
+    if out.ndim != 2 or out.shape[0] != len(texts) or not np.all(np.isfinite(out)):
+        raise InvalidInputError(
+            f"the encoder must return a finite array of shape ({len(texts)}, d), "
+            f"got shape {out.shape}",
+            field="encoder",
+        )
+    return out
