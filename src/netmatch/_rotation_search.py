@@ -1,0 +1,642 @@
+"""The search engine behind :func:`netmatch.plan_rotation`, on integer indexes.
+
+Players are ``0 .. n-1``, rounds ``0 .. w-1``, tables ``0 .. g-1``. A schedule is an
+int array ``T`` of shape ``(w, n)``: the table of each player in each round, ``-1``
+when absent. The engine knows nothing about members or networks.
+
+Objective, lexicographic through integer weights: repeated meetings (a pair that
+meets for the m-th time, m >= 2, costs m - 1; pairs that knew each other start at one
+meeting) >> members with a need left unserved >> sum over tables of the squared
+count of each category of each balance attribute (smaller = more mixed tables).
+
+Delta evaluation follows Dotú & Van Hentenryck: count matrices ``G1[r, u, t]`` (how
+many people at table ``t`` of round ``r`` already met ``u`` at least once) and ``G2``
+(at least twice) are kept up to date after every swap, so the change in repeats of
+every swap of a conflicting player is a handful of numpy gathers.
+"""
+
+# Matrix names (M, G1, T, R, A, ...) follow the notation of the delta formulas.
+# greedy()'s place() is a per-round closure, only called within its own round.
+# ruff: noqa: N803, N806, B023
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import InfeasibleError
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Initial meet count of pairs whose meetings never count (forced together, self).
+FORCED = -(2**20)
+_BIG = np.int64(2**62)
+
+
+@dataclass
+class Problem:
+    """An instance on integer indexes (see the module docstring)."""
+
+    n: int
+    rounds: int
+    n_tables: int
+    attend: BoolArray  # (w, n)
+    sizes: IntArray  # (w, g) table sizes per round, summing to attend[r].sum()
+    fixed: IntArray  # (w, n) table a host keeps, -1 otherwise
+    groups: list[IntArray]  # keep-together groups (player indexes)
+    apart: BoolArray  # (n, n) symmetric keep-apart
+    prior: NDArray[np.int32]  # (n, n) initial meet counts, FORCED for never-counted pairs
+    serve: NDArray[np.int8] | None  # (n, n) serve[i, j] = 1 when j serves a need of i
+    needy: BoolArray  # (n,) members with a need that someone here could serve
+    cats: list[IntArray]  # per balance attribute: category index per player, -1 unknown
+    n_cats: list[int]
+
+    @property
+    def cap(self) -> int:
+        return int(self.sizes.max()) if self.sizes.size else 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the engine reports to a progress callback."""
+
+    phase: str
+    iteration: int
+    elapsed: float
+    repeats: int
+    best_repeats: int
+    unserved: int
+
+
+@dataclass
+class Result:
+    schedule: IntArray
+    repeats: int
+    iterations: int
+    elapsed: float
+    hit_time_limit: bool
+    started_from: str
+
+
+def weights(problem: Problem) -> tuple[int, int]:
+    """Integer weights (repeat, need) making the objective lexicographic."""
+    cap = max(problem.cap, 2)
+    bal = 4 * (cap + 1) * max(len(problem.cats), 1) + 1
+    need = bal * 1
+    rep = need * (2 * cap + 3) + bal
+    return int(rep), int(need)
+
+
+# ----------------------------------------------------------------------------------
+# Greedy start
+# ----------------------------------------------------------------------------------
+def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
+    """Round by round, place hosts, then keep-together groups, then everyone else.
+
+    Players with the fewest people left to meet ("freedom", Triska & Musliu) are
+    placed first, each at the table where they repeat least, then where their needs
+    and their tablemates' needs get served, then where their category is rarest;
+    random tie-breaks.
+    """
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    w_rep, w_need = weights(p)
+    meets = p.prior.astype(np.int32, copy=True)
+    schedule = np.full((w, n), -1, dtype=np.int64)
+    serve = p.serve
+    served = np.zeros(n, dtype=np.int64)
+    apart = p.apart
+    any_apart = bool(apart.any())
+    for r in range(w):
+        cap = p.sizes[r].astype(np.int64).copy()
+        tr = schedule[r]
+        c1 = np.zeros((n, g), dtype=np.int64)
+        # Freedom (Triska & Musliu): seating together people who met the same others
+        # keeps everyone's set of possible new partners large for the later rounds.
+        # Skipped for large events, where repeats are easy to avoid anyway.
+        overlap = None
+        if n <= 400:
+            known = (meets >= 1).astype(np.float32)
+            overlap = known @ known.T
+        ov = np.zeros((n, g), dtype=np.float64)
+        cp = np.zeros((n, g), dtype=np.int64) if any_apart else None
+        ss = np.zeros((n, g), dtype=np.int64) if serve is not None else None
+        hist = [np.zeros((g, k + 1), dtype=np.int64) for k in p.n_cats]
+
+        def place(q: int, t: int) -> None:
+            tr[q] = t
+            cap[t] -= 1
+            c1[:, t] += meets[:, q] >= 1
+            if overlap is not None:
+                ov[:, t] += overlap[:, q]
+            if cp is not None:
+                cp[:, t] += apart[:, q]
+            if ss is not None and serve is not None:
+                ss[:, t] += serve[:, q]
+            for h, cat in zip(hist, p.cats, strict=True):
+                if cat[q] >= 0:
+                    h[t, cat[q]] += 1
+
+        for q in np.flatnonzero(p.fixed[r] >= 0):
+            place(int(q), int(p.fixed[r, q]))
+        grouped = np.zeros(n, dtype=bool)
+        groups = [grp[p.attend[r, grp]] for grp in p.groups]
+        for grp in sorted(groups, key=len, reverse=True):
+            if grp.size == 0:
+                continue
+            grouped[grp] = True
+            free = grp[p.fixed[r, grp] < 0]
+            pinned = p.fixed[r, grp][p.fixed[r, grp] >= 0]
+            if pinned.size:
+                t = int(pinned[0])
+                if cap[t] < free.size:
+                    raise InfeasibleError(
+                        f"keep_together group of {grp.size} cannot join its host's table {t} "
+                        f"in round {r}: only {cap[t] + grp.size - free.size} seats"
+                    )
+            else:
+                ok = cap >= free.size
+                if cp is not None:
+                    ok &= cp[free].sum(axis=0) == 0
+                if not ok.any():
+                    raise InfeasibleError(
+                        f"cannot seat a keep_together group of {grp.size} in round {r}: "
+                        "no table has that many free seats (table sizes and groups do not pack)"
+                    )
+                score = c1[free].sum(axis=0) * float(w_rep) + rng.random(g)
+                score[~ok] = np.inf
+                t = int(np.argmin(score))
+            for member in free.tolist():
+                place(member, t)
+        rest = np.flatnonzero(p.attend[r] & (p.fixed[r] < 0) & ~grouped)
+        met = (meets[rest] >= 1).sum(axis=1)
+        order = rest[np.lexsort((rng.random(rest.size), -met))]
+        for q in order.tolist():
+            ok = cap > 0
+            if cp is not None:
+                ok_apart = ok & (cp[q] == 0)
+                if ok_apart.any():
+                    ok = ok_apart
+            score = c1[q].astype(np.float64) * w_rep + rng.random(g)
+            if overlap is not None:
+                score -= ov[q] / (n * max(p.cap, 1) + 1.0) * 0.5 * w_rep
+            if ss is not None and serve is not None:
+                gain = np.zeros(g)
+                if p.needy[q] and served[q] == 0:
+                    gain += ss[q] > 0
+                hungry = np.flatnonzero((tr >= 0) & p.needy & (served == 0) & (serve[:, q] > 0))
+                if hungry.size:
+                    gain += np.bincount(tr[hungry], minlength=g)
+                score -= gain * w_need
+            for h, cat in zip(hist, p.cats, strict=True):
+                if cat[q] >= 0:
+                    score += 2 * h[:, cat[q]]
+            score[~ok] = np.inf
+            place(q, int(np.argmin(score)))
+        _add_round_meetings(meets, tr, g)
+        if serve is not None:
+            served += _round_service(serve, tr, g)
+    return schedule
+
+
+def _tables(tr: IntArray, g: int) -> list[IntArray]:
+    order = np.argsort(tr, kind="stable")
+    order = order[tr[order] >= 0]
+    bounds = np.searchsorted(tr[order], np.arange(g + 1))
+    return [order[bounds[t] : bounds[t + 1]] for t in range(g)]
+
+
+def _add_round_meetings(meets: NDArray[np.int32], tr: IntArray, g: int) -> None:
+    for members in _tables(tr, g):
+        if members.size > 1:
+            block = np.ix_(members, members)
+            meets[block] += 1
+            meets[members, members] -= 1
+
+
+def _round_service(serve: NDArray[np.int8], tr: IntArray, g: int) -> IntArray:
+    out = np.zeros(serve.shape[0], dtype=np.int64)
+    for members in _tables(tr, g):
+        if members.size > 1:
+            out[members] += serve[np.ix_(members, members)].sum(axis=1)
+    return out
+
+
+def meet_counts(problem: Problem, schedule: IntArray) -> NDArray[np.int32]:
+    """Meet counts of the schedule on top of ``problem.prior``."""
+    meets = problem.prior.astype(np.int32, copy=True)
+    for r in range(problem.rounds):
+        _add_round_meetings(meets, schedule[r], problem.n_tables)
+    return meets
+
+
+def repeats_of(meets: NDArray[np.int32]) -> int:
+    return int(np.maximum(meets.astype(np.int64) - 1, 0).sum() // 2)
+
+
+# ----------------------------------------------------------------------------------
+# Local search state
+# ----------------------------------------------------------------------------------
+class State:
+    """A schedule with every count matrix the delta evaluation needs."""
+
+    def __init__(self, problem: Problem, schedule: IntArray) -> None:
+        p = problem
+        self.p = p
+        n, w, g = p.n, p.rounds, p.n_tables
+        self.T = schedule.copy()
+        self.mobile = p.attend & (p.fixed < 0)
+        for grp in p.groups:
+            self.mobile[:, grp] = False
+        cap = max(p.cap, 1)
+        self.L = np.full((w, g, cap), -1, dtype=np.int64)
+        self.slot = np.full((w, n), -1, dtype=np.int64)
+        for r in range(w):
+            for t, members in enumerate(_tables(self.T[r], g)):
+                self.L[r, t, : members.size] = members
+                self.slot[r, members] = np.arange(members.size)
+        self.M = meet_counts(p, self.T)
+        self.G1 = self._spread(self.M >= 1)
+        self.G2 = self._spread(self.M >= 2)
+        self.any_apart = bool(p.apart.any())
+        self.GP = self._spread(p.apart) if self.any_apart else None
+        self.S = p.serve if p.serve is not None and p.needy.any() else None
+        self.GS = self._spread(self.S > 0) if self.S is not None else None
+        self.cnt = np.zeros(n, dtype=np.int64)
+        if self.GS is not None:
+            for r in range(w):
+                here = np.flatnonzero(self.T[r] >= 0)
+                self.cnt[here] += self.GS[r, here, self.T[r, here]]
+        self.H = []
+        for cat, k in zip(p.cats, p.n_cats, strict=True):
+            h = np.zeros((w, g, k + 1), dtype=np.int64)
+            for r in range(w):
+                ok = (self.T[r] >= 0) & (cat >= 0)
+                np.add.at(h, (r, self.T[r, ok], cat[ok]), 1)
+            self.H.append(h)
+        self.repeats = repeats_of(self.M)
+        self.balance = self._balance_total()
+        self.unserved = self._unserved()
+
+    def _spread(self, rel: BoolArray) -> NDArray[np.int32]:
+        """``out[r, u, t]`` = how many ``v`` at table ``t`` of round ``r`` have rel[u, v]."""
+        p = self.p
+        n, w, g = p.n, p.rounds, p.n_tables
+        u, v = np.nonzero(rel)
+        out = np.zeros((w, n * g), dtype=np.int64)
+        for r in range(w):
+            tv = self.T[r, v]
+            ok = tv >= 0
+            out[r] = np.bincount(u[ok] * g + tv[ok], minlength=n * g)
+        return out.reshape(w, n, g).astype(np.int32)
+
+    def _balance_total(self) -> int:
+        return int(sum(int((h[:, :, :-1] ** 2).sum()) for h in self.H))
+
+    def _unserved(self) -> int:
+        if self.S is None:
+            return 0
+        return int((self.p.needy & (self.cnt == 0)).sum())
+
+    def cost(self, w_rep: int, w_need: int) -> int:
+        return self.repeats * w_rep + self.unserved * w_need + self.balance
+
+    def own(self, G: NDArray[np.int32]) -> IntArray:
+        """``G[r, v, T[r, v]]`` for every round and player (0 when absent)."""
+        tc = np.maximum(self.T, 0)
+        out = np.take_along_axis(G, tc[:, :, None], axis=2)[:, :, 0].astype(np.int64)
+        out[self.T < 0] = 0
+        return out
+
+    def conflicting(self) -> tuple[IntArray, IntArray]:
+        """(round, player) of mobile players sitting with someone they already met."""
+        bad = self.mobile & (self.own(self.G2) > 0)
+        r, a = np.nonzero(bad)
+        return r.astype(np.int64), a.astype(np.int64)
+
+    # -- delta of every swap (R[i], A[i]) <-> (R[i], b) for all b -----------------
+    def deltas(
+        self, R: IntArray, A: IntArray, w_rep: int, w_need: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Weighted cost change and repeat change of each swap, ``_BIG`` where invalid."""
+        p = self.p
+        n = p.n
+        ar = np.arange(n)
+        TA = self.T[R, A]  # (m,)
+        TB = self.T[R]  # (m, n)
+        TBc = np.maximum(TB, 0)
+        valid = self.mobile[R] & (TA[:, None] != TB)
+        Rc = R[:, None]
+        own2 = self.own(self.G2)
+        i1a = (self.M[A] >= 1).astype(np.int64)
+        g1a_b = np.take_along_axis(self.G1[R, A].astype(np.int64), TBc, axis=1)
+        g1b_a = self.G1[Rc, ar[None, :], TA[:, None]].astype(np.int64)
+        d_rep = -own2[R, A][:, None] + g1a_b - 2 * i1a - own2[R] + g1b_a
+        if self.GP is not None:
+            pa = p.apart[A].astype(np.int64)
+            bad = np.take_along_axis(self.GP[R, A].astype(np.int64), TBc, axis=1) - pa > 0
+            bad |= self.GP[Rc, ar[None, :], TA[:, None]] - pa > 0
+            valid &= ~bad
+        total = d_rep * w_rep
+        for h, cat in zip(self.H, p.cats, strict=True):
+            ca = cat[A]
+            ka = ca >= 0
+            cae = np.where(ka, ca, h.shape[2] - 1)
+            kb = cat >= 0
+            cbe = np.where(kb, cat, h.shape[2] - 1)
+            h_a_ca = h[R, TA, cae]
+            h_b_ca = h[Rc, TBc, cae[:, None]]
+            h_b_cb = h[Rc, TBc, cbe[None, :]]
+            h_a_cb = h[Rc, TA[:, None], cbe[None, :]]
+            ta = ka[:, None] * (-2 * h_a_ca[:, None] + 2 * h_b_ca + 2)
+            tb = kb[None, :] * (-2 * h_b_cb + 2 * h_a_cb + 2)
+            same = ka[:, None] & (ca[:, None] == cat[None, :])
+            total += np.where(same, 0, ta + tb)
+        if self.S is not None and self.GS is not None:
+            total += w_need * self._need_deltas(R, A, TA, TBc)
+        total = np.where(valid, total, _BIG)
+        return total, d_rep
+
+    def _need_deltas(self, R: IntArray, A: IntArray, TA: IntArray, TBc: IntArray) -> IntArray:
+        assert self.S is not None
+        assert self.GS is not None
+        S = self.S.astype(np.int64)
+        GS = self.GS
+        needy = self.p.needy
+        cnt = self.cnt
+        n = self.p.n
+        ar = np.arange(n)
+        Rc = R[:, None]
+        zero = cnt == 0
+        new_a = (
+            cnt[A][:, None]
+            - GS[R, A, TA][:, None]
+            + np.take_along_axis(GS[R, A].astype(np.int64), TBc, axis=1)
+            - S[A]
+        )
+        d = needy[A][:, None] * ((new_a == 0).astype(np.int64) - zero[A][:, None])
+        new_b = cnt[None, :] - self.own(GS)[R] + GS[Rc, ar[None, :], TA[:, None]] - S[:, A].T
+        d += needy[None, :] * ((new_b == 0).astype(np.int64) - zero[None, :])
+        X = self.L[R, TA]  # (m, cap)
+        okx = (X >= 0) & (A[:, None] != X)
+        Xc = np.maximum(X, 0)
+        new_x = (cnt[Xc] - S[Xc, A[:, None]])[:, :, None] + S[Xc]  # (m, cap, n)
+        dx = (okx & needy[Xc])[:, :, None] * (
+            (new_x == 0).astype(np.int64) - zero[Xc][:, :, None]
+        )
+        d += dx.sum(axis=1)
+        Y = self.L[Rc, TBc]  # (m, n, cap)
+        oky = (Y >= 0) & (ar[None, :, None] != Y)
+        Yc = np.maximum(Y, 0)
+        new_y = cnt[Yc] - S[Yc, ar[None, :, None]] + S[Yc, A[:, None, None]]
+        dy = (oky & needy[Yc]) * ((new_y == 0).astype(np.int64) - zero[Yc])
+        d += dy.sum(axis=2)
+        return np.asarray(d, dtype=np.int64)
+
+    # -- apply a swap ------------------------------------------------------------
+    def swap(self, r: int, a: int, b: int) -> None:
+        p = self.p
+        T = self.T
+        A, B = int(T[r, a]), int(T[r, b])
+        X = self.L[r, A]
+        X = X[(X >= 0) & (a != X)]
+        Y = self.L[r, B]
+        Y = Y[(Y >= 0) & (b != Y)]
+        M = self.M
+        # Round r, with the old meet counts.
+        for G, col in ((self.G1, M[:, [a, b]] >= 1), (self.G2, M[:, [a, b]] >= 2)):
+            d = col[:, 1].astype(np.int32) - col[:, 0]
+            G[r, :, A] += d
+            G[r, :, B] -= d
+        if self.GP is not None:
+            d = p.apart[:, b].astype(np.int32) - p.apart[:, a]
+            self.GP[r, :, A] += d
+            self.GP[r, :, B] -= d
+        if self.S is not None and self.GS is not None:
+            S = self.S.astype(np.int64)
+            d = (self.S[:, b] > 0).astype(np.int32) - (self.S[:, a] > 0)
+            self.GS[r, :, A] += d
+            self.GS[r, :, B] -= d
+            self.cnt[a] += S[a, Y].sum() - S[a, X].sum()
+            self.cnt[b] += S[b, X].sum() - S[b, Y].sum()
+            self.cnt[X] += S[X, b] - S[X, a]
+            self.cnt[Y] += S[Y, a] - S[Y, b]
+            self.unserved = self._unserved()
+        for h, cat in zip(self.H, p.cats, strict=True):
+            before = int((h[r, [A, B], :-1] ** 2).sum())
+            if cat[a] >= 0:
+                h[r, A, cat[a]] -= 1
+                h[r, B, cat[a]] += 1
+            if cat[b] >= 0:
+                h[r, B, cat[b]] -= 1
+                h[r, A, cat[b]] += 1
+            self.balance += int((h[r, [A, B], :-1] ** 2).sum()) - before
+        T[r, a], T[r, b] = B, A
+        sa, sb = self.slot[r, a], self.slot[r, b]
+        self.L[r, A, sa], self.L[r, B, sb] = b, a
+        self.slot[r, a], self.slot[r, b] = sb, sa
+        # Meet counts, then the count matrices of every round for pairs that flip.
+        us = np.concatenate([np.full(X.size, a), np.full(Y.size, a), np.full(Y.size, b),
+                             np.full(X.size, b)])
+        vs = np.concatenate([X, Y, Y, X])
+        step = np.concatenate([-np.ones(X.size), np.ones(Y.size), -np.ones(Y.size),
+                               np.ones(X.size)]).astype(np.int64)
+        old = M[us, vs].astype(np.int64)
+        new = old + step
+        M[us, vs] = new
+        M[vs, us] = new
+        self.repeats += int(np.maximum(new - 1, 0).sum() - np.maximum(old - 1, 0).sum())
+        for G, k in ((self.G1, 1), (self.G2, 2)):
+            flip = (old >= k) != (new >= k)
+            if flip.any():
+                self._flip(G, us[flip], vs[flip], np.where(new[flip] >= k, 1, -1))
+
+    def _flip(self, G: NDArray[np.int32], u: IntArray, v: IntArray, s: IntArray) -> None:
+        w = self.p.rounds
+        rr = np.repeat(np.arange(w), u.size)
+        for x, y in ((u, v), (v, u)):
+            ty = self.T[:, y].reshape(-1)
+            xx = np.tile(x, w)
+            ss = np.tile(s, w)
+            ok = ty >= 0
+            np.add.at(G, (rr[ok], xx[ok], ty[ok]), ss[ok].astype(np.int32))
+
+
+# ----------------------------------------------------------------------------------
+# Tabu search on all rounds together
+# ----------------------------------------------------------------------------------
+def repeat_lower_bound(problem: Problem) -> int:
+    """Repeats no schedule can avoid (pigeonhole on each player's tablemates)."""
+    p = problem
+    per_player = np.zeros(p.n, dtype=np.int64)
+    for r in range(p.rounds):
+        sizes_here = np.zeros(p.n, dtype=np.int64)
+        # The smallest table a player could sit at this round.
+        sizes_here[p.attend[r]] = int(p.sizes[r][p.sizes[r] > 0].min()) - 1
+        per_player += sizes_here
+    others = p.attend.any(axis=0).sum() - 1
+    excess = np.maximum(per_player - others, 0)
+    return int(np.ceil(excess.sum() / 2))
+
+
+def search(
+    problem: Problem,
+    start: IntArray,
+    *,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+    tenure: int = 10,
+    perturb_after: int = 40,
+    restart_after: int = 3000,
+    polish_iterations: int = 300,
+    max_rows: int = 256,
+) -> Result:
+    """Tabu search on swaps of conflicting players, then a polish of the secondary goals.
+
+    Stops at the repeat lower bound, at ``max_iterations`` or at ``time_limit``
+    seconds (wall clock). Without a time cut, the run depends only on the seed.
+    """
+    t0 = time.perf_counter()
+    p = problem
+    w_rep, w_need = weights(p)
+    state = State(p, start)
+    target = repeat_lower_bound(p)
+    best_t = state.T.copy()
+    best_cost = state.cost(w_rep, w_need)
+    best_rep = state.repeats
+    tabu = np.zeros((p.rounds, p.n, p.n_tables), dtype=np.int64)
+    it = 0
+    stale = 0
+    hit = False
+
+    def report(phase: str) -> None:
+        if progress is not None:
+            progress(Progress(phase, it, time.perf_counter() - t0, state.repeats, best_rep,
+                              state.unserved))
+
+    def out_of_time() -> bool:
+        nonlocal hit
+        if time_limit is not None and time.perf_counter() - t0 >= time_limit:
+            hit = True
+            return True
+        return max_iterations is not None and it >= max_iterations
+
+    def random_swap() -> None:
+        for _ in range(20):
+            rows = np.flatnonzero(state.mobile.any(axis=1))
+            if rows.size == 0:
+                return
+            r = int(rng.choice(rows))
+            movers = np.flatnonzero(state.mobile[r])
+            if movers.size < 2:
+                continue
+            a, b = (int(x) for x in rng.choice(movers, 2, replace=False))
+            if state.T[r, a] == state.T[r, b]:
+                continue
+            if state.any_apart:
+                d, _ = state.deltas(np.array([r]), np.array([a]), w_rep, w_need)
+                if d[0, b] >= _BIG:
+                    continue
+            state.swap(r, a, b)
+            return
+
+    report("start")
+    while state.repeats > target:
+        if out_of_time():
+            break
+        R, A = state.conflicting()
+        if R.size == 0:
+            break  # what remains involves hosts or groups only: nothing to swap
+        if R.size > max_rows:
+            pick = np.sort(rng.choice(R.size, max_rows, replace=False))
+            R, A = R[pick], A[pick]
+        total, _ = state.deltas(R, A, w_rep, w_need)
+        cur = state.cost(w_rep, w_need)
+        TA = state.T[R, A]
+        TB = np.maximum(state.T[R], 0)
+        is_tabu = (tabu[R, A][np.arange(R.size)[:, None], TB] > it) | (
+            tabu[R[:, None], np.arange(p.n)[None, :], TA[:, None]] > it
+        )
+        allowed = (total < _BIG) & (~is_tabu | (cur + total < best_cost))
+        if allowed.any():
+            masked = np.where(allowed, total, _BIG)
+            low = masked.min()
+            cand = np.flatnonzero(masked.reshape(-1) == low)
+            i, b = divmod(int(cand[rng.integers(cand.size)]), p.n)
+            r, a = int(R[i]), int(A[i])
+            ta, tb = int(state.T[r, a]), int(state.T[r, b])
+            state.swap(r, a, b)
+            tabu[r, a, ta] = it + tenure + int(rng.integers(3))
+            tabu[r, b, tb] = it + tenure + int(rng.integers(3))
+        else:
+            random_swap()
+        it += 1
+        cost = state.cost(w_rep, w_need)
+        if cost < best_cost:
+            best_cost, best_rep, best_t = cost, state.repeats, state.T.copy()
+            stale = 0
+        else:
+            stale += 1
+            if stale % perturb_after == 0:
+                random_swap()
+                random_swap()
+            if stale >= restart_after:
+                state = State(p, best_t)
+                for _ in range(max(2, p.n * p.rounds // 20)):
+                    random_swap()
+                tabu[:] = 0
+                stale = 0
+        if it % 200 == 0:
+            report("tabu")
+    if state.repeats <= best_rep and state.cost(w_rep, w_need) <= best_cost:
+        best_t = state.T.copy()
+    state = State(p, best_t)
+    if not hit:
+        _polish(state, rng, w_rep, w_need, polish_iterations, max_rows, out_of_time)
+        it += polish_iterations
+    report("done")
+    return Result(
+        schedule=state.T.copy(),
+        repeats=state.repeats,
+        iterations=it,
+        elapsed=time.perf_counter() - t0,
+        hit_time_limit=hit,
+        started_from=started_from,
+    )
+
+
+def _polish(
+    state: State,
+    rng: np.random.Generator,
+    w_rep: int,
+    w_need: int,
+    iterations: int,
+    max_rows: int,
+    out_of_time: Callable[[], bool],
+) -> None:
+    """Steepest descent on needs and balance among swaps that add no repeat."""
+    if state.S is None and not state.H:
+        return
+    R0, A0 = np.nonzero(state.mobile)
+    if R0.size == 0:
+        return
+    rows = min(max_rows, max(16, 4096 // max(state.p.n, 1)))
+    for _ in range(iterations):
+        if out_of_time():
+            return
+        pick = rng.choice(R0.size, min(rows, R0.size), replace=False)
+        R, A = R0[pick].astype(np.int64), A0[pick].astype(np.int64)
+        total, d_rep = state.deltas(R, A, w_rep, w_need)
+        total = np.where(d_rep > 0, _BIG, total)
+        low = total.min()
+        if low >= 0:
+            continue
+        i, b = divmod(int(np.argmin(total)), state.p.n)
+        state.swap(int(R[i]), int(A[i]), b)

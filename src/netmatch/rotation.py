@@ -1,0 +1,1146 @@
+"""Speed-meeting rotations: who sits at which table in each round.
+
+:func:`plan_rotation` seats the participants of a speed business meeting at tables
+for several rounds so that, in this order of priority:
+
+1. hard constraints hold — each attending person at exactly one table per round,
+   table sizes (differing by at most one), hosts at their table, keep-apart pairs
+   never together, keep-together groups always together;
+2. nobody meets the same person twice (nor, with ``avoid_known``, someone they
+   already know or met at a recorded event);
+3. people with a need sit at least once with someone whose skills serve it;
+4. tables mix the ``balance`` attributes (sector, region, ...).
+
+The plan starts from a combinatorial construction when the instance fits one
+(:mod:`netmatch._designs`: affine planes, Latin squares, Kirkman systems, ...) and
+otherwise from a greedy seating; a tabu search over all rounds together then removes
+repeats (see ``docs/rotation.md``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _rotation_search as _engine
+from .errors import (
+    InfeasibleError,
+    InvalidInputError,
+    RepeatsRemainWarning,
+    UnknownMemberError,
+)
+from .network import Network
+
+__all__ = ["RotationPlan", "RotationProgress", "RotationStats", "plan_rotation"]
+
+_MEMBER_FIELDS = ("organisation", "sector", "region", "name", "website")
+
+
+# ----------------------------------------------------------------------------------
+# Result classes
+# ----------------------------------------------------------------------------------
+@attrs.frozen
+class RotationProgress:
+    """A progress update of :func:`plan_rotation` (given to the ``progress`` callable).
+
+    Attributes
+    ----------
+    phase : str
+        ``"start"``, ``"tabu"`` or ``"done"``.
+    iteration : int
+        Local-search iterations so far.
+    elapsed : float
+        Seconds since the search started.
+    repeats : int
+        Repeated meetings in the current plan.
+    best : int
+        Repeated meetings in the best plan so far.
+    unserved : int
+        Members with a need not yet seated with someone who serves it.
+    """
+
+    phase: str
+    iteration: int
+    elapsed: float
+    repeats: int
+    best: int
+    unserved: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return attrs.asdict(self)
+
+
+_Balance = tuple[tuple[str, tuple[tuple[tuple[int, int], ...], ...]], ...]
+
+
+def _freeze_balance(value: object) -> _Balance:
+    if isinstance(value, Mapping):
+        return tuple(
+            (str(k), tuple(tuple((int(d), int(m)) for d, m in rnd) for rnd in v))
+            for k, v in value.items()
+        )
+    return tuple(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class RotationStats:
+    """How good a rotation plan is, recounted from its rounds.
+
+    Attributes
+    ----------
+    n_members, rounds, n_tables : int
+        Participants, rounds and tables of the plan.
+    repeats : int
+        Repeated meetings: a pair seated together ``m`` times counts ``m - 1``.
+    repeat_free_rounds : int
+        How many leading rounds have no pair meeting for a second time.
+    pairs_met : int
+        Distinct pairs seated together at least once.
+    new_pairs : int
+        Among them, pairs who neither knew each other nor met at a recorded event.
+    known_pairs_seated : int
+        Distinct pairs seated together who already knew each other or had met.
+    bound : int
+        ⌊(N−1)/(k−1)⌋ for N participants and tables of at most k: no plan has more
+        repeat-free rounds.
+    needs_served : int
+        Members with a need who sat at least once with someone who serves it.
+    needs_total : int
+        Members with a need whom some other participant could serve.
+    balance : tuple
+        For each balance attribute, ``(attribute, rounds)`` where ``rounds[r][t]`` is
+        ``(distinct values at table t, the most possible)`` — the most possible is the
+        smaller of the table size and the number of distinct values present that round.
+    """
+
+    n_members: int
+    rounds: int
+    n_tables: int
+    repeats: int
+    repeat_free_rounds: int
+    pairs_met: int
+    new_pairs: int
+    known_pairs_seated: int
+    bound: int
+    needs_served: int
+    needs_total: int
+    balance: _Balance = attrs.field(default=(), converter=_freeze_balance)
+
+    def balance_ratio(self, attribute: str) -> float:
+        """Mean over tables of distinct values / most possible (1.0 = fully mixed).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``attribute`` was not balanced in this plan.
+        """
+        for name, rounds in self.balance:
+            if name == attribute:
+                pairs = [(d, m) for rnd in rounds for d, m in rnd if m > 0]
+                return float(np.mean([d / m for d, m in pairs])) if pairs else 1.0
+        known = [name for name, _ in self.balance]
+        raise InvalidInputError(
+            f"attribute {attribute!r} was not balanced (balanced: {known})", field="attribute"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict (balance as ``{attribute: [[[d, m], ...]]}``)."""
+        out = attrs.asdict(self, filter=lambda a, _: a.name != "balance")
+        out["balance"] = {
+            name: [[[d, m] for d, m in rnd] for rnd in rounds] for name, rounds in self.balance
+        }
+        out["balance_ratio"] = {name: self.balance_ratio(name) for name, _ in self.balance}
+        return out
+
+
+@attrs.frozen
+class _PlanContext:
+    """What :meth:`RotationPlan.stats` and the exports need besides the rounds."""
+
+    prior_pairs: frozenset[frozenset[str]] = frozenset()
+    servers: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    attributes: Mapping[str, Mapping[str, str | None]] = attrs.field(factory=dict)
+    people: Mapping[str, Mapping[str, str | None]] = attrs.field(factory=dict)
+
+
+def _freeze_rounds(value: object) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    if not isinstance(value, Iterable):
+        raise InvalidInputError(f"rounds must be a sequence, got {value!r}", field="rounds")
+    return tuple(tuple(tuple(str(m) for m in table) for table in rnd) for rnd in value)
+
+
+def _freeze_ids(value: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(x) for x in value)
+
+
+def _freeze_hosts(value: object) -> Mapping[str, int]:
+    items = dict(value) if isinstance(value, Mapping) else {}
+    return MappingProxyType({str(k): int(v) for k, v in items.items()})
+
+
+@attrs.frozen
+class RotationPlan:
+    """Seating of a speed meeting: ``rounds[r][t]`` is the tuple of member ids at table
+    ``t`` in round ``r`` (both counted from 0).
+
+    Attributes
+    ----------
+    rounds : tuple of tuple of tuple of str
+        The seating.
+    member_ids : tuple of str
+        Every participant, in the order given (absent ones included).
+    hosts : mapping of str to int
+        Members who keep a table, and that table.
+    seed, elapsed, iterations, started_from, hit_time_limit
+        How the plan was computed (not part of equality).
+
+    Examples
+    --------
+    >>> plan = nm.plan_rotation(["a", "b", "c", "d"], rounds=3, table_size=2, seed=1)
+    >>> plan.stats().repeats
+    0
+    >>> plan.itinerary("a")
+    (0, 0, 0)
+    >>> sorted(len(t) for t in plan.rounds[0])
+    [2, 2]
+    """
+
+    rounds: tuple[tuple[tuple[str, ...], ...], ...] = attrs.field(converter=_freeze_rounds)
+    member_ids: tuple[str, ...] = attrs.field(converter=_freeze_ids)
+    hosts: Mapping[str, int] = attrs.field(
+        factory=dict, converter=_freeze_hosts, hash=False
+    )
+    seed: object = attrs.field(default=None, eq=False, repr=False)
+    elapsed: float = attrs.field(default=0.0, eq=False, repr=False)
+    iterations: int = attrs.field(default=0, eq=False, repr=False)
+    started_from: str = attrs.field(default="given", eq=False, repr=False)
+    hit_time_limit: bool = attrs.field(default=False, eq=False, repr=False)
+    context: _PlanContext = attrs.field(factory=_PlanContext, eq=False, repr=False)
+
+    # -- lookups -------------------------------------------------------------------
+    def _position(self) -> dict[str, list[int | None]]:
+        pos: dict[str, list[int | None]] = {m: [None] * len(self.rounds) for m in self.member_ids}
+        for r, rnd in enumerate(self.rounds):
+            for t, table in enumerate(rnd):
+                for m in table:
+                    pos.setdefault(m, [None] * len(self.rounds))[r] = t
+        return pos
+
+    def itinerary(self, member: str) -> tuple[int | None, ...]:
+        """The table of ``member`` in each round (None when absent).
+
+        Raises
+        ------
+        UnknownMemberError
+            When ``member`` is not a participant.
+        """
+        if member not in self.member_ids:
+            raise UnknownMemberError(member, f"{member!r} is not a participant of this plan")
+        return tuple(self._position()[member])
+
+    def table_of(self, member: str, round: int) -> int | None:
+        """The table of ``member`` in round ``round`` (None when absent that round).
+
+        Raises
+        ------
+        UnknownMemberError
+            When ``member`` is not a participant.
+        InvalidInputError
+            When ``round`` is not a round of the plan.
+        """
+        if not isinstance(round, (int, np.integer)) or not 0 <= round < len(self.rounds):
+            raise InvalidInputError(
+                f"round {round!r} is not in 0..{len(self.rounds) - 1}", field="round"
+            )
+        return self.itinerary(member)[int(round)]
+
+    # -- statistics ------------------------------------------------------------------
+    def stats(self) -> RotationStats:
+        """Recount repeats, new pairs, needs served and table mix from :attr:`rounds`.
+
+        Examples
+        --------
+        >>> plan = nm.plan_rotation(list("abcdefghi"), rounds=2, table_size=3, seed=0)
+        >>> s = plan.stats()
+        >>> s.repeats, s.repeat_free_rounds, s.pairs_met, s.bound
+        (0, 2, 18, 4)
+        """
+        ids = list(self.member_ids)
+        index = {m: i for i, m in enumerate(ids)}
+        for rnd in self.rounds:
+            for table in rnd:
+                for m in table:
+                    if m not in index:
+                        index[m] = len(ids)
+                        ids.append(m)
+        n = len(ids)
+        seen: set[int] = set()
+        repeats = 0
+        repeat_free = 0
+        still_free = True
+        counts: dict[int, int] = {}
+        for rnd in self.rounds:
+            codes = []
+            for table in rnd:
+                idx = np.array([index[m] for m in table], dtype=np.int64)
+                if idx.size > 1:
+                    a, b = np.triu_indices(idx.size, 1)
+                    lo = np.minimum(idx[a], idx[b])
+                    hi = np.maximum(idx[a], idx[b])
+                    codes.append(lo * n + hi)
+            here = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+            fresh = True
+            for c in here.tolist():
+                k = counts.get(c, 0)
+                if k:
+                    repeats += 1
+                    fresh = False
+                counts[c] = k + 1
+                seen.add(c)
+            if still_free and fresh:
+                repeat_free += 1
+            else:
+                still_free = False
+        prior = {
+            tuple(sorted(index[m] for m in pair))
+            for pair in self.context.prior_pairs
+            if all(m in index for m in pair)
+        }
+        prior_codes = {a * n + b for a, b in prior}
+        known_seated = len(seen & prior_codes)
+        # Needs.
+        servers = self.context.servers
+        pos = self._position()
+        served = 0
+        total = 0
+        for member, who in servers.items():
+            if not who or member not in pos:
+                continue
+            mine = pos[member]
+            could = False
+            did = False
+            for s in who:
+                theirs = pos.get(s)
+                if theirs is None:
+                    continue
+                for r, t in enumerate(mine):
+                    if t is None or theirs[r] is None:
+                        continue
+                    could = True
+                    if theirs[r] == t:
+                        did = True
+                        break
+                if did:
+                    break
+            total += could
+            served += did
+        # Balance.
+        balance = []
+        for attribute, values in self.context.attributes.items():
+            per_round = []
+            for rnd in self.rounds:
+                present = {values.get(m) for table in rnd for m in table} - {None}
+                per_round.append(
+                    tuple(
+                        (
+                            len({values.get(m) for m in table} - {None}),
+                            min(len(table), len(present)),
+                        )
+                        for table in rnd
+                    )
+                )
+            balance.append((attribute, tuple(per_round)))
+        k = max((len(t) for rnd in self.rounds for t in rnd), default=2)
+        n_members = len(self.member_ids)
+        bound = (n_members - 1) // (k - 1) if k >= 2 else 0
+        return RotationStats(
+            n_members=n_members,
+            rounds=len(self.rounds),
+            n_tables=max((len(rnd) for rnd in self.rounds), default=0),
+            repeats=repeats,
+            repeat_free_rounds=repeat_free,
+            pairs_met=len(seen),
+            new_pairs=len(seen) - known_seated,
+            known_pairs_seated=known_seated,
+            bound=bound,
+            needs_served=served,
+            needs_total=total,
+            balance=tuple(balance),
+        )
+
+    # -- exports -----------------------------------------------------------------------
+    def to_records(self, *, network: Network | None = None, start: int = 0) -> list[dict[str, Any]]:
+        """One dict per person per round, ready for a spreadsheet or a DataFrame.
+
+        Parameters
+        ----------
+        network : Network, optional
+            Where to read names, organisations, sectors and regions (by default, the
+            network the plan was computed with, if any).
+        start : int, default 0
+            Number of the first round and table: ``1`` for printed material.
+
+        Returns
+        -------
+        list of dict
+            Keys ``round``, ``table``, ``seat``, ``member_id``, ``name``,
+            ``organisation``, ``sector``, ``region``, ``host``; sorted by round, table,
+            seat.
+
+        Examples
+        --------
+        >>> plan = nm.plan_rotation(["a", "b", "c", "d"], rounds=1, table_size=2, seed=0)
+        >>> plan.to_records(start=1)[0]["round"]
+        1
+        """
+        records = []
+        for r, rnd in enumerate(self.rounds):
+            for t, table in enumerate(rnd):
+                for s, m in enumerate(table):
+                    info: Mapping[str, str | None]
+                    if network is not None and m in network:
+                        mem = network.member(m)
+                        info = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
+                    else:
+                        info = self.context.people.get(m, {})
+                    records.append(
+                        {
+                            "round": r + start,
+                            "table": t + start,
+                            "seat": s + start,
+                            "member_id": m,
+                            "name": info.get("name"),
+                            "organisation": info.get("organisation"),
+                            "sector": info.get("sector"),
+                            "region": info.get("region"),
+                            "host": self.hosts.get(m) == t,
+                        }
+                    )
+        return records
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict: rounds, member ids, hosts, stats, how computed.
+
+        Examples
+        --------
+        >>> import json
+        >>> plan = nm.plan_rotation(["a", "b", "c", "d"], rounds=2, table_size=2, seed=0)
+        >>> sorted(json.loads(json.dumps(plan.to_dict())))
+        ['elapsed', 'hosts', 'iterations', 'member_ids', 'rounds', 'started_from', 'stats']
+        """
+        return {
+            "rounds": [[list(t) for t in rnd] for rnd in self.rounds],
+            "member_ids": list(self.member_ids),
+            "hosts": dict(self.hosts),
+            "stats": self.stats().to_dict(),
+            "started_from": self.started_from,
+            "iterations": self.iterations,
+            "elapsed": self.elapsed,
+        }
+
+
+# ----------------------------------------------------------------------------------
+# Input checking
+# ----------------------------------------------------------------------------------
+def _int(value: object, field: str, *, low: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InvalidInputError(f"{field} must be an int, got {value!r}", field=field)
+    if low is not None and value < low:
+        raise InvalidInputError(f"{field} must be at least {low}, got {value!r}", field=field)
+    return int(value)
+
+
+def _participants(
+    participants: Network | Iterable[str], network: Network | None
+) -> tuple[list[str], Network | None]:
+    if isinstance(participants, Network):
+        if network is not None and network is not participants:
+            raise InvalidInputError(
+                "participants is a Network: do not also pass a different network=",
+                field="network",
+            )
+        return list(participants.ids), participants
+    if isinstance(participants, (str, bytes)) or not isinstance(participants, Iterable):
+        raise InvalidInputError(
+            f"participants must be a Network or an iterable of member ids, got {participants!r}",
+            field="participants",
+        )
+    ids: list[str] = []
+    seen: set[str] = set()
+    for m in participants:
+        if not isinstance(m, str) or not m:
+            raise InvalidInputError(
+                f"participant ids must be non-empty str, got {m!r}", field="participants"
+            )
+        if m in seen:
+            raise InvalidInputError(f"participant {m!r} is listed twice", field="participants")
+        if network is not None and m not in network:
+            raise UnknownMemberError(m, f"participant {m!r} is not a member of the network")
+        seen.add(m)
+        ids.append(m)
+    return ids, network
+
+
+def _member(index: Mapping[str, int], m: object, field: str) -> int:
+    if not isinstance(m, str) or m not in index:
+        raise UnknownMemberError(m, f"{field} names {m!r}, who is not a participant")
+    return index[m]
+
+
+def _attendance(
+    attendance: Mapping[str, Iterable[int]] | None, index: Mapping[str, int], rounds: int
+) -> NDArray[np.bool_]:
+    attend = np.ones((rounds, len(index)), dtype=bool)
+    if attendance is None:
+        return attend
+    if not isinstance(attendance, Mapping):
+        raise InvalidInputError(
+            f"attendance must map member ids to rounds, got {attendance!r}", field="attendance"
+        )
+    for m, rs in attendance.items():
+        i = _member(index, m, "attendance")
+        if isinstance(rs, (str, bytes)) or not isinstance(rs, Iterable):
+            raise InvalidInputError(
+                f"attendance of {m!r} must be an iterable of rounds, got {rs!r}",
+                field="attendance",
+            )
+        attend[:, i] = False
+        for r in rs:
+            r = _int(r, f"attendance[{m!r}]")
+            if not 0 <= r < rounds:
+                raise InvalidInputError(
+                    f"attendance of {m!r} names round {r}, not in 0..{rounds - 1}",
+                    field="attendance",
+                )
+            attend[r, i] = True
+    return attend
+
+
+def _even(count: int, g: int) -> list[int]:
+    base, extra = divmod(count, g)
+    return [base + (t < extra) for t in range(g)]
+
+
+def _sizes(
+    counts: NDArray[np.int64],
+    table_size: int | None,
+    n_tables: int | None,
+    table_sizes: Sequence[int] | Sequence[Sequence[int]] | None,
+    n: int,
+) -> NDArray[np.int64]:
+    given = [x is not None for x in (table_size, n_tables, table_sizes)]
+    if sum(given) != 1:
+        raise InvalidInputError(
+            "give exactly one of table_size, n_tables or table_sizes", field="table_size"
+        )
+    rounds = counts.size
+    most = int(counts.max())
+    if table_sizes is not None:
+        if isinstance(table_sizes, (str, bytes)) or not isinstance(table_sizes, Sequence):
+            raise InvalidInputError(
+                f"table_sizes must be a sequence, got {table_sizes!r}", field="table_sizes"
+            )
+        if table_sizes and all(isinstance(x, Sequence) for x in table_sizes):
+            per_round = [list(x) for x in table_sizes]  # type: ignore[arg-type]
+            if len(per_round) != rounds:
+                raise InvalidInputError(
+                    f"table_sizes has {len(per_round)} rounds, expected {rounds}",
+                    field="table_sizes",
+                )
+        else:
+            per_round = [list(table_sizes)] * rounds  # type: ignore[arg-type]
+        g = len(per_round[0])
+        if g == 0 or any(len(x) != g for x in per_round):
+            raise InvalidInputError(
+                "table_sizes must give the same, non-zero number of tables every round",
+                field="table_sizes",
+            )
+        out = np.array(
+            [[_int(s, "table_sizes", low=1) for s in row] for row in per_round], dtype=np.int64
+        )
+        for r in range(rounds):
+            if out[r].sum() != counts[r]:
+                raise InvalidInputError(
+                    f"table_sizes {out[r].tolist()} seat {int(out[r].sum())} people but "
+                    f"{int(counts[r])} attend round {r}",
+                    field="table_sizes",
+                )
+        return out
+    if table_size is not None:
+        k = _int(table_size, "table_size")
+        if not 2 <= k <= n:
+            raise InvalidInputError(
+                f"table_size must be between 2 and the {n} participants, got {k}",
+                field="table_size",
+            )
+        g = max(1, math.ceil(most / k))
+    else:
+        g = _int(n_tables, "n_tables", low=1)
+        if g > n:
+            raise InvalidInputError(
+                f"n_tables {g} is more than the {n} participants", field="n_tables"
+            )
+    for r in range(rounds):
+        if counts[r] < g:
+            raise InfeasibleError(
+                f"round {r} has {int(counts[r])} attending participants for {g} tables"
+            )
+    return np.array([_even(int(c), g) for c in counts], dtype=np.int64)
+
+
+class _Groups:
+    """Union-find for keep_together groups."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+
+def _pairs(value: object, field: str) -> list[tuple[object, ...]]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"{field} must be an iterable of groups, got {value!r}", field=field
+        )
+    out = []
+    for item in value:
+        if isinstance(item, (str, bytes)) or not isinstance(item, Iterable):
+            raise InvalidInputError(
+                f"{field} entries must be pairs or groups of ids, got {item!r}", field=field
+            )
+        out.append(tuple(item))
+    return out
+
+
+def _need_matrix(network: Network, ids: list[str]) -> tuple[NDArray[np.float64], float] | None:
+    """Need-service matrix and threshold from :mod:`netmatch.introductions`, if there.
+
+    Tests replace this function to inject a matrix.
+    """
+    try:
+        from . import introductions
+
+        matrix = introductions.need_match_matrix(network, ids)
+        threshold = float(introductions.SERVED_THRESHOLD)
+    except (ImportError, AttributeError):
+        return None
+    return np.asarray(matrix, dtype=np.float64), threshold
+
+
+# ----------------------------------------------------------------------------------
+# Constructions
+# ----------------------------------------------------------------------------------
+def _from_construction(
+    problem: _engine.Problem,
+    hosts: dict[int, int],
+    rng: np.random.Generator,
+    budget: float,
+) -> NDArray[np.int64] | None:
+    """A construction relabelled so hosts keep their table and keep-apart pairs never meet."""
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    if p.groups or not p.attend.all() or not (p.sizes == p.sizes[0, 0]).all():
+        return None
+    k = int(p.sizes[0, 0])
+    if g * k != n or k < 2:
+        return None
+    if len(set(hosts.values())) != len(hosts):
+        return None  # hosts sharing a table meet every round: no relabelling does that
+    try:
+        from . import _designs
+
+        sched = _designs.construct(g, k, w, budget=budget)
+    except (ImportError, AttributeError, TypeError):
+        return None
+    if sched is None:
+        return None
+    base = np.full((w, n), -1, dtype=np.int64)
+    try:
+        for r in range(w):
+            for t in range(g):
+                base[r, list(sched[r][t])] = t
+    except (IndexError, TypeError, ValueError):
+        return None
+    if (base < 0).any() or not all(
+        (np.bincount(base[r], minlength=g) == k).all() for r in range(w)
+    ):
+        return None
+    together = np.zeros((n, n), dtype=np.int64)
+    for r in range(w):
+        together += base[r][:, None] == base[r][None, :]
+    np.fill_diagonal(together, 0)
+    if (together > 1).any():
+        return None
+    host_players = list(hosts)
+    apart = np.argwhere(np.triu(p.apart))
+    for _ in range(50):
+        # Construction players for the hosts must never meet one another.
+        chosen: list[int] = []
+        for c in rng.permutation(n):
+            if len(chosen) == len(host_players):
+                break
+            if not chosen or together[c, chosen].sum() == 0:
+                chosen.append(int(c))
+        if len(chosen) < len(host_players):
+            continue
+        rest = np.setdiff1d(np.arange(n), chosen)
+        rest = rest[rng.permutation(rest.size)]
+        others = [i for i in range(n) if i not in hosts]
+        label = np.empty(n, dtype=np.int64)  # label[participant] = construction player
+        label[host_players] = chosen
+        label[others] = rest
+        if apart.size and (together[label[apart[:, 0]], label[apart[:, 1]]] > 0).any():
+            continue
+        out = base[:, label]
+        for r in range(w):
+            perm = np.full(g, -1, dtype=np.int64)
+            for h, t in hosts.items():
+                perm[out[r, h]] = t
+            free = [t for t in range(g) if t not in set(hosts.values())]
+            perm[perm < 0] = free
+            out[r] = perm[out[r]]
+        return out
+    return None
+
+
+# ----------------------------------------------------------------------------------
+# The planner
+# ----------------------------------------------------------------------------------
+def plan_rotation(
+    participants: Network | Iterable[str],
+    *,
+    rounds: int,
+    table_size: int | None = None,
+    n_tables: int | None = None,
+    table_sizes: Sequence[int] | Sequence[Sequence[int]] | None = None,
+    hosts: Mapping[str, int] | None = None,
+    keep_apart: Iterable[tuple[str, str]] = (),
+    keep_together: Iterable[Iterable[str]] = (),
+    attendance: Mapping[str, Iterable[int]] | None = None,
+    balance: Iterable[str] | str = ("sector",),
+    avoid_known: bool = True,
+    serve_needs: bool = True,
+    network: Network | None = None,
+    seed: int | np.random.Generator | None = None,
+    time_limit: float | None = 10.0,
+    max_iterations: int | None = None,
+    progress: Callable[[RotationProgress], object] | None = None,
+) -> RotationPlan:
+    """Seat participants at tables for several rounds of a speed meeting.
+
+    Parameters
+    ----------
+    participants : Network or iterable of str
+        Everyone in a network, or member ids (with ``network=`` for their attributes,
+        acquaintances and needs; plain ids with no network are fine too).
+    rounds : int
+        Number of rounds, at least 1.
+    table_size : int, optional
+        People per table: ``ceil(N / table_size)`` tables whose sizes differ by at most
+        one. Give exactly one of ``table_size``, ``n_tables``, ``table_sizes``.
+    n_tables : int, optional
+        Number of tables; attendees are spread evenly.
+    table_sizes : sequence of int, or one such sequence per round
+        Explicit sizes; they must add up to the number attending each round.
+    hosts : mapping of str to int, optional
+        Members who stay at a table (0-based) in every round they attend.
+    keep_apart : iterable of (str, str)
+        Pairs never seated together.
+    keep_together : iterable of iterables of str
+        Groups always seated together (overlapping groups merge).
+    attendance : mapping of str to iterable of int, optional
+        The rounds a member attends (late arrivals, early departures); members not
+        listed attend every round.
+    balance : iterable of str, default ("sector",)
+        Member fields (``sector``, ``region``, ``organisation``) or keys of
+        ``Member.attributes`` to mix at each table. Ignored without a network.
+    avoid_known : bool, default True
+        Count a meeting of two people who already know each other (or met at a
+        recorded event) as a repeat.
+    serve_needs : bool, default True
+        Seat each member with a need at least once with someone who serves it, per
+        :func:`netmatch.introductions.need_match_matrix` (when that module exists).
+    network : Network, optional
+        Where member ids are looked up when ``participants`` is a list of ids.
+    seed : int or numpy.random.Generator, optional
+        Same seed, same plan (unless ``time_limit`` cuts the search, see Notes).
+    time_limit : float or None, default 10.0
+        Seconds of wall-clock time for the search; None for no limit.
+    max_iterations : int, optional
+        Local-search iterations at most: a machine-independent budget.
+    progress : callable, optional
+        Called with a :class:`RotationProgress` every few hundred iterations.
+
+    Returns
+    -------
+    RotationPlan
+
+    Raises
+    ------
+    InvalidInputError
+        Bad argument: wrong type, table index out of range, sizes that do not add up,
+        a table size below 2 or above the number of participants, rounds < 1, ...
+    UnknownMemberError
+        An id that is not a participant (or not in ``network``).
+    InfeasibleError
+        Hard constraints that cannot all hold; the message names them.
+
+    Warns
+    -----
+    RepeatsRemainWarning
+        When the returned plan still has repeated meetings, saying how many.
+
+    Notes
+    -----
+    Priorities: hard constraints > no repeat > needs served > balance. The plan
+    starts from a combinatorial construction when one fits (full attendance, equal
+    tables, no keep-together; hosts and keep-apart pairs are honoured by relabelling
+    players), otherwise from a greedy seating in which the least free players choose
+    first (Triska & Musliu). A tabu search on swaps of conflicting players over all
+    rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
+    improves needs and balance without adding repeats. Hosts and keep-together groups
+    stay where the start put them during the search.
+
+    The search counts iterations and draws from ``seed`` only, so a run that ends by
+    itself (no repeat left, or ``max_iterations``) gives the same plan on every
+    machine; a run cut by ``time_limit`` depends on the machine's speed.
+
+    References
+    ----------
+    .. [1] I. Dotú and P. Van Hentenryck, "Scheduling Social Golfers Locally",
+       CPAIOR 2005.
+    .. [2] M. Triska and N. Musliu, "An effective greedy heuristic for the Social
+       Golfer Problem", Annals of Operations Research 194, 2012.
+
+    Examples
+    --------
+    >>> net = nm.Network([nm.Member(f"m{i}", f"P{i}", sector="ABCD"[i % 4])
+    ...                   for i in range(16)])
+    >>> plan = nm.plan_rotation(net, rounds=4, table_size=4, hosts={"m0": 2},
+    ...                         keep_apart=[("m1", "m2")], seed=7, time_limit=5)
+    >>> plan.stats().repeats
+    0
+    >>> {plan.table_of("m0", r) for r in range(4)}
+    {2}
+    >>> len(plan.rounds), len(plan.rounds[0])
+    (4, 4)
+    """
+    t0 = time.perf_counter()
+    ids, network = _participants(participants, network)
+    n = len(ids)
+    if n == 0:
+        raise InvalidInputError("no participants", field="participants")
+    w = _int(rounds, "rounds", low=1)
+    if time_limit is not None and (
+        not isinstance(time_limit, (int, float)) or isinstance(time_limit, bool) or time_limit < 0
+    ):
+        raise InvalidInputError(
+            f"time_limit must be a number of seconds >= 0 or None, got {time_limit!r}",
+            field="time_limit",
+        )
+    if max_iterations is not None:
+        max_iterations = _int(max_iterations, "max_iterations", low=0)
+    index = {m: i for i, m in enumerate(ids)}
+    attend = _attendance(attendance, index, w)
+    counts = attend.sum(axis=1)
+    if (counts == 0).any():
+        r = int(np.flatnonzero(counts == 0)[0])
+        raise InvalidInputError(f"nobody attends round {r}", field="attendance")
+    sizes = _sizes(counts, table_size, n_tables, table_sizes, n)
+    g = sizes.shape[1]
+
+    # Hosts.
+    if hosts is not None and not isinstance(hosts, Mapping):
+        raise InvalidInputError(
+            f"hosts must map member ids to tables, got {hosts!r}", field="hosts"
+        )
+    host_of: dict[int, int] = {}
+    for m, t in (hosts or {}).items():
+        i = _member(index, m, "hosts")
+        t = _int(t, f"hosts[{m!r}]")
+        if not 0 <= t < g:
+            raise InvalidInputError(
+                f"host {m!r} is given table {t}, but tables are 0..{g - 1}", field="hosts"
+            )
+        host_of[i] = t
+    fixed = np.full((w, n), -1, dtype=np.int64)
+    for i, t in host_of.items():
+        fixed[attend[:, i], i] = t
+
+    # Keep apart.
+    apart = np.zeros((n, n), dtype=bool)
+    apart_pairs: list[tuple[int, int]] = []
+    for pair in _pairs(keep_apart, "keep_apart"):
+        if len(pair) != 2:
+            raise InvalidInputError(
+                f"keep_apart entries must be pairs, got {pair!r}", field="keep_apart"
+            )
+        i, j = (_member(index, m, "keep_apart") for m in pair)
+        if i == j:
+            raise InvalidInputError(
+                f"keep_apart pair {pair!r} names the same member twice", field="keep_apart"
+            )
+        apart[i, j] = apart[j, i] = True
+        apart_pairs.append((i, j))
+        if host_of.get(i, -1) == host_of.get(j, -2) and (attend[:, i] & attend[:, j]).any():
+            raise InfeasibleError(
+                f"hosts {ids[i]!r} and {ids[j]!r} keep the same table {host_of[i]} "
+                "but are also in keep_apart"
+            )
+
+    # Keep together.
+    uf = _Groups(n)
+    in_group = np.zeros(n, dtype=bool)
+    for group in _pairs(keep_together, "keep_together"):
+        members = [_member(index, m, "keep_together") for m in group]
+        if len(set(members)) < 2:
+            raise InvalidInputError(
+                f"keep_together group {group!r} needs at least two different members",
+                field="keep_together",
+            )
+        for j in members[1:]:
+            uf.union(members[0], j)
+        in_group[members] = True
+    roots: dict[int, list[int]] = {}
+    for gi in np.flatnonzero(in_group).tolist():
+        roots.setdefault(uf.find(gi), []).append(gi)
+    groups = [np.array(sorted(v), dtype=np.int64) for v in roots.values()]
+    for grp in groups:
+        names = [ids[i] for i in grp]
+        for i, j in apart_pairs:
+            if i in grp and j in grp:
+                raise InfeasibleError(
+                    f"{ids[i]!r} and {ids[j]!r} are both in keep_together group {names} "
+                    "and in keep_apart"
+                )
+        tables = {host_of[i] for i in grp if i in host_of}
+        if len(tables) > 1:
+            raise InfeasibleError(
+                f"keep_together group {names} contains hosts of different tables {sorted(tables)}"
+            )
+        for r in range(w):
+            here = grp[attend[r, grp]]
+            if tables:
+                t = next(iter(tables))
+                other_hosts = [
+                    i for i, ht in host_of.items() if ht == t and attend[r, i] and i not in grp
+                ]
+                if here.size + len(other_hosts) > sizes[r, t]:
+                    raise InfeasibleError(
+                        f"keep_together group {names} ({here.size} attending) and the hosts of "
+                        f"table {t} need {here.size + len(other_hosts)} seats in round {r}, "
+                        f"the table seats {int(sizes[r, t])}"
+                    )
+            elif here.size > sizes[r].max():
+                raise InfeasibleError(
+                    f"keep_together group {names} has {here.size} members attending round {r}, "
+                    f"more than the largest table ({int(sizes[r].max())})"
+                )
+    # Hosts overfilling a table.
+    for r in range(w):
+        load = np.bincount(fixed[r][fixed[r] >= 0], minlength=g)
+        over = np.flatnonzero(load > sizes[r])
+        if over.size:
+            t = int(over[0])
+            who = [ids[i] for i in np.flatnonzero(fixed[r] == t)]
+            raise InfeasibleError(
+                f"hosts {who} all keep table {t}, which seats only {int(sizes[r, t])} "
+                f"in round {r}"
+            )
+
+    # Meetings that never count: oneself, members of a group, hosts of one table.
+    prior = np.zeros((n, n), dtype=np.int32)
+    prior_pairs: set[frozenset[str]] = set()
+    if network is not None:
+        for a, b in list(network.acquaintance_pairs()) + list(network.met_pairs()):
+            if a in index and b in index:
+                prior_pairs.add(frozenset((a, b)))
+                if avoid_known:
+                    prior[index[a], index[b]] = prior[index[b], index[a]] = 1
+    for grp in groups:
+        prior[np.ix_(grp, grp)] = _engine.FORCED
+    by_table: dict[int, list[int]] = {}
+    for i, t in host_of.items():
+        by_table.setdefault(t, []).append(i)
+    for same in by_table.values():
+        prior[np.ix_(same, same)] = _engine.FORCED
+    np.fill_diagonal(prior, _engine.FORCED)
+
+    # Needs.
+    serve: NDArray[np.int8] | None = None
+    needy = np.zeros(n, dtype=bool)
+    servers: dict[str, frozenset[str]] = {}
+    if serve_needs and network is not None:
+        got = _need_matrix(network, ids)
+        if got is not None:
+            matrix, threshold = got
+            if matrix.shape != (n, n):
+                raise InvalidInputError(
+                    f"need_match_matrix returned shape {matrix.shape}, expected {(n, n)}",
+                    field="serve_needs",
+                )
+            serve = (matrix >= threshold).astype(np.int8)
+            np.fill_diagonal(serve, 0)
+            has_need = np.array([bool(network.member(m).needs) for m in ids])
+            serve[~has_need] = 0
+            needy = np.asarray(serve.any(axis=1), dtype=bool)
+            for ni in np.flatnonzero(needy).tolist():
+                servers[ids[ni]] = frozenset(ids[j] for j in np.flatnonzero(serve[ni]).tolist())
+
+    # Balance.
+    names = [balance] if isinstance(balance, str) else list(balance)
+    cats: list[NDArray[np.int64]] = []
+    n_cats: list[int] = []
+    attr_values: dict[str, dict[str, str | None]] = {}
+    if network is not None:
+        roster = [network.member(m) for m in ids]
+        for name in names:
+            if not isinstance(name, str):
+                raise InvalidInputError(f"balance names must be str, got {name!r}", field="balance")
+            if name in _MEMBER_FIELDS:
+                values = [getattr(mem, name) for mem in roster]
+            elif any(name in mem.attributes for mem in roster):
+                values = [mem.attributes.get(name) or None for mem in roster]
+            else:
+                raise InvalidInputError(
+                    f"cannot balance {name!r}: not a member field {_MEMBER_FIELDS} nor an "
+                    "attribute of any participant",
+                    field="balance",
+                )
+            codes: dict[str, int] = {}
+            cat = np.array(
+                [-1 if v is None else codes.setdefault(v, len(codes)) for v in values],
+                dtype=np.int64,
+            )
+            cats.append(cat)
+            n_cats.append(len(codes))
+            attr_values[name] = dict(zip(ids, values, strict=True))
+    people: dict[str, dict[str, str | None]] = {}
+    if network is not None:
+        for m in ids:
+            mem = network.member(m)
+            people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
+
+    problem = _engine.Problem(
+        n=n,
+        rounds=w,
+        n_tables=g,
+        attend=attend,
+        sizes=sizes,
+        fixed=fixed,
+        groups=groups,
+        apart=apart,
+        prior=prior,
+        serve=serve,
+        needy=needy,
+        cats=cats,
+        n_cats=n_cats,
+    )
+    rng = np.random.default_rng(seed)
+    budget = 1.0 if time_limit is None else max(0.0, min(1.0, 0.25 * time_limit))
+    start = _from_construction(problem, host_of, rng, budget)
+    started_from = "construction"
+    if start is None:
+        start = _engine.greedy(problem, rng)
+        started_from = "greedy"
+
+    def relay(update: _engine.Progress) -> None:
+        if progress is not None:
+            progress(
+                RotationProgress(
+                    phase=update.phase,
+                    iteration=update.iteration,
+                    elapsed=update.elapsed,
+                    repeats=update.repeats,
+                    best=update.best_repeats,
+                    unserved=update.unserved,
+                )
+            )
+
+    remaining = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
+    result = _engine.search(
+        problem,
+        start,
+        rng=rng,
+        time_limit=remaining,
+        max_iterations=max_iterations,
+        progress=relay if progress is not None else None,
+        started_from=started_from,
+    )
+    schedule = result.schedule
+    _check(problem, schedule, ids, apart_pairs)
+    plan = RotationPlan(
+        rounds=tuple(
+            tuple(tuple(ids[i] for i in members) for members in _engine._tables(schedule[r], g))
+            for r in range(w)
+        ),
+        member_ids=tuple(ids),
+        hosts={ids[i]: t for i, t in host_of.items()},
+        seed=seed if not isinstance(seed, np.random.Generator) else None,
+        elapsed=time.perf_counter() - t0,
+        iterations=result.iterations,
+        started_from=started_from,
+        hit_time_limit=result.hit_time_limit,
+        context=_PlanContext(
+            prior_pairs=frozenset(prior_pairs),
+            servers=servers,
+            attributes=attr_values,
+            people=people,
+        ),
+    )
+    if result.repeats > 0:
+        known = ""
+        if avoid_known and prior_pairs:
+            seated = plan.stats().known_pairs_seated
+            if seated:
+                known = f", counting {seated} meeting(s) of pairs who already knew each other"
+        floor = _engine.repeat_lower_bound(problem)
+        why = (
+            f"; at least {floor} cannot be avoided with {n} participants over {w} rounds"
+            if floor
+            else f" after {result.iterations} iterations in {result.elapsed:.1f} s; "
+            "a longer time_limit may remove them"
+        )
+        warnings.warn(
+            RepeatsRemainWarning(f"{result.repeats} repeated meeting(s) remain{known}{why}"),
+            stacklevel=2,
+        )
+    return plan
+
+
+def _check(
+    problem: _engine.Problem,
+    schedule: NDArray[np.int64],
+    ids: list[str],
+    apart_pairs: list[tuple[int, int]],
+) -> None:
+    """Refuse to return a plan that breaks a hard constraint the search could not keep."""
+    p = problem
+    for r in range(p.rounds):
+        if not np.array_equal((schedule[r] >= 0), p.attend[r]):
+            raise AssertionError(f"round {r}: attendance not honoured")  # pragma: no cover
+        sizes = np.bincount(schedule[r][schedule[r] >= 0], minlength=p.n_tables)
+        if not np.array_equal(sizes, p.sizes[r]):
+            raise AssertionError(f"round {r}: table sizes {sizes}")  # pragma: no cover
+        for i, j in apart_pairs:
+            if schedule[r, i] >= 0 and schedule[r, i] == schedule[r, j]:
+                raise InfeasibleError(
+                    f"could not keep {ids[i]!r} and {ids[j]!r} apart in round {r} "
+                    "(keep_apart pairs, hosts and groups leave no room)"
+                )
