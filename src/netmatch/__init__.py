@@ -61,7 +61,6 @@ from .model import Member
 from .network import Meeting, Network, from_networkx, to_networkx
 from .report import render_event_html
 from .rotation import RotationPlan, RotationProgress, RotationStats, plan_rotation
-from .rotation import RotationPlan, RotationProgress, RotationStats, plan_rotation
 from .text import TextMatcher, Thesaurus
 
 __version__ = "0.1.0"
@@ -83,10 +82,7 @@ __all__ = [
     "Reason",
     "RepeatsRemainWarning",
     "RotationPlan",
-    "RotationPlan",
     "RotationProgress",
-    "RotationProgress",
-    "RotationStats",
     "RotationStats",
     "SERVED_THRESHOLD",
     "SkillCoverage",
@@ -104,7 +100,6 @@ __all__ = [
     "introduction_stats",
     "isolated_members",
     "need_match_matrix",
-    "plan_rotation",
     "plan_rotation",
     "plot",
     "read_acquaintances_csv",
