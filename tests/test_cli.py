@@ -324,7 +324,7 @@ def test_python_dash_m_netmatch(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert '<html lang="en">' in (out_dir / "event.html").read_text(encoding="utf-8")
     bad = tmp_path / "members.csv"
-    bad.write_text("id,name,lat\nm1,Ana,45.1\nm2,Bo,north\n", encoding="utf-8")
+    bad.write_text("id,name,lat,lon\nm1,Ana,45.1,4.8\nm2,Bo,north,4.8\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "netmatch", "rotate", str(bad), "--rounds", "2", "--tables", "1"],
         capture_output=True, text=True, timeout=120, check=False,

@@ -36,8 +36,8 @@ from .errors import InfeasibleError, InvalidInputError, NetmatchError
 from .network import Network
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .introductions import Introduction  # type: ignore[import-not-found]
-    from .rotation import RotationPlan  # type: ignore[import-not-found]
+    from .introductions import Introduction
+    from .rotation import RotationPlan
 
 __all__ = ["main"]
 
@@ -626,6 +626,10 @@ def _write_text(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        # mkstemp makes the file private; give it the permissions of any new file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -756,14 +760,30 @@ def format_introductions(
             f"  [{intro.score:.2f}, {kind}]"
         )
         why = intro.explain(lang=lang)
-        if intro.broker is not None:
-            why += f" ({t['via']} {_name(network, intro.broker)})"
+        broker = None if intro.broker is None else _name(network, intro.broker)
+        if broker is not None and broker not in why:
+            why += f" ({t['via']} {broker})"
         out.extend(
             textwrap.wrap(
-                why, width=96, initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 2)
+                _keep_together(why),
+                width=96,
+                initial_indent=" " * (width + 2),
+                subsequent_indent=" " * (width + 2),
             )
         )
     return "\n".join(out) + "\n"
+
+
+def _keep_together(text: str) -> str:
+    """Glue French punctuation to its word so that wrapping never strands it."""
+    for spaced, glued in (
+        ("« ", "«\u00a0"),
+        (" »", "\u00a0»"),
+        (" ;", "\u00a0;"),
+        (" :", "\u00a0:"),
+    ):
+        text = text.replace(spaced, glued)
+    return text
 
 
 def _cmd_introduce(args: argparse.Namespace) -> int:
@@ -852,15 +872,37 @@ def format_plan(
     return "\n".join(out) + "\n"
 
 
-def _stats_line(plan: RotationPlan) -> str:
-    stats = plan.stats().to_dict()
-    parts = []
-    for key, value in stats.items():
-        if isinstance(value, (int, str)) or value is None:
-            parts.append(f"{key}={value}")
-        elif isinstance(value, float):
-            parts.append(f"{key}={value:.3g}")
-    return " · ".join(parts)
+def _stats_line(plan: RotationPlan, lang: str) -> str:
+    """One sentence on how good the plan is, recounted from its rounds."""
+    stats = plan.stats()
+    fr = lang == "fr"
+    parts = [
+        f"{stats.n_members} participants, {stats.n_tables} tables",
+        (
+            f"{stats.new_pairs} rencontres nouvelles, {stats.repeats} répétition(s)"
+            if fr
+            else f"{stats.new_pairs} new meetings, {stats.repeats} repeat(s)"
+        ),
+        (
+            f"{stats.repeat_free_rounds} tour(s) sans répétition (au plus {stats.bound} possibles)"
+            if fr
+            else f"{stats.repeat_free_rounds} repeat-free round(s) (at most {stats.bound} possible)"
+        ),
+    ]
+    if stats.known_pairs_seated:
+        parts.append(
+            f"{stats.known_pairs_seated} paire(s) qui se connaissaient déjà"
+            if fr
+            else f"{stats.known_pairs_seated} pair(s) who already knew each other"
+        )
+    if stats.needs_total:
+        label = "besoins servis" if fr else "needs served"
+        parts.append(f"{label}{_TEXT[lang]['colon']}{stats.needs_served} / {stats.needs_total}")
+    if any(name == "sector" for name, _ in stats.balance):
+        label = "mixité des secteurs" if fr else "sector mix"
+        percent = f"{stats.balance_ratio('sector'):.0%}".replace("%", "\u00a0%" if fr else "%")
+        parts.append(f"{label}{_TEXT[lang]['colon']}{percent}")
+    return (" ; " if fr else "; ").join(parts)
 
 
 def _cmd_rotate(args: argparse.Namespace) -> int:
@@ -887,7 +929,7 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
     )
     t = _TEXT[args.lang]
     sys.stdout.write(format_plan(plan, network, lang=args.lang, hosts=hosts))
-    print(f"{t['stats']}{t['colon']}{_stats_line(plan)}")
+    print(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}")
     if args.output:
         from .io import write_plan_csv
 
@@ -930,7 +972,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     print(f"{t['plan']} ({DEMO_ROUNDS} × {DEMO_TABLE_SIZE})")
     sys.stdout.write(format_plan(plan, network, lang=args.lang))
-    print(f"{t['stats']}{t['colon']}{_stats_line(plan)}")
+    print(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}")
     html_path = out_dir / "event.html"
     plan_path = out_dir / "plan.csv"
     write_plan_csv(plan, plan_path, network=network)
@@ -942,7 +984,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         ),
     )
     print()
-    print(f"{t['written']}{t['colon']}")
+    print(f"{t['written']}{t['colon'].rstrip()}")
     for path in (html_path, plan_path, intros_path):
         print(f"  {path}")
     return 0

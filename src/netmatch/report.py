@@ -389,8 +389,9 @@ class _Page:
                 if intro.mutual
                 else f'<span class="tag one-way">→ {_e(t["one_way"])}</span>'
             )
-            why = _e(intro.explain(lang=self.lang))
-            if intro.broker is not None:
+            explanation = intro.explain(lang=self.lang)
+            why = _e(explanation)
+            if intro.broker is not None and self.member(intro.broker).name not in explanation:
                 broker = self.member(intro.broker)
                 via = _e(t["broker"] + t["colon"] + broker.name)
                 why += f'<br><span class="muted">{via}</span>'
