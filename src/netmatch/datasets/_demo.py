@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import pathlib
 from importlib import resources
 
-from ..errors import InvalidInputError
-from ..model import Member
+from ..io import read_csv
 from ..network import Network
 
 __all__ = ["demo_path", "load_demo"]
@@ -73,48 +71,4 @@ def load_demo() -> Network:
     >>> m.needs[0]
     'Recherche de partenaires dans le secteur du home staging'
     """
-    from ..io import read_csv
-
-    path = demo_path()
-    try:
-        return read_csv(path, name="demo")
-    except NotImplementedError:
-        # The CSV reader is being written in parallel; until it lands, read the
-        # well-formed shipped file directly so the demo is usable by everyone.
-        return _read_demo_csv(path)
-
-
-def _split(cell: str | None) -> list[str]:
-    return [part.strip() for part in (cell or "").split("|") if part.strip()]
-
-
-def _read_demo_csv(path: pathlib.Path) -> Network:
-    net = Network(name="demo")
-    pairs: list[tuple[str, str]] = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                location = (float(row["lat"]), float(row["lon"])) if row["lat"] else None
-            except ValueError:
-                raise InvalidInputError(
-                    f"latitude/longitude must be numbers, got {row['lat']!r}, {row['lon']!r}",
-                    source=str(path),
-                    line=line,
-                    field="lat",
-                ) from None
-            net.add_member(
-                Member(
-                    row["id"],
-                    row["name"],
-                    organisation=row["organisation"],
-                    sector=row["sector"],
-                    region=row["region"],
-                    location=location,
-                    skills=_split(row["skills"]),
-                    needs=_split(row["needs"]),
-                    website=row["website"],
-                )
-            )
-            pairs.extend((row["id"], other) for other in _split(row["knows"]))
-    net.add_acquaintances(pairs)
-    return net
+    return read_csv(demo_path(), name="demo")
