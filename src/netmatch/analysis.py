@@ -565,7 +565,7 @@ def unmet_needs(
     >>> net = nm.Network([
     ...     nm.Member("m1", "Ana", skills=["comptabilité", "fiscalité"]),
     ...     nm.Member("m2", "Bo", needs=["comptabilité", "plongée sous-marine"])])
-    >>> [n.need for n in nm.unmet_needs(net, threshold=0.5).needs]  # doctest: +SKIP
+    >>> [n.need for n in nm.unmet_needs(net, threshold=0.5).needs]
     ['plongée sous-marine']
     """
     _check_network(network)
@@ -810,13 +810,14 @@ def _records(obj: object, network: Network | None) -> list[dict[str, Any]]:
     if isinstance(obj, Iterable):
         rows = []
         for i, item in enumerate(obj):
-            to_dict = getattr(item, "to_dict", None)
-            if not callable(to_dict):
+            # A flat to_record() (Introduction) reads better in a table than to_dict().
+            export = getattr(item, "to_record", None) or getattr(item, "to_dict", None)
+            if not callable(export):
                 raise InvalidInputError(
                     f"to_dataframe: item {i} ({type(item).__name__}) has no to_dict()",
                     field="obj",
                 )
-            rows.append(dict(to_dict()))
+            rows.append(dict(export()))
         return rows
     raise InvalidInputError(
         f"to_dataframe cannot convert a {type(obj).__name__}: expected a Network, a "
@@ -835,7 +836,9 @@ def to_dataframe(obj: object, *, network: Network | None = None) -> pandas.DataF
         split, extra attributes as columns, ``acquaintances`` = how many they
         know). Anything with ``to_records()`` (a rotation plan, the records of
         this module) gives one row per record; a list of objects with
-        ``to_dict()`` (introductions, members) one row per object.
+        ``to_record()`` or ``to_dict()`` (introductions, members) one row per
+        object (an introduction's flat record: ids, names, score, main need and
+        skill, explanation).
     network : Network, optional
         Passed to ``obj.to_records(network=...)`` when it accepts it, so a
         rotation plan's rows carry names.
