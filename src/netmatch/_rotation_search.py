@@ -478,9 +478,29 @@ def repeat_lower_bound(problem: Problem) -> int:
         # The smallest table a player could sit at this round.
         sizes_here[p.attend[r]] = int(p.sizes[r][p.sizes[r] > 0].min()) - 1
         per_player += sizes_here
-    others = p.attend.any(axis=0).sum() - 1
+    # People a player may meet: not themselves, not a keep-apart partner, not a host
+    # of another table when they are a host.
+    others = np.full(p.n, int(p.attend.any(axis=0).sum()) - 1, dtype=np.int64)
+    others -= p.apart.sum(axis=1)
+    host_table = p.fixed.max(axis=0)
+    is_host = host_table >= 0
+    others[is_host] -= int(is_host.sum()) - np.bincount(
+        host_table[is_host], minlength=p.n_tables
+    )[host_table[is_host]]
     excess = np.maximum(per_player - others, 0)
-    return int(np.ceil(excess.sum() / 2))
+    for grp in p.groups:
+        excess[grp] = 0  # their tablemates include partners whose meetings never count
+    pigeonhole = int(np.ceil(excess.sum() / 2))
+    # With everyone present, a table of s drawn from the g tables of the previous
+    # round holds at least sum C(c_i, 2) pairs who just met (c_i an even split of s).
+    consecutive = 0
+    if p.attend.all():
+        g = p.n_tables
+        for r in range(1, p.rounds):
+            for s in p.sizes[r].tolist():
+                base, extra = divmod(int(s), g)
+                consecutive += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    return max(pigeonhole, consecutive)
 
 
 def search(

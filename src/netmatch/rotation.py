@@ -689,7 +689,14 @@ def _from_construction(
         return None
     host_players = list(hosts)
     apart = np.argwhere(np.triu(p.apart))
-    for _ in range(50):
+    # Several relabellings, keeping the best for known pairs, needs and balance.
+    w_rep, w_need = _engine.weights(p)
+    best: NDArray[np.int64] | None = None
+    best_cost = 0
+    tries = 0
+    for _ in range(60):
+        if tries >= 12:
+            break
         # Construction players for the hosts must never meet one another.
         chosen: list[int] = []
         for c in rng.permutation(n):
@@ -715,8 +722,42 @@ def _from_construction(
             free = [t for t in range(g) if t not in set(hosts.values())]
             perm[perm < 0] = free
             out[r] = perm[out[r]]
-        return out
-    return None
+        tries += 1
+        cost = _engine.State(p, out).cost(w_rep, w_need)
+        if best is None or cost < best_cost:
+            best, best_cost = out, cost
+    if best is not None and (p.cats or p.serve is not None or (p.prior > 0).any()):
+        best = _swap_itineraries(p, best, best_cost, [i for i in range(n) if i not in hosts], rng)
+    return best
+
+
+def _swap_itineraries(
+    problem: _engine.Problem,
+    schedule: NDArray[np.int64],
+    cost: int,
+    movable: list[int],
+    rng: np.random.Generator,
+    tries: int = 300,
+) -> NDArray[np.int64]:
+    """Hill-climb by exchanging the whole itineraries of two players.
+
+    Such a relabelling keeps a construction repeat-free, so it can improve known
+    pairs, needs and balance where single swaps would all add repeats.
+    """
+    if len(movable) < 2 or problem.n > 200:
+        return schedule
+    w_rep, w_need = _engine.weights(problem)
+    apart = np.argwhere(np.triu(problem.apart))
+    for _ in range(tries):
+        a, b = (int(x) for x in rng.choice(movable, 2, replace=False))
+        trial = schedule.copy()
+        trial[:, [a, b]] = trial[:, [b, a]]
+        if apart.size and (trial[:, apart[:, 0]] == trial[:, apart[:, 1]]).any():
+            continue
+        new = _engine.State(problem, trial).cost(w_rep, w_need)
+        if new < cost:
+            schedule, cost = trial, new
+    return schedule
 
 
 # ----------------------------------------------------------------------------------

@@ -1,0 +1,397 @@
+"""plan_rotation: the defining properties of a rotation plan, errors, worked examples."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import warnings
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import netmatch as nm
+from netmatch import rotation
+
+FAST: dict[str, Any] = {"time_limit": None, "max_iterations": 300}
+
+
+# -- helpers ---------------------------------------------------------------------
+def recount(plan: nm.RotationPlan) -> tuple[int, int, int]:
+    """(repeats, repeat-free leading rounds, distinct pairs), counted the slow way."""
+    counts: Counter[frozenset[str]] = Counter()
+    free_rounds = 0
+    still_free = True
+    for rnd in plan.rounds:
+        fresh = True
+        for table in rnd:
+            for a, b in itertools.combinations(table, 2):
+                pair = frozenset((a, b))
+                if counts[pair]:
+                    fresh = False
+                counts[pair] += 1
+        if still_free and fresh:
+            free_rounds += 1
+        else:
+            still_free = False
+    repeats = sum(c - 1 for c in counts.values())
+    return repeats, free_rounds, len(counts)
+
+
+def check_plan(
+    plan: nm.RotationPlan,
+    ids: list[str],
+    *,
+    rounds: int,
+    hosts: dict[str, int] | None = None,
+    keep_apart: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    keep_together: list[list[str]] = (),  # type: ignore[assignment]
+    attendance: dict[str, Any] | None = None,
+    table_sizes: list[int] | None = None,
+) -> None:
+    attendance = attendance or {}
+    assert len(plan.rounds) == rounds
+    assert plan.member_ids == tuple(ids)
+    n_tables = {len(rnd) for rnd in plan.rounds}
+    assert len(n_tables) == 1
+    for r, rnd in enumerate(plan.rounds):
+        seated = [m for table in rnd for m in table]
+        expected = [m for m in ids if m not in attendance or r in attendance[m]]
+        assert sorted(seated) == sorted(expected), "everyone attending once, absent nowhere"
+        sizes = [len(t) for t in rnd]
+        if table_sizes is None:
+            assert max(sizes) - min(sizes) <= 1
+        else:
+            assert sizes == table_sizes
+        where = {m: t for t, table in enumerate(rnd) for m in table}
+        for m, t in (hosts or {}).items():
+            if m in where:
+                assert where[m] == t, f"host {m} left table {t} in round {r}"
+        for a, b in keep_apart:
+            if a in where and b in where:
+                assert where[a] != where[b], f"{a} and {b} together in round {r}"
+        for group in keep_together:
+            here = {where[m] for m in group if m in where}
+            assert len(here) <= 1, f"group {group} split in round {r}"
+    stats = plan.stats()
+    repeats, free_rounds, pairs = recount(plan)
+    assert (stats.repeats, stats.repeat_free_rounds, stats.pairs_met) == (
+        repeats,
+        free_rounds,
+        pairs,
+    )
+    assert stats.new_pairs + stats.known_pairs_seated == stats.pairs_met
+    json.dumps(plan.to_dict())
+
+
+def sector_network(n: int, sectors: str = "ABCD") -> nm.Network:
+    return nm.Network(
+        [nm.Member(f"m{i:02d}", f"Person {i}", sector=sectors[i % len(sectors)]) for i in range(n)]
+    )
+
+
+# -- hypothesis: random instances --------------------------------------------------
+@st.composite
+def instances(draw: st.DrawFn) -> dict[str, Any]:
+    n = draw(st.integers(3, 18))
+    ids = [f"p{i}" for i in range(n)]
+    rounds = draw(st.integers(1, 4))
+    table_size = draw(st.integers(2, min(n, 6)))
+    n_tables = -(-n // table_size)
+    hosts: dict[str, int] = {}
+    if draw(st.booleans()):
+        for m in draw(st.lists(st.sampled_from(ids), max_size=min(3, n_tables), unique=True)):
+            hosts[m] = draw(st.integers(0, n_tables - 1))
+    pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda p: p[0] != p[1])
+    keep_apart = draw(st.lists(pairs, max_size=3))
+    keep_together = [list(p) for p in draw(st.lists(pairs, max_size=2))]
+    attendance: dict[str, Any] = {}
+    if draw(st.booleans()):
+        for m in draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)):
+            first = draw(st.integers(0, rounds - 1))
+            attendance[m] = range(first, rounds)
+    return {
+        "ids": ids,
+        "rounds": rounds,
+        "table_size": table_size,
+        "hosts": hosts,
+        "keep_apart": keep_apart,
+        "keep_together": keep_together,
+        "attendance": attendance,
+        "seed": draw(st.integers(0, 2**16)),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_random_instances_honour_every_hard_constraint(case: dict[str, Any]) -> None:
+    ids = case.pop("ids")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+            plan = nm.plan_rotation(ids, **case, time_limit=None, max_iterations=60)
+    except nm.InfeasibleError:
+        return  # contradictory constraints are allowed to be refused, with a message
+    check_plan(
+        plan,
+        ids,
+        rounds=case["rounds"],
+        hosts=case["hosts"],
+        keep_apart=case["keep_apart"],
+        keep_together=case["keep_together"],
+        attendance=case["attendance"],
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(4, 40), st.integers(2, 8), st.integers(1, 5), st.integers(0, 99))
+def test_same_seed_same_plan(n: int, k: int, rounds: int, seed: int) -> None:
+    ids = [f"x{i}" for i in range(n)]
+    k = min(k, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        one = nm.plan_rotation(ids, rounds=rounds, table_size=k, seed=seed, **FAST)
+        two = nm.plan_rotation(ids, rounds=rounds, table_size=k, seed=seed, **FAST)
+    assert one == two
+    assert one.rounds == two.rounds
+
+
+# -- worked examples -----------------------------------------------------------------
+@pytest.mark.parametrize(("g", "k", "w"), [(5, 3, 7), (4, 4, 5), (3, 3, 4), (6, 2, 11)])
+def test_social_golfer_instances_without_repeats(g: int, k: int, w: int) -> None:
+    ids = [f"g{i}" for i in range(g * k)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=w, table_size=k, seed=3, time_limit=10)
+    check_plan(plan, ids, rounds=w)
+    assert plan.stats().repeats == 0
+    assert plan.stats().repeat_free_rounds == w
+    assert plan.stats().bound >= w
+
+
+def test_local_search_alone_solves_kirkman_schoolgirls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rotation, "_from_construction", lambda *a, **k: None)
+    ids = [f"s{i}" for i in range(15)]
+    plan = nm.plan_rotation(ids, rounds=7, table_size=3, seed=1, time_limit=10)
+    assert plan.started_from == "greedy"
+    assert plan.stats().repeats == 0
+
+
+def test_unavoidable_repeats_warn_with_a_count() -> None:
+    with pytest.warns(nm.RepeatsRemainWarning, match=r"\d+ repeated meeting"):
+        plan = nm.plan_rotation(list("abcdef"), rounds=4, table_size=3, seed=0, **FAST)
+    assert plan.stats().repeats > 0
+    check_plan(plan, list("abcdef"), rounds=4)
+
+
+def test_hosts_and_keep_apart_on_a_club() -> None:
+    net = sector_network(30)
+    hosts = {"m00": 0, "m01": 1, "m02": 2}
+    apart = [("m03", "m04"), ("m05", "m06"), ("m00", "m07")]
+    together = [["m10", "m11"]]
+    plan = nm.plan_rotation(
+        net,
+        rounds=4,
+        table_size=5,
+        hosts=hosts,
+        keep_apart=apart,
+        keep_together=together,
+        seed=5,
+        time_limit=5,
+    )
+    check_plan(
+        plan, list(net.ids), rounds=4, hosts=hosts, keep_apart=apart, keep_together=together
+    )
+    assert plan.hosts == hosts
+    assert plan.itinerary("m01") == (1, 1, 1, 1)
+    # Only the group's own pair repeats: it is forced, not reported as a failure.
+    assert plan.stats().repeats == 3
+
+
+def test_construction_keeps_hosts_at_their_table() -> None:
+    ids = [f"h{i}" for i in range(16)]
+    hosts = {"h3": 1, "h9": 2}
+    plan = nm.plan_rotation(ids, rounds=4, table_size=4, hosts=hosts, seed=2, time_limit=10)
+    check_plan(plan, ids, rounds=4, hosts=hosts)
+    assert plan.started_from == "construction"
+    assert plan.stats().repeats == 0
+    # With five rounds every pair meets once in a repeat-free plan, so two hosts who
+    # never meet force a repeat: the warning says it cannot be avoided.
+    with pytest.warns(nm.RepeatsRemainWarning, match="cannot be avoided"):
+        plan = nm.plan_rotation(ids, rounds=5, table_size=4, hosts=hosts, seed=2, **FAST)
+    check_plan(plan, ids, rounds=5, hosts=hosts)
+
+
+def test_late_arrivals_and_early_departures() -> None:
+    ids = [f"a{i}" for i in range(20)]
+    attendance = {"a0": range(1, 4), "a1": [0, 1], "a2": []}
+    plan = nm.plan_rotation(ids, rounds=4, table_size=4, attendance=attendance, seed=0, **FAST)
+    check_plan(plan, ids, rounds=4, attendance=attendance)
+    assert plan.itinerary("a2") == (None, None, None, None)
+    assert plan.table_of("a0", 0) is None
+    assert plan.table_of("a1", 1) is not None
+    assert len(plan.rounds[0]) == 5
+    assert plan.stats().repeats == 0
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+def test_explicit_table_sizes_per_round() -> None:
+    ids = [f"t{i}" for i in range(10)]
+    plan = nm.plan_rotation(ids, rounds=2, table_sizes=[4, 3, 3], seed=0, **FAST)
+    check_plan(plan, ids, rounds=2, table_sizes=[4, 3, 3])
+    plan = nm.plan_rotation(
+        ids, rounds=2, table_sizes=[[5, 5], [2, 8]], seed=0, **FAST
+    )
+    assert [len(t) for t in plan.rounds[1]] == [2, 8]
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+def test_n_tables_spreads_evenly() -> None:
+    plan = nm.plan_rotation([f"n{i}" for i in range(23)], rounds=2, n_tables=4, seed=0, **FAST)
+    assert sorted(len(t) for t in plan.rounds[0]) == [5, 6, 6, 6]
+
+
+def test_avoid_known_keeps_acquaintances_apart() -> None:
+    net = sector_network(16)
+    net.add_acquaintances([("m00", "m01"), ("m02", "m03"), ("m04", "m05")])
+    net.record_meeting("m06", "m07", event="Club mars")
+    plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=1, time_limit=5)
+    stats = plan.stats()
+    assert stats.known_pairs_seated == 0
+    assert stats.new_pairs == stats.pairs_met
+    loose = nm.plan_rotation(
+        net, rounds=1, table_sizes=[16], avoid_known=False, seed=1, **FAST
+    )
+    assert loose.stats().known_pairs_seated == 4
+
+
+def test_needs_served_with_an_injected_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    members = [
+        nm.Member(f"m{i:02d}", f"P{i}", needs=["un expert"] if i < 4 else []) for i in range(24)
+    ]
+    net = nm.Network(members)
+    ids = list(net.ids)
+    matrix = np.zeros((24, 24))
+    for i in range(4):
+        matrix[i, 20 + i] = 0.9  # m20..m23 each serve one needy member
+
+    def fake(network: nm.Network, member_ids: list[str]) -> tuple[np.ndarray, float]:
+        assert member_ids == ids
+        return matrix, 0.5
+
+    monkeypatch.setattr(rotation, "_need_matrix", fake)
+    plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, time_limit=5)
+    stats = plan.stats()
+    assert (stats.needs_served, stats.needs_total) == (4, 4)
+    for i in range(4):
+        mine, theirs = plan.itinerary(ids[i]), plan.itinerary(ids[20 + i])
+        assert any(a == b for a, b in zip(mine, theirs, strict=True))
+    off = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, serve_needs=False, **FAST)
+    assert off.stats().needs_total == 0
+
+
+def test_balance_mixes_sectors() -> None:
+    net = sector_network(16)
+    plan = nm.plan_rotation(net, rounds=3, table_size=4, seed=0, time_limit=5)
+    stats = plan.stats()
+    assert stats.balance_ratio("sector") == 1.0
+    assert stats.to_dict()["balance"]["sector"][0][0] == [4, 4]
+
+
+def test_progress_is_reported() -> None:
+    seen: list[nm.RotationProgress] = []
+    nm.plan_rotation([f"q{i}" for i in range(12)], rounds=3, table_size=3, seed=0,
+                     progress=seen.append, **FAST)
+    assert seen
+    assert seen[-1].phase == "done"
+    json.dumps(seen[-1].to_dict())
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+def test_records_and_lookups() -> None:
+    net = sector_network(8)
+    plan = nm.plan_rotation(net, rounds=2, table_size=4, hosts={"m00": 1}, seed=0, **FAST)
+    records = plan.to_records(start=1)
+    assert len(records) == 16
+    first = records[0]
+    assert set(first) >= {"round", "table", "member_id", "name", "sector", "host"}
+    assert {r["round"] for r in records} == {1, 2}
+    host_rows = [r for r in records if r["member_id"] == "m00"]
+    assert all(r["host"] and r["table"] == 2 for r in host_rows)
+    assert records[0]["name"].startswith("Person")
+    assert plan.to_records(network=net)[0]["round"] == 0
+    with pytest.raises(nm.UnknownMemberError, match="zz"):
+        plan.itinerary("zz")
+    with pytest.raises(nm.InvalidInputError, match="round 5"):
+        plan.table_of("m00", 5)
+
+
+# -- errors ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"rounds": 0, "table_size": 2}, nm.InvalidInputError, "rounds"),
+        ({"rounds": 2, "table_size": 1}, nm.InvalidInputError, "table_size"),
+        ({"rounds": 2, "table_size": 9}, nm.InvalidInputError, "table_size"),
+        ({"rounds": 2}, nm.InvalidInputError, "exactly one"),
+        ({"rounds": 2, "table_size": 2, "n_tables": 3}, nm.InvalidInputError, "exactly one"),
+        ({"rounds": 2, "table_sizes": [3, 3]}, nm.InvalidInputError, "seat 6 people but 8"),
+        ({"rounds": 2, "table_size": 4, "hosts": {"a": 2}}, nm.InvalidInputError, "table 2"),
+        ({"rounds": 2, "table_size": 4, "hosts": {"zz": 0}}, nm.UnknownMemberError, "zz"),
+        (
+            {"rounds": 2, "table_size": 4, "hosts": {"a": 0, "b": 0, "c": 0, "d": 0, "e": 0}},
+            nm.InfeasibleError,
+            "seats only 4",
+        ),
+        (
+            {"rounds": 2, "table_size": 4, "keep_together": [["a", "b", "c", "d", "e"]]},
+            nm.InfeasibleError,
+            "more than the largest table",
+        ),
+        (
+            {"rounds": 2, "table_size": 4, "keep_together": [["a", "b"]],
+             "keep_apart": [("b", "a")]},
+            nm.InfeasibleError,
+            "keep_apart",
+        ),
+        (
+            {"rounds": 2, "table_size": 4, "hosts": {"a": 0, "b": 1},
+             "keep_together": [["a", "b"]]},
+            nm.InfeasibleError,
+            "different tables",
+        ),
+        (
+            {"rounds": 2, "table_size": 4, "hosts": {"a": 0, "b": 0},
+             "keep_apart": [("a", "b")]},
+            nm.InfeasibleError,
+            "same table",
+        ),
+        ({"rounds": 2, "table_size": 4, "keep_apart": [("a", "a")]}, nm.InvalidInputError, "same"),
+        ({"rounds": 2, "table_size": 4, "attendance": {"a": [7]}}, nm.InvalidInputError, "round 7"),
+        (
+            {"rounds": 2, "n_tables": 4, "attendance": {m: [0] for m in "abcde"}},
+            nm.InfeasibleError,
+            "round 1 has 3",
+        ),
+        ({"rounds": 2, "table_size": 4, "balance": ["colour"]}, nm.InvalidInputError, "colour"),
+    ],
+)
+def test_bad_input_is_named(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
+    net = nm.Network([nm.Member(m, m.upper()) for m in "abcdefgh"])
+    with pytest.raises(error, match=match):
+        nm.plan_rotation(net, **kwargs, **FAST)
+
+
+def test_participants_must_exist_in_the_network() -> None:
+    net = nm.Network([nm.Member("a", "A"), nm.Member("b", "B")])
+    with pytest.raises(nm.UnknownMemberError, match="'c'"):
+        nm.plan_rotation(["a", "c"], network=net, rounds=1, table_size=2)
+    with pytest.raises(nm.InvalidInputError, match="twice"):
+        nm.plan_rotation(["a", "a"], rounds=1, table_size=2)
+    with pytest.raises(nm.InvalidInputError, match="participants"):
+        nm.plan_rotation("ab", rounds=1, table_size=2)
+    plan = nm.plan_rotation(["b", "a"], network=net, rounds=1, table_size=2, **FAST)
+    assert plan.member_ids == ("b", "a")
