@@ -47,7 +47,7 @@ import functools
 import itertools
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -350,141 +350,83 @@ def _orthogonal(a: np.ndarray, b: np.ndarray) -> bool:
     return np.unique(a * n + b).size == n * n
 
 
-def _transversals(sq: np.ndarray) -> list[int]:
-    """All transversals of a Latin square, as bitmasks over the cells r * n + c."""
-    n = len(sq)
-    rows = [[int(v) for v in row] for row in sq]
-    out: list[int] = []
+def _parker_rows(
+    inf_choices: Iterable[tuple[int, ...]],
+) -> Iterator[tuple[list[int], list[int]]]:
+    """First rows of Latin squares of order 10 with Parker's ``Z_7`` + 3 structure.
 
-    def rec(r: int, cols: int, syms: int, mask: int) -> None:
-        if r == n:
-            out.append(mask)
-            return
-        row = rows[r]
-        for c in range(n):
-            if not cols >> c & 1:
-                s = row[c]
-                if not syms >> s & 1:
-                    rec(r + 1, cols | 1 << c, syms | 1 << s, mask | 1 << (r * n + c))
-
-    rec(0, 0, 0, 0)
-    return out
-
-
-def _orthogonal_mate(sq: np.ndarray, deadline: float) -> np.ndarray | None:
-    """A Latin square orthogonal to ``sq``: n disjoint transversals by exact cover."""
-    n = len(sq)
-    trans = _transversals(sq)
-    by_cell: list[list[int]] = [[] for _ in range(n * n)]
-    for t in trans:
-        m = t
-        while m:
-            low = m & -m
-            by_cell[low.bit_length() - 1].append(t)
-            m ^= low
-    full = (1 << (n * n)) - 1
-    chosen: list[int] = []
-
-    def rec(covered: int) -> bool:
-        if covered == full:
-            return True
-        if time.perf_counter() > deadline:
-            raise _BudgetError
-        # the uncovered cell with the fewest compatible transversals
-        best: list[int] | None = None
-        rest = full & ~covered
-        while rest:
-            low = rest & -rest
-            rest ^= low
-            opts = [t for t in by_cell[low.bit_length() - 1] if not t & covered]
-            if best is None or len(opts) < len(best):
-                best = opts
-                if len(opts) <= 1:
-                    break
-        assert best is not None
-        for t in best:
-            chosen.append(t)
-            if rec(covered | t):
-                return True
-            chosen.pop()
-        return False
-
-    try:
-        if not rec(0):
-            return None
-    except _BudgetError:
-        return None
-    mate = np.zeros((n, n), dtype=np.int64)
-    for s, t in enumerate(chosen):
-        for cell in range(n * n):
-            if t >> cell & 1:
-                mate[cell // n, cell % n] = s
-    return mate
-
-
-def _parker_squares(limit: int) -> list[np.ndarray]:
-    """Latin squares of order 10 with Parker's Z_7 + 3 structure, in a fixed order.
-
-    Rows, columns and symbols are ``Z_7`` (0..6) and three fixed symbols (7, 8, 9);
-    ``L[i+1][j+1] = L[i][j] + 1`` with the fixed symbols fixed.  Row 0 puts the fixed
-    symbols in three of the ``Z_7`` columns; the other four ``Z_7`` columns must carry
-    distinct differences ``L[0][e] - e``, and the fixed rows' first entries take the
-    three missing differences.  See Parker [3]_.
+    Rows, columns and symbols are ``Z_7`` (0..6) and three fixed symbols 7, 8, 9 (the
+    "infinite" ones); ``L[i+1][j+1] = L[i][j] + 1`` with the fixed symbols fixed.  Row 0
+    puts the three fixed symbols in three of the ``Z_7`` columns; the four other
+    ``Z_7`` columns carry distinct differences ``L[0][e] - e`` and the fixed rows
+    start with the three missing differences.  Yields ``(row0, missing)`` for the
+    given choices of the three columns holding fixed symbols.
     """
-    out: list[np.ndarray] = []
-    inf = (7, 8, 9)
-    for inf_cols in itertools.combinations(range(7), 3):
+    for inf_cols in inf_choices:
         fin_cols = [e for e in range(7) if e not in inf_cols]
-        for inf_perm in itertools.permutations(inf):
+        for inf_perm in itertools.permutations((7, 8, 9)):
             for fin_vals in itertools.permutations(range(7), 4):
                 diffs = {(v - e) % 7 for v, e in zip(fin_vals, fin_cols, strict=True)}
                 if len(diffs) < 4:
                     continue
-                missing = [d for d in range(7) if d not in diffs]
-                rest = [v for v in range(7) if v not in fin_vals]
                 row0 = [0] * 10
                 for e, s in zip(inf_cols, inf_perm, strict=True):
                     row0[e] = s
                 for e, v in zip(fin_cols, fin_vals, strict=True):
                     row0[e] = v
-                for k, v in enumerate(rest):
-                    row0[7 + k] = v
-                sq = np.zeros((10, 10), dtype=np.int64)
-                for i in range(7):
-                    for j in range(10):
-                        v = row0[(j - i) % 7] if j < 7 else row0[j]
-                        sq[i, j] = v if v >= 7 else (v + i) % 7
-                for k in range(3):
-                    for j in range(7):
-                        sq[7 + k, j] = (missing[k] + j) % 7
-                    for j in range(3):
-                        sq[7 + k, 7 + j] = 7 + (k + j) % 3
-                if _is_latin(sq):
-                    out.append(sq)
-                    if len(out) >= limit:
-                        return out
-    return out
+                row0[7:] = [v for v in range(7) if v not in fin_vals]
+                yield row0, [d for d in range(7) if d not in diffs]
 
 
-@functools.lru_cache(maxsize=4)
-def _mols10(budget: float) -> tuple[np.ndarray, ...]:
-    deadline = time.perf_counter() + budget
-    for sq in _parker_squares(limit=200):
-        if time.perf_counter() > deadline:
-            break
-        mate = _orthogonal_mate(sq, min(deadline, time.perf_counter() + 0.2))
-        if mate is not None and _orthogonal(sq, mate):
-            return (sq, mate)
-    return ()
+def _parker_square(row0: list[int], missing: Sequence[int], sub: Sequence[int]) -> np.ndarray:
+    """The order-10 square developed from ``row0``; ``sub`` = (a, b): fixed block a*k + b*j."""
+    sq = np.zeros((10, 10), dtype=np.int64)
+    for i in range(7):
+        for j in range(10):
+            v = row0[(j - i) % 7] if j < 7 else row0[j]
+            sq[i, j] = v if v >= 7 else (v + i) % 7
+    for k in range(3):
+        for j in range(7):
+            sq[7 + k, j] = (missing[k] + j) % 7
+        for j in range(3):
+            sq[7 + k, 7 + j] = 7 + (sub[0] * k + sub[1] * j) % 3
+    return sq
 
 
-def mols(n: int, *, budget: float = 2.0) -> list[np.ndarray]:
+@functools.lru_cache(maxsize=1)
+def _mols10() -> tuple[np.ndarray, ...]:
+    """Two orthogonal Latin squares of order 10, both with Parker's structure [3]_.
+
+    Developing by ``Z_7`` reduces orthogonality to the first rows: the fixed symbols of
+    the two squares sit in disjoint columns, and the seven orbits of cells where both
+    entries are in ``Z_7`` (one ``Z_7`` column, three fixed columns, three fixed rows)
+    must have distinct differences ``M - L``.  A few thousand candidates are checked.
+    """
+    for row_l, miss_l in _parker_rows(itertools.combinations(range(7), 3)):
+        fin_l = [e for e in range(7) if row_l[e] < 7]
+        for row_m, miss_m in _parker_rows(itertools.combinations(fin_l, 3)):
+            both = next(e for e in range(7) if row_l[e] < 7 and row_m[e] < 7)
+            diffs = [(row_m[both] - row_l[both]) % 7]
+            diffs += [(row_m[7 + k] - row_l[7 + k]) % 7 for k in range(3)]
+            if len(set(diffs)) < 4:
+                continue
+            for perm in itertools.permutations(miss_m):
+                extra = [(perm[k] - miss_l[k]) % 7 for k in range(3)]
+                if len(set(diffs + extra)) == 7:
+                    sq_l = _parker_square(row_l, miss_l, (1, 1))
+                    sq_m = _parker_square(row_m, perm, (1, 2))
+                    if _is_latin(sq_l) and _is_latin(sq_m) and _orthogonal(sq_l, sq_m):
+                        return (sq_l, sq_m)
+    return ()  # pragma: no cover - a pair exists (Parker 1959)
+
+
+def mols(n: int) -> list[np.ndarray]:
     """Mutually orthogonal Latin squares of order ``n`` (as many as this module knows).
 
     Prime powers give ``n - 1`` squares (from GF(n)); other orders the direct product
     of their prime-power parts (MacNeish: ``min(q_i) - 1`` squares); order 10 gets two
-    squares, Parker's structure plus an orthogonal mate found by exact cover over its
-    transversals (``budget`` seconds at most); order 6 one square (no pair exists).
+    squares with Parker's structure (a short search over first rows); order 6 one
+    square (no pair exists).
 
     Examples
     --------
@@ -497,7 +439,7 @@ def mols(n: int, *, budget: float = 2.0) -> list[np.ndarray]:
     if _prime_power(n) is not None:
         return _field_mols(n)
     if n == 10:
-        pair = _mols10(budget)
+        pair = _mols10()
         if pair:
             return [s.copy() for s in pair]
     parts = [_field_mols(q) for q in _factorise(n)]
@@ -535,8 +477,64 @@ def _mols_grid(g: int, p: int, w: int) -> Schedule | None:
 # cyclic difference search
 
 
+def _pair_keys(n: int, m: int, f: int) -> list[list[tuple[int, ...] | None]]:
+    """Difference keys of every unordered pair of points, None when never allowed.
+
+    Finite points are ``a * n + x`` for ``(x, a)`` in ``Z_n x {0..m-1}``; the pair
+    ``{(x, a), (y, c)}`` has the ordered differences ``(a, c, y - x)`` and
+    ``(c, a, x - y)``, a fixed point ``inf_i`` with ``(x, a)`` the key ``(inf_i, a)``.
+    A same-class pair at distance ``n / 2`` would meet twice, two fixed points every
+    round: both are None.
+    """
+    nf = n * m
+    v = nf + f
+    pk: list[list[tuple[int, ...] | None]] = [[None] * v for _ in range(v)]
+    for p_ in range(nf):
+        a, x = divmod(p_, n)
+        for q_ in range(nf):
+            c, y = divmod(q_, n)
+            k1 = (a * m + c) * n + (y - x) % n
+            k2 = (c * m + a) * n + (x - y) % n
+            if p_ != q_ and k1 != k2:
+                pk[p_][q_] = (k1, k2)
+        for i in range(f):
+            pk[p_][nf + i] = pk[nf + i][p_] = (m * m * n + i * m + a,)
+    return pk
+
+
+def _multipliers(n: int, m: int, f: int, d: int) -> list[list[int]]:
+    """Point permutations ``(x, a) -> (mu x, sigma(a))``, ``inf_i -> inf_pi(i)`` of order d.
+
+    ``sigma`` and ``pi`` are products of d-cycles (the remainders fixed) and ``mu`` runs
+    over the units of ``Z_n`` with ``mu**d == 1``; each normalises the translations, so
+    a base round it fixes develops into a set of rounds it permutes.  Searching only
+    base rounds fixed by such a map divides the search space by about ``d``.
+    """
+    out = []
+    sigma = [(a // d) * d + (a % d + 1) % d if a < m - m % d else a for a in range(m)]
+    pi = [(i // d) * d + (i % d + 1) % d if i < f - f % d else i for i in range(f)]
+    for mu in range(1, n):
+        if np.gcd(mu, n) != 1 or pow(mu, d, n) != 1:
+            continue
+        if mu == 1 and m < d and f < d:
+            continue
+        perm = [sigma[pt // n] * n + (mu * (pt % n)) % n for pt in range(n * m)]
+        perm += [n * m + pi[i] for i in range(f)]
+        out.append(perm)
+    return out
+
+
 def _cyclic_search(
-    n: int, m: int, f: int, k: int, b: int, *, seed: int, node_limit: int, deadline: float
+    n: int,
+    m: int,
+    f: int,
+    k: int,
+    b: int,
+    *,
+    seed: int,
+    node_limit: int,
+    deadline: float,
+    alpha: list[int] | None = None,
 ) -> list[list[list[int]]] | None:
     """Base rounds for a Z_n-invariant schedule, by randomised backtracking.
 
@@ -545,145 +543,353 @@ def _cyclic_search(
     of ``k``; its ``n`` translates (``x -> x + t``, fixed points fixed) are rounds.  The
     ``b`` base rounds give ``b * n`` rounds with no repeated pair exactly when every
     ordered *difference* ``(a, a', x' - x)`` and every ``(inf_i, a)`` occurs at most
-    once over all blocks of all base rounds.
+    once over all blocks of all base rounds (Bose's method of differences).  With
+    ``alpha`` (a point permutation from :func:`_multipliers`) each base round is
+    searched among those ``alpha`` maps onto itself: a block brings its whole orbit.
+    Restarts shuffle the point order; the node budget grows by 30% per restart.
     """
     nf = n * m
     v = nf + f
     if v % k or f > v // k:
         return None
-    n_blocks = v // k
+    pk = _pair_keys(n, m, f)
     nkeys = m * m * n + f * m
-    # keys of each unordered pair, or None when the pair can never share a block
-    pk: list[list[tuple[int, ...] | None]] = [[None] * v for _ in range(v)]
-    for p_ in range(nf):
-        a, x = divmod(p_, n)
-        for q_ in range(nf):
-            c, y = divmod(q_, n)
-            if p_ == q_:
-                continue
-            k1 = (a * m + c) * n + (y - x) % n
-            k2 = (c * m + a) * n + (x - y) % n
-            if k1 != k2:
-                pk[p_][q_] = (k1, k2)
-        for i in range(f):
-            key = (m * m * n + i * m + a,)
-            pk[p_][nf + i] = key
-            pk[nf + i][p_] = key
     rng = random.Random(seed)
     used = bytearray(nkeys)
-    result: list[list[list[int]]] = []
     nodes = 0
+    orbit_len = 1  # the order of alpha: smallest d with alpha^d = id
+    if alpha is not None:
+        cur = list(alpha)
+        while cur != list(range(v)):
+            cur = [alpha[x] for x in cur]
+            orbit_len += 1
 
-    def attempt(order: list[int], limit: int) -> bool:
+    def images(block: list[int]) -> list[list[int]] | None:
+        """The other blocks of the orbit of ``block`` under alpha, or None if clashing."""
+        if alpha is None:
+            return []
+        out: list[list[int]] = []
+        seen = set(block)
+        cur = block
+        base = frozenset(block)
+        for _ in range(orbit_len - 1):
+            cur = [alpha[x] for x in cur]
+            if frozenset(cur) == base:
+                return out
+            if not seen.isdisjoint(cur):
+                return None
+            seen.update(cur)
+            out.append(cur)
+        return out
+
+    def attempt(order: list[int], limit: int) -> list[list[list[int]]] | None:
         nonlocal nodes
-        nodes_here = 0
+        count = 0
+        blocks: list[list[int]] = []
+        rank = [0] * v
+        for r, pt in enumerate(order):
+            rank[pt] = r
 
-        def add(pt: int, block: list[int]) -> list[int] | None:
-            row = pk[pt]
+        def claim(extra: list[list[int]], covered: bytearray) -> list[int] | None:
             got: list[int] = []
-            for other in block:
-                keys = row[other]
-                if keys is None:
-                    break
-                for key in keys:
-                    if used[key]:
+            for bl in extra:
+                for i, u in enumerate(bl):
+                    if covered[u]:
                         break
-                    used[key] = 1
-                    got.append(key)
+                    row = pk[u]
+                    ok = True
+                    for w_ in bl[:i]:
+                        keys = row[w_]
+                        if keys is None:
+                            ok = False
+                            break
+                        for key in keys:
+                            if used[key]:
+                                ok = False
+                                break
+                            used[key] = 1
+                            got.append(key)
+                        if not ok:
+                            break
+                    if not ok:
+                        break
                 else:
                     continue
-                break
-            else:
-                return got
-            for key in got:
-                used[key] = 0
-            return None
+                for key in got:
+                    used[key] = 0
+                return None
+            return got
 
-        def fill_block(
-            rounds_left: int, covered: bytearray, block: list[int], cands: list[int], bi: int
-        ) -> bool:
-            nonlocal nodes_here
+        def fill(rounds_left: int, covered: bytearray, block: list[int], cands: list[int]) -> bool:
+            nonlocal count
             need = k - len(block)
             if need == 0:
-                return next_block(rounds_left, covered, bi + 1)
-            if len(cands) < need:
+                extra = images(block)
+                if extra is None:
+                    return False
+                got = claim(extra, covered)
+                if got is None:
+                    return False
+                for bl in extra:
+                    for u in bl:
+                        covered[u] = 1
+                if next_block(rounds_left, covered):
+                    blocks.append(list(block))
+                    blocks.extend(extra)
+                    return True
+                for bl in extra:
+                    for u in bl:
+                        covered[u] = 0
+                for key in got:
+                    used[key] = 0
                 return False
             for idx in range(len(cands) - need + 1):
-                nodes_here += 1
-                if nodes_here > limit:
+                count += 1
+                if count > limit:
                     raise _BudgetError
                 pt = cands[idx]
-                got = add(pt, block)
-                if got is None:
-                    continue
-                block.append(pt)
                 row = pk[pt]
-                nxt = []
-                for c in cands[idx + 1 :]:
-                    keys = row[c]
-                    if keys is not None and not any(used[key] for key in keys):
-                        nxt.append(c)
-                if len(nxt) >= need - 1:
-                    covered[pt] = 1
-                    if fill_block(rounds_left, covered, block, nxt, bi):
-                        return True
-                    covered[pt] = 0
-                block.pop()
+                got = []
+                for other in block:
+                    keys = row[other]
+                    assert keys is not None
+                    for key in keys:
+                        if used[key]:
+                            break
+                        used[key] = 1
+                        got.append(key)
+                    else:
+                        continue
+                    break
+                else:
+                    nxt = [
+                        c
+                        for c in cands[idx + 1 :]
+                        if (ks := row[c]) is not None and not any(used[key] for key in ks)
+                    ]
+                    if len(nxt) >= need - 1:
+                        block.append(pt)
+                        covered[pt] = 1
+                        if fill(rounds_left, covered, block, nxt):
+                            return True
+                        covered[pt] = 0
+                        block.pop()
                 for key in got:
                     used[key] = 0
             return False
 
-        def next_block(rounds_left: int, covered: bytearray, bi: int) -> bool:
-            if bi == n_blocks:
+        def next_block(rounds_left: int, covered: bytearray) -> bool:
+            start = next((pt for pt in range(nf, v) if not covered[pt]), None)
+            if start is None:
+                start = next((pt for pt in order if not covered[pt]), None)
+            if start is None:
                 if rounds_left == 1:
                     return True
-                return next_block(rounds_left - 1, bytearray(v), 0)
-            free = [pt for pt in order if not covered[pt]]
-            if bi < f:
-                start = [nf + bi]
-                covered[nf + bi] = 1
-                cands = [pt for pt in free if pt < nf]
-            else:
-                start = [free[0]]
-                covered[free[0]] = 1
-                cands = free[1:]
-            row = pk[start[0]]
+                return next_block(rounds_left - 1, bytearray(v))
+            covered[start] = 1
+            row = pk[start]
             cands = [
-                c for c in cands if (ks := row[c]) is not None and not any(used[key] for key in ks)
+                c
+                for c in order
+                if not covered[c]
+                and (start >= nf or rank[c] > rank[start])
+                and (ks := row[c]) is not None
+                and not any(used[key] for key in ks)
             ]
-            ok = fill_block(rounds_left, covered, start, cands, bi)
-            if ok:
-                blocks_out.append(list(start))
+            if fill(rounds_left, covered, [start], cands):
                 return True
-            covered[start[0]] = 0
+            covered[start] = 0
             return False
 
-        blocks_out: list[list[int]] = []
         try:
-            ok = next_block(b, bytearray(v), 0)
+            ok = next_block(b, bytearray(v))
         except _BudgetError:
             ok = False
         finally:
-            nodes += nodes_here
-        if ok:
-            blocks_out.reverse()
-            result.clear()
-            for r in range(b):
-                result.append([sorted(bl) for bl in blocks_out[r * n_blocks : (r + 1) * n_blocks]])
-        else:
+            nodes += count
+        if not ok:
             for i in range(nkeys):
                 used[i] = 0
-        return ok
+            return None
+        blocks.reverse()
+        per = v // k
+        # blocks were appended deepest first; regroup them round by round by coverage
+        out: list[list[list[int]]] = []
+        cur: list[list[int]] = []
+        seen: set[int] = set()
+        for bl in blocks:
+            if not seen.isdisjoint(bl):
+                out.append(cur)
+                cur, seen = [], set()
+            cur.append(sorted(bl))
+            seen.update(bl)
+        out.append(cur)
+        if len(out) != b or any(len(r) != per for r in out):
+            return None
+        return out
 
     limit = 2000
     while nodes < node_limit and time.perf_counter() < deadline:
         order = list(range(nf))
         rng.shuffle(order)
         order += list(range(nf, v))
-        if attempt(order, min(limit, node_limit - nodes)):
-            return result
+        got = attempt(order, min(limit, node_limit - nodes))
+        if got is not None:
+            return got
         limit = int(limit * 1.3)
     return None
+
+
+def _cyclic_tabu(
+    n: int, m: int, f: int, k: int, b: int, *, seed: int, max_iters: int, deadline: float
+) -> list[list[list[int]]] | None:
+    """Base rounds for a Z_n-invariant schedule, by tabu search on their differences.
+
+    Same model as :func:`_cyclic_search`; the cost is the number of surplus
+    occurrences of a difference (plus two per pair that can never share a block), and a
+    move swaps two points between blocks of the same base round (min-conflicts: a few
+    points in conflict, every partner; tabu tenure ~10; a random kick after a plateau).
+    """
+    nf = n * m
+    v = nf + f
+    if v % k or f > v // k:
+        return None
+    n_blocks = v // k
+    bad = m * m * n + f * m
+    pk: list[list[tuple[int, ...]]] = [[(bad, bad)] * v for _ in range(v)]
+    for p_ in range(nf):
+        a, x = divmod(p_, n)
+        for q_ in range(nf):
+            c, y = divmod(q_, n)
+            k1 = (a * m + c) * n + (y - x) % n
+            k2 = (c * m + a) * n + (x - y) % n
+            if p_ != q_ and k1 != k2:
+                pk[p_][q_] = (k1, k2)
+        for i in range(f):
+            pk[p_][nf + i] = pk[nf + i][p_] = (m * m * n + i * m + a,)
+    rng = random.Random(seed)
+    cnt = [0] * (bad + 1)
+    cnt[bad] = 1
+    blocks: list[list[list[int]]] = []
+    where: list[list[int]] = []
+    for _ in range(b):
+        pts = list(range(nf))
+        rng.shuffle(pts)
+        rnd = [[nf + i] if i < f else [] for i in range(n_blocks)]
+        for j, pt in enumerate(pts):
+            # fill the blocks with fixed points first so every block ends with k points
+            bi = next(i for i in range(n_blocks) if len(rnd[i]) < k)
+            rnd[bi].append(pt)
+            del j
+        wh = [0] * v
+        for bi, bl in enumerate(rnd):
+            for pt in bl:
+                wh[pt] = bi
+            for u, w_ in itertools.combinations(bl, 2):
+                for key in pk[u][w_]:
+                    cnt[key] += 1
+        blocks.append(rnd)
+        where.append(wh)
+
+    def total() -> int:
+        return sum(c - 1 for c in cnt if c > 1)
+
+    cost = total()
+    best = cost
+    tabu: dict[tuple[int, int, int], int] = {}
+    stall = 0
+    it = 0
+    while cost > 0 and it < max_iters:
+        it += 1
+        if it % 64 == 0 and time.perf_counter() > deadline:
+            return None
+        conflicted = []
+        for r in range(b):
+            for bl in blocks[r]:
+                for u, w_ in itertools.combinations(bl, 2):
+                    if any(cnt[key] > 1 for key in pk[u][w_]):
+                        if u < nf:
+                            conflicted.append((r, u))
+                        if w_ < nf:
+                            conflicted.append((r, w_))
+        picks = rng.sample(conflicted, min(3, len(conflicted)))
+        best_moves: list[tuple[int, int, int]] = []
+        best_d = 10**9
+        for r, p_ in picks:
+            b1 = where[r][p_]
+            bl1 = blocks[r][b1]
+            row_p = pk[p_]
+            for q_ in range(nf):
+                b2 = where[r][q_]
+                if b2 == b1:
+                    continue
+                row_q = pk[q_]
+                bl2 = blocks[r][b2]
+                ch: dict[int, int] = {}
+                for u in bl1:
+                    if u != p_:
+                        for key in row_p[u]:
+                            ch[key] = ch.get(key, 0) - 1
+                        for key in row_q[u]:
+                            ch[key] = ch.get(key, 0) + 1
+                for u in bl2:
+                    if u != q_:
+                        for key in row_q[u]:
+                            ch[key] = ch.get(key, 0) - 1
+                        for key in row_p[u]:
+                            ch[key] = ch.get(key, 0) + 1
+                d = 0
+                for key, c in ch.items():
+                    if c:
+                        old = cnt[key]
+                        new = old + c
+                        d += (new - 1 if new > 1 else 0) - (old - 1 if old > 1 else 0)
+                if (
+                    tabu.get((r, p_, b2), 0) > it or tabu.get((r, q_, b1), 0) > it
+                ) and cost + d >= best:
+                    continue
+                if d < best_d:
+                    best_d = d
+                    best_moves = [(r, p_, q_)]
+                elif d == best_d:
+                    best_moves.append((r, p_, q_))
+        if not best_moves:
+            continue
+        r, p_, q_ = rng.choice(best_moves)
+        if stall > 200:
+            r, p_ = rng.choice(conflicted)
+            q_ = rng.randrange(nf)
+            stall = 0
+        b1, b2 = where[r][p_], where[r][q_]
+        if b1 == b2:
+            continue
+        bl1, bl2 = blocks[r][b1], blocks[r][b2]
+        for u in bl1:
+            if u != p_:
+                for key in pk[p_][u]:
+                    cnt[key] -= 1
+                for key in pk[q_][u]:
+                    cnt[key] += 1
+        for u in bl2:
+            if u != q_:
+                for key in pk[q_][u]:
+                    cnt[key] -= 1
+                for key in pk[p_][u]:
+                    cnt[key] += 1
+        bl1[bl1.index(p_)] = q_
+        bl2[bl2.index(q_)] = p_
+        where[r][p_], where[r][q_] = b2, b1
+        tabu[(r, p_, b1)] = it + 10 + rng.randrange(5)
+        tabu[(r, q_, b2)] = it + 10 + rng.randrange(5)
+        cost = total()
+        if cost < best:
+            best = cost
+            stall = 0
+        else:
+            stall += 1
+    if cost:
+        return None
+    return [[sorted(bl) for bl in rnd] for rnd in blocks]
 
 
 def _develop(n: int, m: int, f: int, bases: list[list[list[int]]]) -> Schedule:
@@ -722,21 +928,51 @@ def _cyclic_recipes(g: int, p: int, w: int) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, list[int] | None]]:
+    """Recipes ``(n, m, f, b, alpha)`` worth a try, most promising first."""
+    bound = _bound(g, p)
+    out: list[tuple[int, int, int, int, list[int] | None]] = []
+    for n, m, f, b in _cyclic_recipes(g, p, w)[:4]:
+        if n * b > bound:
+            continue
+        alphas: list[list[int] | None] = []
+        for d in (3, 2, 4, 5):
+            alphas.extend(_multipliers(n, m, f, d)[:2])
+        alphas.append(None)
+        out.extend((n, m, f, b, al) for al in alphas)
+    return out
+
+
 def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
+    """First schedule found by :func:`_cyclic_search` over :func:`_cyclic_configs`.
+
+    Every recipe gets a small node budget, then all of them a four times larger one
+    with fresh seeds, and so on: which recipe works is not known in advance.  Node
+    budgets keep the answer deterministic; the wall-clock ``budget`` is a safety net.
+    """
     deadline = time.perf_counter() + budget
-    recipes = _cyclic_recipes(g, p, w)
-    for i, (n, m, f, b) in enumerate(recipes[:6]):
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            break
-        share = left / max(1, min(len(recipes), 6) - i) if i else left * 0.6
-        bases = _cyclic_search(
-            n, m, f, p, b, seed=0, node_limit=3_000_000, deadline=time.perf_counter() + share
-        )
-        if bases is not None:
-            sched = _develop(n, m, f, bases)[:w]
-            if is_repeat_free(sched, g, p, w):
-                return sched
+    configs = _cyclic_configs(g, p, w)
+    nodes = 5_000
+    for sweep in range(6):
+        for i, (n, m, f, b, alpha) in enumerate(configs):
+            if time.perf_counter() > deadline:
+                return None
+            bases = _cyclic_search(
+                n,
+                m,
+                f,
+                p,
+                b,
+                seed=1000 * sweep + i,
+                node_limit=nodes,
+                deadline=deadline,
+                alpha=alpha,
+            )
+            if bases is not None:
+                sched = _develop(n, m, f, bases)[:w]
+                if is_repeat_free(sched, g, p, w):
+                    return sched
+        nodes *= 4
     return None
 
 
