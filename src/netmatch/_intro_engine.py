@@ -38,11 +38,23 @@ def expand(starts: Array, lens: Array) -> tuple[Array, Array, Array]:
     return group, np.repeat(np.asarray(starts, dtype=np.int64), lens) + offset, offset
 
 
+_Q_BITS = 22  # quantisation of scores in composite sort keys (steps of 2**-20)
+
+
+def _quantised_desc(values: Array) -> Array:
+    """Scores as integers where a smaller integer means a larger score."""
+    q = np.clip(np.rint(np.asarray(values, dtype=np.float64) * 2**20), 0, 2**_Q_BITS - 1)
+    return np.asarray((2**_Q_BITS - 1) - q.astype(np.int64))
+
+
 def group_first(keys: Array, values: Array, tiebreak: Array | None = None) -> Array:
     """Indexes of the best (largest value, then smallest tiebreak) entry of each key."""
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int64)
-    if tiebreak is None:
+    keys = np.asarray(keys, dtype=np.int64)
+    if tiebreak is None and int(keys.max()) < 2 ** (63 - _Q_BITS):
+        order = np.argsort((keys << _Q_BITS) | _quantised_desc(values), kind="stable")
+    elif tiebreak is None:
         order = np.lexsort((-values, keys))
     else:
         order = np.lexsort((tiebreak, -values, keys))
@@ -56,7 +68,13 @@ def top_per_group(groups: Array, score: Array, tiebreak: Array, k: int) -> Array
     """Indexes of the ``k`` best entries of each group, best first, groups ascending."""
     if len(groups) == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((tiebreak, -score, groups))
+    groups = np.asarray(groups, dtype=np.int64)
+    tiebreak = np.asarray(tiebreak, dtype=np.int64)
+    if int(groups.max()) < 2**20 and int(tiebreak.max()) < 2**20 and tiebreak.min() >= 0:
+        key = (((groups << _Q_BITS) | _quantised_desc(score)) << 20) | tiebreak
+        order = np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort((tiebreak, -score, groups))
     g = groups[order]
     start = np.ones(len(g), dtype=bool)
     start[1:] = g[1:] != g[:-1]

@@ -173,13 +173,7 @@ _LABELS = {
 
 
 def _reason_tuple(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    reasons = tuple(value)
-    for reason in reasons:
-        if not isinstance(reason, Reason):
-            raise InvalidInputError(
-                f"reasons must be Reason objects, got {type(reason).__name__}", field="reasons"
-            )
-    return reasons
+    return value if type(value) is tuple else tuple(value)
 
 
 @attrs.frozen
@@ -396,13 +390,13 @@ class IntroductionMatcher:
         skill_texts = list(self._skill_index)
         need_texts = list(self._need_index)
         desires, des_need = self._desires(need_texts, 0)
-        self.text_matcher_ = TextMatcher(self.thesaurus, self.encoder, char_max_df=0.05).fit(
-            skill_texts + desires
-        )
-        self._X_skill = self.text_matcher_.transform(skill_texts)
-        self._X_des = self.text_matcher_.transform(desires)
+        self.text_matcher_ = TextMatcher(self.thesaurus, self.encoder, char_max_df=0.05)
+        fused = self.text_matcher_.fit_transform(skill_texts + desires)
+        self._X_skill = fused[: len(skill_texts)]
+        self._X_des = fused[len(skill_texts) :]
         self._des_need = des_need
-        self._sim_parts: list[sp.coo_matrix] = [self._need_rows_sim(0, len(need_texts))]
+        self._sim_parts: list[tuple[Array, Array, Array]] = []
+        self._sim_parts.append(self._need_rows_sim(0, len(need_texts)))
         self._regions: dict[str, int] = {}
         self._sectors: dict[str, int] = {}
         self._seen_version = -1
@@ -441,12 +435,12 @@ class IntroductionMatcher:
             owner.extend([first + i] * len(parts))
         return desires, np.asarray(owner, dtype=np.int64)
 
-    def _need_rows_sim(self, first_need: int, stop_need: int) -> sp.coo_matrix:
+    def _need_rows_sim(self, first_need: int, stop_need: int) -> tuple[Array, Array, Array]:
         """Similarities of need texts [first_need, stop_need) with every skill text."""
         n_skills = self._X_skill.shape[0]
         rows = np.flatnonzero((self._des_need >= first_need) & (self._des_need < stop_need))
         if n_skills == 0 or len(rows) == 0 or self._X_des.shape[1] != self._X_skill.shape[1]:
-            return sp.coo_matrix((0, 0), dtype=np.float32)
+            return _EMPTY_PART
         parts = []
         step = max(64, int(4_000_000 // max(n_skills, 1)))
         blocks = [rows[i : i + step] for i in range(0, len(rows), step)]
@@ -461,9 +455,9 @@ class IntroductionMatcher:
         else:
             parts = [job[0](*job[1], **job[2]) for job in jobs]
         if not parts:
-            return sp.coo_matrix((0, 0), dtype=np.float32)
+            return _EMPTY_PART
         rows_, cols_, vals_ = (np.concatenate(x) for x in zip(*parts, strict=True))
-        return sp.coo_matrix((vals_, (rows_, cols_)), dtype=np.float32)
+        return rows_, cols_, vals_
 
     # -- incremental updates --------------------------------------------------------------
     def add_member(self, member: Member) -> None:
@@ -507,12 +501,8 @@ class IntroductionMatcher:
                 need = self._des_need[sim.row[ok]]
                 col = sim.col[ok].astype(np.int64) + before
                 best = eng.group_first(need * (before + len(new)) + col, sim.data[ok])
-                self._sim_parts.append(
-                    sp.coo_matrix(
-                        (np.minimum(sim.data[ok][best], 1.0), (need[best], col[best])),
-                        dtype=np.float32,
-                    )
-                )
+                vals = np.minimum(sim.data[ok][best], 1.0).astype(np.float32)
+                self._sim_parts.append((need[best], col[best], vals))
         return ids
 
     def _new_need_ids(self, member: Member) -> list[int]:
@@ -853,14 +843,19 @@ def _incidence(lists: list[list[int]], n_cols: int) -> sp.csr_matrix:
     return mat
 
 
-def _merge_parts(parts: list[sp.coo_matrix], n_rows: int, n_cols: int) -> sp.csr_matrix:
-    rows = np.concatenate([p.row for p in parts]).astype(np.int64) if parts else np.zeros(0, int)
-    cols = np.concatenate([p.col for p in parts]).astype(np.int64) if parts else np.zeros(0, int)
-    vals = (
-        np.concatenate([p.data for p in parts]).astype(np.float32)
-        if parts
-        else np.zeros(0, np.float32)
-    )
+_EMPTY_PART: tuple[Array, Array, Array] = (
+    np.zeros(0, np.int64),
+    np.zeros(0, np.int64),
+    np.zeros(0, np.float32),
+)
+
+
+def _merge_parts(
+    parts: list[tuple[Array, Array, Array]], n_rows: int, n_cols: int
+) -> sp.csr_matrix:
+    rows = np.concatenate([p[0] for p in parts] + [_EMPTY_PART[0]]).astype(np.int64)
+    cols = np.concatenate([p[1] for p in parts] + [_EMPTY_PART[1]]).astype(np.int64)
+    vals = np.concatenate([p[2] for p in parts] + [_EMPTY_PART[2]]).astype(np.float32)
     best = eng.group_first(rows * max(n_cols, 1) + cols, vals)
     mat = sp.csr_matrix(
         (vals[best], (rows[best], cols[best])), shape=(n_rows, n_cols), dtype=np.float32

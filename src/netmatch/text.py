@@ -21,6 +21,7 @@ fourth, dense view fused the same way (see ``docs/introductions.md``).
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 import unicodedata
@@ -86,6 +87,14 @@ _DESIRE_SPLIT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize_cached(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _ELISION.sub(" ", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
 def normalize_text(text: str) -> str:
     """Return ``text`` casefolded, without accents, elisions or punctuation.
 
@@ -100,10 +109,7 @@ def normalize_text(text: str) -> str:
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"text must be a str, got {type(text).__name__} {text!r}")
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = _ELISION.sub(" ", text)
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    return _normalize_cached(text)
 
 
 def _stem(word: str) -> str:
@@ -124,8 +130,13 @@ def tokenize(text: str, *, stop_words: bool = True) -> list[str]:
     >>> tokenize("Recherche des partenaires pour l'export")
     ['partenaire', 'export']
     """
-    words = normalize_text(text).split()
-    return [_stem(w) for w in words if not (stop_words and w in STOP_WORDS)]
+    return list(_tokens(normalize_text(text), stop_words))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(normalised: str, stop_words: bool) -> tuple[str, ...]:
+    words = normalised.split()
+    return tuple(_stem(w) for w in words if not (stop_words and w in STOP_WORDS))
 
 
 def split_desires(need: str) -> tuple[str, ...]:
@@ -390,20 +401,28 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, raw_documents: Sequence[str], y: object = None) -> TextMatcher:
         """Learn vocabularies and IDF weights from the texts ``raw_documents``."""
+        self._fit(_check_texts(raw_documents), keep=False)
+        return self
+
+    def fit_transform(
+        self, raw_documents: Sequence[str], y: object = None, **fit_params: Any
+    ) -> sp.csr_matrix:
+        """:meth:`fit` then :meth:`transform`, reading each text once."""
         texts = _check_texts(raw_documents)
+        return self._fuse(texts, self._fit(texts, keep=True))
+
+    def _fit(self, texts: list[str], *, keep: bool) -> list[sp.csr_matrix | None]:
         for name in ("word_weight", "char_weight", "concept_weight", "encoder_weight"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}", field=name)
         self.thesaurus_ = self.thesaurus if self.thesaurus is not None else Thesaurus.default()
         corpus = texts if texts else [""]
-        self.word_vectorizer_ = _fit_or_none(
-            TfidfVectorizer(analyzer=_word_analyzer, sublinear_tf=True, dtype=np.float32), corpus
-        )
         max_df = self.char_max_df
         if isinstance(max_df, float) and max_df < 1.0 and len(corpus) < 2000:
             max_df = 1.0  # a fraction of a small corpus would drop the useful n-grams too
-        self.char_vectorizer_ = _fit_or_none(
+        views = [
+            TfidfVectorizer(analyzer=_word_analyzer, sublinear_tf=True, dtype=np.float32),
             TfidfVectorizer(
                 analyzer="char_wb",
                 preprocessor=_char_preprocessor,
@@ -412,13 +431,22 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 max_df=max_df,
                 dtype=np.float32,
             ),
-            corpus,
-        )
-        self.concept_vectorizer_ = _fit_or_none(
-            TfidfVectorizer(analyzer=self._concept_analyzer, dtype=np.float32), corpus
-        )
+            TfidfVectorizer(analyzer=self._concept_analyzer, dtype=np.float32),
+        ]
+        fitted: list[TfidfVectorizer | None] = []
+        blocks: list[sp.csr_matrix | None] = []
+        for vectorizer in views:
+            try:
+                block = vectorizer.fit_transform(corpus)
+            except ValueError:  # empty vocabulary: no text has a token of this view
+                fitted.append(None)
+                blocks.append(None)
+                continue
+            fitted.append(vectorizer)
+            blocks.append(block[: len(texts)] if keep else None)
+        self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_ = fitted
         self.n_features_in_ = 1
-        return self
+        return blocks
 
     def transform(self, raw_documents: Sequence[str]) -> sp.csr_matrix:
         """Fused, L2-normalised rows for ``raw_documents`` (sparse CSR, float32)."""
@@ -427,16 +455,16 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("this TextMatcher is not fitted yet; call fit first")
+        views = (self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_)
+        return self._fuse(texts, [v.transform(texts) if v is not None else None for v in views])
+
+    def _fuse(self, texts: list[str], views: list[sp.csr_matrix | None]) -> sp.csr_matrix:
         n = len(texts)
         blocks = []
-        for vectorizer, weight in (
-            (self.word_vectorizer_, self.word_weight),
-            (self.char_vectorizer_, self.char_weight),
-            (self.concept_vectorizer_, self.concept_weight),
-        ):
-            if vectorizer is None or weight == 0:
+        weights = (self.word_weight, self.char_weight, self.concept_weight)
+        for block, weight in zip(views, weights, strict=True):
+            if block is None or weight == 0:
                 continue
-            block = vectorizer.transform(texts)
             blocks.append(block * np.float32(np.sqrt(weight)))
         if self.encoder is not None and self.encoder_weight > 0 and n:
             dense = _encode(self.encoder, texts)
@@ -456,13 +484,6 @@ def _check_texts(values: object) -> list[str]:
         if not isinstance(text, str):
             raise InvalidInputError(f"text {i} must be a str, got {type(text).__name__} {text!r}")
     return texts
-
-
-def _fit_or_none(vectorizer: TfidfVectorizer, corpus: list[str]) -> TfidfVectorizer | None:
-    try:
-        return vectorizer.fit(corpus)
-    except ValueError:  # empty vocabulary: no text has a token of this view
-        return None
 
 
 def _encode(encoder: Encoder, texts: list[str]) -> np.ndarray[Any, Any]:

@@ -1,0 +1,263 @@
+"""Introductions: the properties that define a correct answer."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import netmatch as nm
+from netmatch.text import Thesaurus
+from strategies import networks as any_networks
+
+TOPICS = [
+    ("comptabilité", "cherche un expert-comptable"),
+    ("référencement naturel", "besoin d'aide pour le referencement de mon site"),
+    ("prêt bancaire", "looking for a bank loan"),
+    ("menuiserie sur mesure", "cherche un menuisier"),
+    ("recrutement", "besoin de recruter un commercial"),
+    ("traduction anglais", "cherche un traducteur"),
+    ("photographie", "recherche un photographe"),
+    ("droit des sociétés", "besoin d'un avocat en droit des sociétés"),
+]
+TH = Thesaurus({"bank_loan": ["prêt bancaire", "bank loan", "emprunt"]})
+REGIONS = ["Bretagne", "Occitanie", None]
+
+
+@st.composite
+def topical_networks(draw: st.DrawFn, max_members: int = 12) -> nm.Network:
+    """Small networks whose skills and needs come from a shared vocabulary."""
+    n = draw(st.integers(2, max_members))
+    members = []
+    for i in range(n):
+        skills = draw(st.lists(st.sampled_from([t[0] for t in TOPICS]), max_size=3, unique=True))
+        needs = draw(st.lists(st.sampled_from([t[1] for t in TOPICS]), max_size=2, unique=True))
+        region = draw(st.sampled_from(REGIONS))
+        loc = draw(st.none() | st.tuples(st.floats(42, 51), st.floats(-4, 8)))
+        members.append(
+            nm.Member(f"m{i}", f"Name {i}", region=region, location=loc, skills=skills, needs=needs)
+        )
+    net = nm.Network(members)
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
+    for a, b in draw(st.lists(pairs, max_size=2 * n)):
+        net.add_acquaintance(f"m{a}", f"m{b}")
+    for a, b in draw(st.lists(pairs, max_size=n)):
+        net.record_meeting(f"m{a}", f"m{b}", event="club")
+    for a, b in draw(st.lists(pairs, max_size=n)):
+        net.decline(f"m{a}", f"m{b}")
+    return net
+
+
+def _declared(net: nm.Network, intro: nm.Introduction) -> bool:
+    a, b = net.member(intro.a), net.member(intro.b)
+    for r in intro.reasons:
+        if r.kind == "need" and (r.need not in a.needs or r.skill not in (*b.skills, b.sector)):
+            return False
+        if r.kind == "mutual" and (r.need not in b.needs or r.skill not in (*a.skills, a.sector)):
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def demo() -> nm.Network:
+    return nm.datasets.load_demo()
+
+
+@given(topical_networks(), st.integers(1, 4), st.none() | st.integers(1, 3))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_whole_network_properties(net: nm.Network, per_member: int, capacity: int | None) -> None:
+    intros = nm.suggest_introductions(
+        net, per_member=per_member, capacity=capacity, thesaurus=TH, seed=3
+    )
+    for intro in intros:
+        assert not net.excluded(intro.a, intro.b)
+        assert intro.a != intro.b
+        assert _declared(net, intro)
+        assert net.member(intro.a).needs
+    assert max(Counter(i.a for i in intros).values(), default=0) <= per_member
+    if capacity is not None:
+        assert max(Counter(i.b for i in intros).values(), default=0) <= capacity
+    assert len({(i.a, i.b) for i in intros}) == len(intros)
+
+
+@given(topical_networks(), st.integers(1, 6))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_member_query_properties(net: nm.Network, k: int) -> None:
+    member = net.ids[0]
+    intros = nm.suggest_introductions(net, member=member, k=k, thesaurus=TH)
+    assert len(intros) <= k
+    assert all(i.a == member and not net.excluded(i.a, i.b) for i in intros)
+    scores = [i.score for i in intros]
+    assert scores == sorted(scores, reverse=True)
+    assert all(_declared(net, i) for i in intros)
+
+
+@given(any_networks(max_members=6))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_arbitrary_text_never_breaks_or_suggests_excluded_pairs(net: nm.Network) -> None:
+    for intro in nm.suggest_introductions(net, per_member=2, capacity=2):
+        assert not net.excluded(intro.a, intro.b)
+        json.dumps(intro.to_dict())
+
+
+@given(topical_networks(max_members=8))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_need_match_matrix_contract(net: nm.Network) -> None:
+    m = nm.need_match_matrix(net, thesaurus=TH)
+    n = len(net)
+    assert m.shape == (n, n)
+    assert np.all((m >= 0) & (m <= 1))
+    assert np.all(np.diag(m) == 0)
+    for i, member in enumerate(net.members):
+        if not member.needs:
+            assert np.all(m[i] == 0)
+
+
+def test_whole_network_serves_every_member_with_a_provider(demo: nm.Network) -> None:
+    intros = nm.suggest_introductions(demo, per_member=3, capacity=4, seed=0)
+    served = {i.a for i in intros}
+    matcher = nm.IntroductionMatcher(seed=0).fit(demo)
+    single = {mid for mid in demo.ids if matcher.suggest(mid, k=1)}
+    missing = single - served
+    # Greedy with capacities: everyone with an available provider gets one.
+    assert len(missing) <= 0.05 * len(single), sorted(missing)
+    assert max(Counter(i.b for i in intros).values()) <= 4
+
+
+def test_same_seed_same_result(demo: nm.Network) -> None:
+    one = nm.suggest_introductions(demo, per_member=3, capacity=3, seed=7)
+    two = nm.suggest_introductions(demo, per_member=3, capacity=3, seed=7)
+    assert one == two
+    assert nm.suggest_introductions(demo, per_member=2) == nm.suggest_introductions(
+        demo, per_member=2
+    )
+
+
+def test_mutual_score_is_symmetric_where_defined(demo: nm.Network) -> None:
+    intros = nm.suggest_introductions(demo, per_member=5)
+    by_pair = {(i.a, i.b): i for i in intros}
+    checked = 0
+    for (a, b), intro in by_pair.items():
+        other = by_pair.get((b, a))
+        if intro.mutual and other is not None:
+            assert other.mutual
+            hm = [r.weight for r in intro.reasons if r.kind == "mutual"]
+            hm_other = [r.weight for r in other.reasons if r.kind == "mutual"]
+            assert hm == pytest.approx(hm_other)
+            checked += 1
+    assert checked > 0
+
+
+def test_excluded_pairs_never_suggested_even_if_best() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un comptable"]),
+            nm.Member("b", "Bo", skills=["comptabilité"]),
+            nm.Member("c", "Cy", skills=["comptabilité"]),
+            nm.Member("d", "Di", skills=["comptabilité"]),
+            nm.Member("e", "Ed", skills=["expertise comptable"]),
+        ]
+    )
+    net.add_acquaintance("a", "b")
+    net.record_meeting("a", "c", event="club")
+    net.decline("d", "a")
+    intros = nm.suggest_introductions(net, member="a", k=5)
+    assert [i.b for i in intros] == ["e"]
+    # The fitted matcher also notices links added after fitting.
+    matcher = nm.IntroductionMatcher().fit(net)
+    net.add_acquaintance("a", "e")
+    assert matcher.suggest("a") == []
+
+
+def test_explain_names_people_texts_and_broker() -> None:
+    net = nm.Network(
+        [
+            nm.Member("c", "Claire", skills=["menuiserie"], needs=["cherche un comptable"]),
+            nm.Member("m", "Marc", skills=["comptabilité"], needs=["cherche un menuisier"]),
+            nm.Member("j", "Julie"),
+        ]
+    )
+    net.add_acquaintances([("c", "j"), ("m", "j")])
+    (intro,) = nm.suggest_introductions(net, member="c")
+    assert intro.mutual
+    assert intro.broker == "j"
+    fr, en = intro.explain(), intro.explain(lang="en")
+    for text in ("Claire", "Marc", "cherche un comptable", "comptabilité", "Julie"):
+        assert text in fr
+        assert text in en
+    assert "vous connaissez tous deux Julie" in fr
+    with pytest.raises(nm.InvalidInputError):
+        intro.explain(lang="de")
+    record = json.loads(json.dumps(intro.to_dict()))
+    assert record["a"] == "c"
+    assert record["reasons"][0]["kind"] == "need"
+
+
+def test_proximity_bonus_prefers_same_region() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", region="Bretagne", needs=["cherche un comptable"]),
+            nm.Member("b", "Bo", region="Occitanie", skills=["comptabilité"]),
+            nm.Member("c", "Cy", region="Bretagne", skills=["comptabilité"]),
+        ]
+    )
+    intros = nm.suggest_introductions(net, member="a", k=2)
+    assert [i.b for i in intros] == ["c", "b"]
+    assert any(r.kind == "same_region" for r in intros[0].reasons)
+    flat = nm.suggest_introductions(net, member="a", k=2, weights=nm.Weights(same_region=0))
+    assert flat[0].score == flat[1].score  # a tie, broken stably by member order
+    assert [i.b for i in flat] == ["b", "c"]
+
+
+def test_bad_input_raises_netmatch_errors(demo: nm.Network) -> None:
+    with pytest.raises(nm.UnknownMemberError):
+        nm.suggest_introductions(demo, member="nobody")
+    with pytest.raises(nm.InvalidInputError, match="k"):
+        nm.suggest_introductions(demo, member=demo.ids[0], k=0)
+    with pytest.raises(nm.InvalidInputError, match="capacity"):
+        nm.suggest_introductions(demo, capacity=0)
+    with pytest.raises(nm.InvalidInputError):
+        nm.suggest_introductions("not a network")  # type: ignore[arg-type]
+    with pytest.raises(nm.UnknownMemberError):
+        nm.need_match_matrix(demo, ["nobody"])
+
+
+def test_stats_report_coverage_and_gini(demo: nm.Network) -> None:
+    free = nm.introduction_stats(nm.suggest_introductions(demo, per_member=3), demo)
+    capped = nm.introduction_stats(nm.suggest_introductions(demo, per_member=3, capacity=3), demo)
+    assert capped["max_exposure"] <= 3 < free["max_exposure"]
+    assert capped["exposure_gini"] < free["exposure_gini"]
+    assert 0.8 <= capped["coverage"] <= 1.0
+
+
+def test_fitted_matcher_incremental_updates() -> None:
+    net = nm.datasets.load_demo()
+    matcher = nm.IntroductionMatcher().fit(net)
+    newcomer = nm.Member(
+        "new", "Nina", region="Bretagne", skills=["home staging"], needs=["cherche un comptable"]
+    )
+    matcher.add_member(newcomer)
+    assert "new" in net
+    got = matcher.suggest("new", k=3)
+    assert got
+    assert all(i.a == "new" for i in got)
+    refit = nm.IntroductionMatcher().fit(net).suggest("new", k=3)
+    assert {i.b for i in got} & {i.b for i in refit}
+    # A member who needs home staging now finds the newcomer.
+    seeker = next(m.id for m in net.members if any("home staging" in n for n in m.needs))
+    assert "new" in {i.b for i in matcher.suggest(seeker, k=50)}
+    matcher.update_member(nm.Member("new", "Nina", skills=["photographie culinaire"]))
+    assert matcher.suggest("new") == []  # no need any more
+    assert net.member("new").skills == ("photographie culinaire",)
+
+
+def test_need_match_matrix_subset_and_threshold(demo: nm.Network) -> None:
+    ids = list(demo.ids[:30])
+    m = nm.need_match_matrix(demo, ids)
+    assert m.shape == (30, 30)
+    assert 0 < nm.SERVED_THRESHOLD < 1
+    assert (m >= nm.SERVED_THRESHOLD).any()

@@ -1,0 +1,149 @@
+"""Text matching: normalisation, desires, thesaurus, the fused TF-IDF matcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+
+import netmatch as nm
+from netmatch.text import (
+    STOP_WORDS,
+    TextMatcher,
+    Thesaurus,
+    normalize_text,
+    split_desires,
+    tokenize,
+)
+
+TINY = Thesaurus(
+    {
+        "bank_loan": ["prêt bancaire", "emprunt", "bank loan", "financement bancaire"],
+        "lead_generation": ["trouver des clients", "prospection commerciale", "lead generation"],
+        "distribution": ["distributeur", "distributor", "réseau de distribution"],
+    }
+)
+
+
+def _sim(matcher: TextMatcher, a: str, b: str) -> float:
+    x = matcher.transform([a, b])
+    return float((x[0] @ x[1].T).toarray()[0, 0])
+
+
+def test_normalisation_handles_case_accents_apostrophes_and_elisions() -> None:
+    assert normalize_text("L’Export  d'Huîtres, QU'IL") == "export huitres il"
+    assert normalize_text("Référencement") == normalize_text("referencement")
+    assert normalize_text("  ") == ""
+
+
+def test_tokenize_drops_stop_words_and_plurals() -> None:
+    assert tokenize("Recherche des partenaires pour l'export") == ["partenaire", "export"]
+    assert "recherche" in STOP_WORDS
+    assert "looking" in STOP_WORDS
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=60, deadline=None)
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert once == once.casefold()
+
+
+def test_split_desires_keeps_whole_need_first() -> None:
+    parts = split_desires("un expert-comptable et un avocat d'affaires")
+    assert parts[0] == "un expert-comptable et un avocat d'affaires"
+    assert len(parts) == 3
+
+
+def test_thesaurus_matches_multiword_terms_in_both_languages() -> None:
+    assert TINY.concepts_in("Besoin d'un prêt bancaire") == ("bank_loan",)
+    assert TINY.concepts_in("need a BANK LOANS") == ("bank_loan",)  # plural, case
+    assert TINY.concepts_in("looking for a French distributor") == ("distribution",)
+    assert TINY.concepts_in("rien à voir") == ()
+
+
+def test_thesaurus_csv_round_trip_and_errors(tmp_path: Path) -> None:
+    path = tmp_path / "th.csv"
+    path.write_text("concept,terms\nloan,prêt|loan\nexport,export|international\n", "utf-8")
+    th = Thesaurus.from_csv(path)
+    assert len(th) == 2
+    assert th.terms("loan") == ("prêt", "loan")
+    extended = th.extend({"loan": ["emprunt"], "hr": ["recrutement"]})
+    assert len(extended) == 3
+    assert "emprunt" in extended.terms("loan")
+    assert len(th) == 2  # extend returns a new thesaurus
+    bad = tmp_path / "bad.csv"
+    bad.write_text("concept,terms\nloan,\n", "utf-8")
+    with pytest.raises(nm.InvalidInputError, match="line 2"):
+        Thesaurus.from_csv(bad)
+    other = tmp_path / "other.csv"
+    other.write_text("name,words\nx,y\n", "utf-8")
+    with pytest.raises(nm.InvalidInputError, match="missing column"):
+        Thesaurus.from_csv(other)
+
+
+def test_default_thesaurus_loads() -> None:
+    th = Thesaurus.default()
+    assert isinstance(th, Thesaurus)
+
+
+def test_matcher_morphology_typos_synonyms_and_cross_language() -> None:
+    corpus = [
+        "comptabilité",
+        "référencement naturel",
+        "prêt bancaire",
+        "site web",
+        "menuiserie",
+        "distributeur",
+        "photographie",
+    ]
+    tm = TextMatcher(thesaurus=TINY).fit(corpus)
+    unrelated = _sim(tm, "recherche un comptable", "menuiserie")
+    assert _sim(tm, "recherche un comptable", "comptabilité") > unrelated + 0.2  # morphology
+    assert _sim(tm, "referencement naturel", "référencement naturel") > 0.99  # accents
+    assert _sim(tm, "refrencement", "référencement naturel") > 0.2  # typo
+    assert _sim(tm, "looking for a bank loan", "prêt bancaire") > 0.3  # cross-language
+    assert _sim(tm, "besoin d'un emprunt", "prêt bancaire") > 0.3  # synonym
+
+
+def test_matcher_rows_are_unit_norm_and_similarities_in_unit_interval() -> None:
+    tm = TextMatcher(thesaurus=TINY).fit(["a b c", "comptabilité", "prêt bancaire"])
+    x = tm.transform(["comptabilité", "prêt bancaire", "zzz qqq", ""])
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
+    assert np.allclose(norms[:2], 1.0, atol=1e-5)
+    sim = (x @ x.T).toarray()
+    assert sim.min() >= -1e-6
+    assert sim.max() <= 1 + 1e-5
+
+
+def test_encoder_plug_in_is_fused_and_validated() -> None:
+    def fake_encoder(texts: list[str]) -> np.ndarray:
+        # Deterministic: texts about money point one way, everything else another.
+        money = [any(w in t.lower() for w in ("loan", "prêt", "argent")) for t in texts]
+        return np.array([[1.0, 0.0] if m else [0.0, 1.0] for m in money])
+
+    lexical = TextMatcher(thesaurus=Thesaurus.empty()).fit(["argent", "prêt"])
+    fused = TextMatcher(thesaurus=Thesaurus.empty(), encoder=fake_encoder).fit(["argent", "prêt"])
+    assert _sim(lexical, "argent", "prêt") < 0.05
+    assert _sim(fused, "argent", "prêt") > 0.3
+
+    broken = TextMatcher(encoder=lambda texts: np.zeros((1, 3))).fit(["a", "b"])
+    with pytest.raises(nm.InvalidInputError, match="shape"):
+        broken.transform(["a", "b"])
+
+
+def test_matcher_follows_estimator_rules() -> None:
+    tm = TextMatcher(thesaurus=TINY, word_weight=0.5)
+    assert tm.get_params()["word_weight"] == 0.5
+    assert not hasattr(tm, "thesaurus_")
+    assert tm.fit(["x y"]) is tm
+    assert clone(tm).get_params()["word_weight"] == 0.5
+    with pytest.raises(nm.InvalidInputError, match="word_weight"):
+        TextMatcher(word_weight=-1).fit(["a"])
+    with pytest.raises(nm.InvalidInputError):
+        TextMatcher().fit("not a list")
