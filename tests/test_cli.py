@@ -453,3 +453,16 @@ def test_rotate_infeasible_exits_1(
     assert code == 1
     assert out == ""
     assert_one_line_error(err, "infeasible")
+
+
+def test_rotate_shows_progress_on_a_terminal(
+    club: tuple[nm.Network, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tqdm")
+    _, path = club
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    code = cli.main(["rotate", str(path), "--rounds", "2", "--tables", "4", "--time-limit", "1"])
+    assert code == 0
+    assert "rotation:" in terminal.getvalue()

@@ -27,6 +27,8 @@ import os
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from .errors import InfeasibleError, InvalidInputError, NetmatchError
 from .network import Network
+from .report import glue_punctuation
 
 if TYPE_CHECKING:  # pragma: no cover
     from .introductions import Introduction
@@ -661,7 +664,12 @@ def _md(text: str) -> str:
 def _progress_callback(
     time_limit: float,
 ) -> tuple[Callable[[Any], None] | None, Callable[[], None]]:
-    """A tqdm bar on a terminal when tqdm is installed; nothing otherwise."""
+    """A tqdm bar on a terminal when tqdm is installed; nothing otherwise.
+
+    Returns the callback for ``plan_rotation(progress=...)`` and a function that
+    closes the bar. The bar advances with the clock (the search reports only every
+    few hundred iterations) and shows the repeats of the current and best plans.
+    """
     if not sys.stderr.isatty():
         return None, lambda: None
     try:
@@ -670,29 +678,39 @@ def _progress_callback(
         return None, lambda: None
     bar = tqdm(
         total=time_limit,
-        unit="s",
         desc="rotation",
         file=sys.stderr,
         leave=False,
-        bar_format="{desc}: {bar} {n:.1f}/{total:.0f} s {postfix}",
+        bar_format="{desc}: {bar} {n:.0f}/{total:.0f} s{postfix}",
     )
+    started = time.monotonic()
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(0.25):
+            bar.n = min(time.monotonic() - started, time_limit)
+            bar.refresh()
+
+    ticker = threading.Thread(target=tick, name="netmatch-progress", daemon=True)
+    ticker.start()
 
     def field(info: Any, name: str) -> Any:
         return info.get(name) if isinstance(info, dict) else getattr(info, name, None)
 
     def update(info: Any) -> None:
-        elapsed = field(info, "elapsed")
-        if isinstance(elapsed, (int, float)):
-            bar.n = min(float(elapsed), time_limit)
         postfix = {}
-        for name in ("phase", "round", "repeats", "best_repeats", "best"):
+        for name in ("repeats", "best"):
             value = field(info, name)
             if value is not None:
                 postfix[name] = value
-        bar.set_postfix(postfix, refresh=False)
-        bar.refresh()
+        bar.set_postfix(postfix, refresh=True)
 
-    return update, bar.close
+    def close() -> None:
+        stop.set()
+        ticker.join()
+        bar.close()
+
+    return update, close
 
 
 # -- introduce --------------------------------------------------------------------------
@@ -765,25 +783,13 @@ def format_introductions(
             why += f" ({t['via']} {broker})"
         out.extend(
             textwrap.wrap(
-                _keep_together(why),
+                glue_punctuation(why),
                 width=96,
                 initial_indent=" " * (width + 2),
                 subsequent_indent=" " * (width + 2),
             )
         )
     return "\n".join(out) + "\n"
-
-
-def _keep_together(text: str) -> str:
-    """Glue French punctuation to its word so that wrapping never strands it."""
-    for spaced, glued in (
-        ("« ", "«\u00a0"),
-        (" »", "\u00a0»"),
-        (" ;", "\u00a0;"),
-        (" :", "\u00a0:"),
-    ):
-        text = text.replace(spaced, glued)
-    return text
 
 
 def _cmd_introduce(args: argparse.Namespace) -> int:

@@ -175,6 +175,13 @@ table.intros tr { break-inside: avoid; page-break-inside: avoid; }
   .round + .round { border-top: none; padding-top: 0; break-before: page;
     page-break-before: always; }
   a { color: inherit; text-decoration: none; }
+  /* One round of up to 18 tables of 8 on one sheet. */
+  .table-card { padding: 1.5mm 2.5mm; }
+  .table-card h3 { font-size: 10.5pt; margin-bottom: 1mm; }
+  .table-card ol { font-size: 8.5pt; line-height: 1.15; }
+  .table-card li { margin: 0; }
+  .tables { gap: 2mm; }
+  .round { margin-bottom: 0; }
 }
 """
 
@@ -184,6 +191,25 @@ _BARE_DOMAIN = re.compile(
 )
 # Characters that have no place in a link: whitespace, controls, quotes, angle brackets.
 _UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
+
+
+def glue_punctuation(text: str) -> str:
+    """Glue French quotes and punctuation to their words so a line never breaks there.
+
+    Examples
+    --------
+    >>> from netmatch.report import glue_punctuation
+    >>> glue_punctuation("propose « Bois » ; voilà") == "propose «\u00a0Bois\u00a0»\u00a0; voilà"
+    True
+    """
+    for spaced, glued in (
+        ("« ", "«\u00a0"),
+        (" »", "\u00a0»"),
+        (" ;", "\u00a0;"),
+        (" :", "\u00a0:"),
+    ):
+        text = text.replace(spaced, glued)
+    return text
 
 
 def _e(text: object) -> str:
@@ -390,7 +416,7 @@ class _Page:
                 else f'<span class="tag one-way">→ {_e(t["one_way"])}</span>'
             )
             explanation = intro.explain(lang=self.lang)
-            why = _e(explanation)
+            why = _e(glue_punctuation(explanation))
             if intro.broker is not None and self.member(intro.broker).name not in explanation:
                 broker = self.member(intro.broker)
                 via = _e(t["broker"] + t["colon"] + broker.name)
@@ -469,14 +495,18 @@ def render_event_html(
 
     Examples
     --------
-    >>> net = nm.Network([nm.Member("m1", "Ana <b>", needs=["un comptable"]),
-    ...                   nm.Member("m2", "Bruno", website="javascript:alert(1)")])
-    >>> class Plan:
-    ...     rounds = ((("m1", "m2"),),)
-    >>> page = nm.render_event_html(Plan(), net)
-    >>> "Ana &lt;b&gt;" in page and "<b>" not in page
+    >>> net = nm.Network([
+    ...     nm.Member("m1", "Ana <i>", needs=["un comptable"]),
+    ...     nm.Member("m2", "Bruno", website="javascript:alert(1)"),
+    ...     nm.Member("m3", "Chloé", website="https://chloe.fr"),
+    ...     nm.Member("m4", "Driss")])
+    >>> plan = nm.plan_rotation(net, rounds=3, table_size=2, seed=0)
+    >>> page = nm.render_event_html(plan, net)
+    >>> "Ana &lt;i&gt;" in page and "<i>" not in page
     True
-    >>> "Je cherche" in page and 'href="javascript' not in page
+    >>> "Je cherche" in page and "Tour 3" in page
+    True
+    >>> 'href="https://chloe.fr"' in page and 'href="javascript' not in page
     True
     """
     if lang not in _TEXT:
