@@ -264,10 +264,7 @@ class Thesaurus:
         >>> isinstance(Thesaurus.default(), Thesaurus)
         True
         """
-        resource = files("netmatch").joinpath("data/thesaurus.csv")
-        if not resource.is_file():
-            return cls()
-        return cls.from_csv(str(resource))
+        return _default_thesaurus()
 
     @classmethod
     def empty(cls) -> Thesaurus:
@@ -330,6 +327,15 @@ class Thesaurus:
     def concepts_in(self, text: str) -> tuple[str, ...]:
         """Concepts whose terms occur in ``text``, in order of first occurrence."""
         return self.concepts_in_tokens(tokenize(text, stop_words=False))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_thesaurus() -> Thesaurus:
+    # Read once per process: a thesaurus is never modified in place (extend copies).
+    resource = files("netmatch").joinpath("data/thesaurus.csv")
+    if not resource.is_file():
+        return Thesaurus()
+    return Thesaurus.from_csv(str(resource))
 
 
 def _word_analyzer(text: str) -> list[str]:
