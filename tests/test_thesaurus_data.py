@@ -16,6 +16,8 @@ from importlib.resources import files
 
 import pytest
 
+from netmatch.text import Thesaurus
+
 RESOURCE = files("netmatch").joinpath("data/thesaurus.csv")
 CONCEPT_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
@@ -125,3 +127,79 @@ def test_most_concepts_carry_french_and_english() -> None:
         and any(not french_mark.search(t.lower()) for t in terms)
     )
     assert both / len(_concepts()) >= 0.9
+
+
+# --- The thesaurus as the matcher uses it -------------------------------------
+# Needs and skills written as members write them: each positive pair must share a
+# concept (synonyms, cross-language, sector ↔ trade); each negative pair is a trap
+# where a careless one-word term would tie unrelated texts together.
+
+MATCHING_PAIRS = [
+    ("Je cherche un prêt pour financer une machine", "business loan specialist"),
+    ("besoin d'aide pour mon site e-commerce", "création de boutiques en ligne Shopify"),
+    ("looking for a French distributor", "réseau de distribution, grossiste"),
+    ("partenaires dans le secteur du home staging", "home stager, valorisation immobilière"),
+    ("un membre spécialisé dans le secteur du bois", "menuisier ébéniste"),
+    ("trouver des clients", "lead generation"),
+    ("comptabilité", "bookkeeping"),
+    ("référencement de mon site", "SEO consultant"),
+    ("mise en conformité RGPD", "GDPR"),
+    ("levée de fonds", "fundraising advisor"),
+    ("recruter un alternant", "apprenticeship"),
+    ("bilan carbone", "carbon footprint assessment"),
+    ("cybersécurité", "IT security audits"),
+    ("reprise d'entreprise", "business transfer advisor"),
+    ("need a lawyer", "avocat d'affaires"),
+    ("affacturage", "invoice financing"),
+    ("impression 3D de pièces", "additive manufacturing"),
+    ("speed business meeting", "networking events"),
+    ("je cherche un local commercial", "retail space broker"),
+    ("aide à l'export", "international expansion"),
+    ("réponse aux appels d'offres", "bid writing"),
+    ("qualité de vie au travail", "workplace wellbeing"),
+    ("subvention région", "public funding"),
+    ("expert-comptable", "accountant"),
+]
+
+UNRELATED_PAIRS = [
+    ("bilan carbone", "expert-comptable"),
+    ("qualité de vie au travail", "volontariat international en entreprise"),
+    ("J'ai besoin d'un comptable", "AI consulting"),
+    ("intellectual property", "real estate agent"),
+    ("salon de coiffure", "trade show"),
+    ("apprentissage automatique", "contrat d'apprentissage"),
+    ("procès-verbal d'assemblée", "litigation lawyer"),
+    ("fibre optique", "opticien"),
+    ("team spirit", "brewery"),
+    ("custom software", "customs broker"),
+    ("plants and factories", "florist"),
+    ("flex office", "cours de FLE"),
+    ("conseil de surveillance", "gardiennage"),
+    ("pépinière d'entreprises", "pépiniériste"),
+    ("don't hesitate", "mécénat et dons"),
+    ("crédit-bail", "bail commercial"),
+    ("stratégie marketing", "conseil en stratégie d'entreprise"),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Thesaurus:
+    return Thesaurus.default()
+
+
+def test_the_matcher_loads_every_concept(shipped: Thesaurus) -> None:
+    assert set(shipped.concepts) == set(_concepts())
+
+
+@pytest.mark.parametrize(("need", "skill"), MATCHING_PAIRS)
+def test_need_and_skill_share_a_concept(shipped: Thesaurus, need: str, skill: str) -> None:
+    found_need = set(shipped.concepts_in(need))
+    found_skill = set(shipped.concepts_in(skill))
+    assert found_need & found_skill, (need, found_need, skill, found_skill)
+
+
+@pytest.mark.parametrize(("need", "skill"), UNRELATED_PAIRS)
+def test_unrelated_texts_share_no_concept(shipped: Thesaurus, need: str, skill: str) -> None:
+    found_need = set(shipped.concepts_in(need))
+    found_skill = set(shipped.concepts_in(skill))
+    assert not found_need & found_skill, (need, skill, found_need & found_skill)
