@@ -117,7 +117,7 @@ def test_make_network_defining_properties(n: int, seed: int) -> None:
     assert len(net) == n
     assert len(set(net.ids)) == n
     for m in net:
-        assert 1 <= len(m.skills) <= 7
+        assert 3 <= len(m.skills) <= 7
         assert len(m.needs) <= 3
         assert m.sector
         assert m.region

@@ -84,7 +84,6 @@ def _skill_texts(
     n_qual = max(len(FR_QUALIFIERS), len(EN_QUALIFIERS))
     qualifier = np.where(rng.random(total) < _QUALIFIER_SHARE, rng.integers(n_qual, size=total), -1)
     unaccented = (rng.random(total) < _UNACCENTED_SHARE).astype(np.int64)
-    codes = ((term * 2 + lang) * (n_qual + 1) + (qualifier + 1)) * 2 + unaccented
 
     def build(code: int) -> str:
         code, strip = divmod(code, 2)
@@ -96,7 +95,28 @@ def _skill_texts(
             text = f"{text} {qualifiers[(q - 1) % len(qualifiers)]}"
         return _strip_accents(text) if strip else text
 
-    return _texts(codes, build)
+    # A member must not list the same skill twice (Member would merge them and the
+    # member would fall below 3 skills): redraw the term of repeated skills until
+    # every member's texts are distinct. Two codes may render the same text (an
+    # unaccented term without accents), so compare texts, not codes.
+    table: dict[int, str] = {}
+    text_ids: dict[str, int] = {}
+    for _ in range(100):
+        codes = ((term * 2 + lang) * (n_qual + 1) + (qualifier + 1)) * 2 + unaccented
+        unique, inverse = np.unique(codes, return_inverse=True)
+        ids = np.empty(len(unique), dtype=np.int64)
+        for k, code in enumerate(unique.tolist()):
+            text = table.setdefault(code, build(code))
+            ids[k] = text_ids.setdefault(text, len(text_ids))
+        key = owner * (len(text_ids) + 1) + ids[inverse.ravel()]
+        order = np.argsort(key, kind="stable")
+        repeated = np.zeros(total, dtype=bool)
+        repeated[order[1:][key[order][1:] == key[order][:-1]]] = True
+        if not repeated.any():
+            break
+        term[repeated] = rng.integers(len(_TERMS), size=int(repeated.sum()))
+    texts = [table[c] for c in unique.tolist()]
+    return [texts[i] for i in inverse.ravel().tolist()]
 
 
 def _need_texts(rng: np.random.Generator, english: np.ndarray, counts: np.ndarray) -> list[str]:
@@ -207,7 +227,7 @@ def make_network(
     200
     >>> net == nm.datasets.make_network(200, seed=1)
     True
-    >>> all(1 <= len(m.skills) <= 7 for m in net)
+    >>> all(3 <= len(m.skills) <= 7 for m in net)
     True
     """
     n = _check_count(n_members, "n_members", 0)
