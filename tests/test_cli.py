@@ -466,3 +466,124 @@ def test_rotate_shows_progress_on_a_terminal(
     code = cli.main(["rotate", str(path), "--rounds", "2", "--tables", "4", "--time-limit", "1"])
     assert code == 0
     assert "rotation:" in terminal.getvalue()
+
+
+def test_host_table_beyond_the_tables_of_table_size(
+    club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net, path = club  # 24 members in tables of 6: 4 tables
+    hosts = write(tmp_path, "hosts.csv", f"member_id,table\n{net.ids[0]},5\n")
+    code, _, err = run(
+        ["rotate", str(path), "--rounds", "2", "--table-size", "6", "--hosts", hosts], capsys
+    )
+    assert code == 2
+    assert_one_line_error(err, "hosts.csv", "line 2", "field 'table'", "from 1 to 4, got 5")
+
+
+def test_json_members_and_acquaintances(
+    members_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net = nm.read_csv(members_csv)
+    as_json = tmp_path / "members.json"
+    nm.write_json(net, as_json)
+    known = write(tmp_path, "known.csv", "a,b\nm3,m4\n")
+    code, out, err = run(["inspect", str(as_json), "--acquaintances", known], capsys)
+    assert code == 0, err
+    assert "2 paires" in out
+    code, out, err = run(
+        ["introduce", str(as_json), "--acquaintances", known, "--format", "json"], capsys
+    )
+    assert code == 0, err
+    assert all({r["a"], r["b"]} not in ({"m1", "m2"}, {"m3", "m4"}) for r in json.loads(out))
+    bad = write(tmp_path, "known2.csv", "a,b\nm3,m44\n")
+    code, _, err = run(["inspect", str(as_json), "--acquaintances", bad], capsys)
+    assert code == 2
+    assert_one_line_error(err, "known2.csv", "line 2", "m44")
+
+
+# -- fuzzing the constraint files: only InvalidInputError escapes ---------------------------
+
+
+READERS = {
+    "hosts": lambda path, net: cli.read_hosts(path, net, n_tables=3),
+    "keep_apart": cli.read_keep_apart,
+    "keep_together": cli.read_keep_together,
+    "attendance": lambda path, net: cli.read_attendance(path, net, rounds=4),
+}
+
+_CELLS = st.one_of(
+    st.sampled_from(["m1", "m2", "m3", "m9", "1", "0", "2-3", "4-1", "1|3", "", "#", "table"]),
+    st.text(max_size=6),
+)
+_ROWS = st.lists(st.lists(_CELLS, max_size=4), max_size=6).map(
+    lambda rows: "\n".join(",".join(row) for row in rows).encode("utf-8")
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(READERS)), st.one_of(_ROWS, st.binary(max_size=64)))
+def test_constraint_readers_fuzz(kind: str, data: bytes) -> None:
+    import tempfile
+
+    net = nm.Network([nm.Member(f"m{i}", f"P{i}") for i in range(1, 6)])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{kind}.csv"
+        path.write_bytes(data)
+        try:
+            result = READERS[kind](str(path), net)
+        except nm.InvalidInputError as error:
+            caught: nm.InvalidInputError | None = error
+        else:
+            caught = None
+    if caught is not None:
+        assert caught.source == str(path)
+        return
+    # Whatever was accepted names members of the network only.
+    if isinstance(result, dict):
+        assert set(result) <= set(net.ids)
+    else:
+        assert all(m in net for group in result for m in group)
+
+
+_TOKENS = st.sampled_from(
+    ["--rounds", "--tables", "--table-size", "-k", "--per-member", "--capacity", "--member",
+     "--format", "--lang", "--seed", "1", "2", "3", "0", "-1", "m1", "m9", "md", "json", "en",
+     "x", "--hosts", "--attendance", "--keep-apart", "--keep-together", "-o", "--html"]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["introduce", "rotate", "inspect"]),
+    st.lists(_TOKENS, max_size=6),
+    st.sampled_from(["members.csv", "members.json", "absent.csv", "hosts.csv"]),
+)
+def test_cli_fuzz_exits_cleanly(command: str, tokens: list[str], members: str) -> None:
+    """Random arguments: an exit status of 0, 1 or 2, never an exception or a traceback."""
+    import contextlib
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "members.csv").write_text(MEMBERS_CSV, encoding="utf-8")
+        nm.write_json(nm.read_csv(base / "members.csv"), base / "members.json")
+        (base / "hosts.csv").write_text("m1,1\n", encoding="utf-8")
+        # File options point at files in the temporary directory.
+        argv = [command, str(base / members)]
+        for i, token in enumerate(tokens):
+            previous = tokens[i - 1] if i else ""
+            if previous in ("-o", "--html", "--hosts", "--attendance", "--keep-apart",
+                            "--keep-together"):  # fmt: skip
+                token = str(base / ("hosts.csv" if token == "1" else f"out-{token}"))
+            argv.append(token)
+        if command == "rotate":
+            argv += ["--time-limit", "0.2"]
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(argv)
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err.getvalue()
+    if code:
+        lines = [ln for ln in err.getvalue().splitlines() if not ln.startswith("netmatch: warn")]
+        assert len(lines) == 1, err.getvalue()
+        assert lines[0].startswith("netmatch: error: ")

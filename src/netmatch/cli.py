@@ -23,6 +23,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -228,7 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     intro.add_argument("--member", metavar="ID", help="only introductions for this member")
     intro.add_argument(
-        "-k", type=_positive_int, default=5, help="suggestions per query (default: 5)"
+        "-k",
+        type=_positive_int,
+        default=5,
+        help="suggestions for --member, or for each member when --per-member is not given "
+        "(default: 5)",
     )
     intro.add_argument(
         "--per-member",
@@ -911,19 +916,34 @@ def _stats_line(plan: RotationPlan, lang: str) -> str:
     return (" ; " if fr else "; ").join(parts)
 
 
+def _n_tables(
+    args: argparse.Namespace, n_members: int, attendance: dict[str, tuple[int, ...]]
+) -> int | None:
+    """The number of tables the plan will have, as ``plan_rotation`` counts them."""
+    if args.tables is not None:
+        return int(args.tables)
+    counts = [n_members] * args.rounds
+    for rounds in attendance.values():
+        for r in range(args.rounds):
+            counts[r] -= r not in rounds
+    return max(1, math.ceil(max(counts) / args.table_size)) if args.table_size >= 2 else None
+
+
 def _cmd_rotate(args: argparse.Namespace) -> int:
     network = load_members(args.members, acquaintances=args.acquaintances)
     constraints: dict[str, Any] = {}
+    attendance: dict[str, tuple[int, ...]] = {}
+    if args.attendance:
+        attendance = read_attendance(args.attendance, network, rounds=args.rounds)
+        constraints["attendance"] = attendance
     hosts: dict[str, int] = {}
     if args.hosts:
-        hosts = read_hosts(args.hosts, network, n_tables=args.tables)
+        hosts = read_hosts(args.hosts, network, n_tables=_n_tables(args, len(network), attendance))
         constraints["hosts"] = hosts
     if args.keep_apart:
         constraints["keep_apart"] = read_keep_apart(args.keep_apart, network)
     if args.keep_together:
         constraints["keep_together"] = read_keep_together(args.keep_together, network)
-    if args.attendance:
-        constraints["attendance"] = read_attendance(args.attendance, network, rounds=args.rounds)
     plan = _plan(
         network,
         rounds=args.rounds,
@@ -962,7 +982,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     intros = suggest_introductions(network, per_member=3, seed=args.seed)
     intros_path = out_dir / "introductions.csv"
-    shown = intros[:10]
+    # The ten best on the terminal; all of them in the CSV and on the page.
+    shown = sorted(intros, key=lambda intro: -intro.score)[:10]
     print(f"{t['introductions']} ({len(intros)})")
     sys.stdout.write(format_introductions(shown, network, lang=args.lang))
     if len(intros) > len(shown):
