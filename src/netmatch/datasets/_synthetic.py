@@ -215,10 +215,12 @@ def make_network(
 
     Notes
     -----
-    Text and graph are drawn with vectorised numpy operations; each distinct skill
-    or need text is built once. Most of the time for large networks goes into
-    validating the :class:`~netmatch.Member` records and recording acquaintances
-    (about 5 to 10 seconds for 100,000 members on a laptop core).
+    Text and graph are drawn with vectorised numpy operations and each distinct
+    skill or need text is built once. For 100,000 members (about 590,000
+    acquaintances, 10,000 distinct skills) generation takes a few seconds on an
+    idle core; roughly two thirds of it is spent validating the
+    :class:`~netmatch.Member` records and recording acquaintances in the
+    :class:`~netmatch.Network`.
 
     Examples
     --------
