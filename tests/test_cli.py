@@ -587,3 +587,48 @@ def test_cli_fuzz_exits_cleanly(command: str, tokens: list[str], members: str) -
         lines = [ln for ln in err.getvalue().splitlines() if not ln.startswith("netmatch: warn")]
         assert len(lines) == 1, err.getvalue()
         assert lines[0].startswith("netmatch: error: ")
+
+
+# -- the examples of docs/cli.md run -----------------------------------------------------------
+
+DOCS_CLI = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+
+
+def test_docs_examples_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    text = DOCS_CLI.read_text(encoding="utf-8")
+    blocks = re.findall(r"```csv\n(.*?)```", text, re.DOTALL)
+    names = ["hosts.csv", "apart.csv", "together.csv", "attendance.csv"]
+    assert len(blocks) == len(names)
+    monkeypatch.chdir(tmp_path)
+    for name, block in zip(names, blocks, strict=True):
+        Path(name).write_text(block, encoding="utf-8")
+    members = str(nm.datasets.demo_path())
+    code, _, err = run(
+        ["rotate", members, "--rounds", "4", "--table-size", "8", "--hosts", "hosts.csv",
+         "--keep-apart", "apart.csv", "--keep-together", "together.csv",
+         "--attendance", "attendance.csv", "--seed", "1", "--time-limit", "1", "-o", "plan.csv"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    seat = {(r["round"], r["member_id"]): r["table"] for r in read_plan_csv(Path("plan.csv"))}
+    for rnd in "1234":
+        assert seat[(rnd, "m007")] == "1"
+        assert seat[(rnd, "m012")] == "2"
+        assert seat[(rnd, "m003")] != seat[(rnd, "m004")]
+        assert seat[(rnd, "m010")] == seat[(rnd, "m011")]
+        assert seat[(rnd, "m020")] == seat[(rnd, "m021")] == seat[(rnd, "m022")]
+    assert [r for r in "1234" if (r, "m015") in seat] == ["2", "3", "4"]
+    assert [r for r in "1234" if (r, "m016") in seat] == ["1", "3"]
+    # The error shown in the docs is the error the command prints.
+    shown = re.search(r"```text\n(netmatch: error: hosts.csv.*?)\n```", text)
+    assert shown is not None
+    Path("hosts.csv").write_text("member_id,table\nm007,1\nm999,2\n", encoding="utf-8")
+    code, _, err = run(
+        ["rotate", members, "--rounds", "2", "--table-size", "8", "--hosts", "hosts.csv"], capsys
+    )
+    assert code == 2
+    assert err.strip() == shown.group(1)
