@@ -553,6 +553,9 @@ def _cyclic_search(
     if v % k or f > v // k:
         return None
     pk = _pair_keys(n, m, f)
+    # the two keys of each pair as flat rows (-1: never together) for fast filtering
+    k1 = [[-1 if ks is None else ks[0] for ks in row] for row in pk]
+    k2 = [[-1 if ks is None else ks[-1] for ks in row] for row in pk]
     nkeys = m * m * n + f * m
     rng = random.Random(seed)
     used = bytearray(nkeys)
@@ -662,10 +665,11 @@ def _cyclic_search(
                         continue
                     break
                 else:
+                    r1, r2 = k1[pt], k2[pt]
                     nxt = [
                         c
                         for c in cands[idx + 1 :]
-                        if (ks := row[c]) is not None and not any(used[key] for key in ks)
+                        if (x := r1[c]) >= 0 and not used[x] and not used[r2[c]]
                     ]
                     if len(nxt) >= need - 1:
                         block.append(pt)
@@ -687,14 +691,15 @@ def _cyclic_search(
                     return True
                 return next_block(rounds_left - 1, bytearray(v))
             covered[start] = 1
-            row = pk[start]
+            r1, r2 = k1[start], k2[start]
             cands = [
                 c
                 for c in order
                 if not covered[c]
                 and (start >= nf or rank[c] > rank[start])
-                and (ks := row[c]) is not None
-                and not any(used[key] for key in ks)
+                and (x := r1[c]) >= 0
+                and not used[x]
+                and not used[r2[c]]
             ]
             if fill(rounds_left, covered, [start], cands):
                 return True
