@@ -108,13 +108,15 @@ def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
     meets = p.prior.astype(np.int32, copy=True)
     schedule = np.full((w, n), -1, dtype=np.int64)
     serve = p.serve
+    # Row-major layouts (table, player) so that seating someone updates one row.
+    serve_t = np.ascontiguousarray(serve.T) if serve is not None else None
     served = np.zeros(n, dtype=np.int64)
     apart = p.apart
     any_apart = bool(apart.any())
     for r in range(w):
         cap = p.sizes[r].astype(np.int64).copy()
         tr = schedule[r]
-        c1 = np.zeros((n, g), dtype=np.int64)
+        c1 = np.zeros((g, n), dtype=np.int64)
         # Freedom (Triska & Musliu): seating together people who met the same others
         # keeps everyone's set of possible new partners large for the later rounds.
         # Skipped for large events, where repeats are easy to avoid anyway.
@@ -122,21 +124,21 @@ def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
         if n <= 400:
             known = (meets >= 1).astype(np.float32)
             overlap = known @ known.T
-        ov = np.zeros((n, g), dtype=np.float64)
-        cp = np.zeros((n, g), dtype=np.int64) if any_apart else None
-        ss = np.zeros((n, g), dtype=np.int64) if serve is not None else None
+        ov = np.zeros((g, n), dtype=np.float64)
+        cp = np.zeros((g, n), dtype=np.int64) if any_apart else None
+        ss = np.zeros((g, n), dtype=np.int64) if serve is not None else None
         hist = [np.zeros((g, k + 1), dtype=np.int64) for k in p.n_cats]
 
         def place(q: int, t: int) -> None:
             tr[q] = t
             cap[t] -= 1
-            c1[:, t] += meets[:, q] >= 1
+            c1[t] += meets[q] >= 1
             if overlap is not None:
-                ov[:, t] += overlap[:, q]
+                ov[t] += overlap[q]
             if cp is not None:
-                cp[:, t] += apart[:, q]
-            if ss is not None and serve is not None:
-                ss[:, t] += serve[:, q]
+                cp[t] += apart[q]
+            if ss is not None and serve_t is not None:
+                ss[t] += serve_t[q]
             for h, cat in zip(hist, p.cats, strict=True):
                 if cat[q] >= 0:
                     h[t, cat[q]] += 1
@@ -161,13 +163,13 @@ def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
             else:
                 ok = cap >= free.size
                 if cp is not None:
-                    ok &= cp[free].sum(axis=0) == 0
+                    ok &= cp[:, free].sum(axis=1) == 0
                 if not ok.any():
                     raise InfeasibleError(
                         f"cannot seat a keep_together group of {grp.size} in round {r}: "
                         "no table has that many free seats (table sizes and groups do not pack)"
                     )
-                score = c1[free].sum(axis=0) * float(w_rep) + rng.random(g)
+                score = c1[:, free].sum(axis=1) * float(w_rep) + rng.random(g)
                 score[~ok] = np.inf
                 t = int(np.argmin(score))
             for member in free.tolist():
@@ -178,17 +180,17 @@ def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
         for q in order.tolist():
             ok = cap > 0
             if cp is not None:
-                ok_apart = ok & (cp[q] == 0)
+                ok_apart = ok & (cp[:, q] == 0)
                 if ok_apart.any():
                     ok = ok_apart
-            score = c1[q].astype(np.float64) * w_rep + rng.random(g)
+            score = c1[:, q].astype(np.float64) * w_rep + rng.random(g)
             if overlap is not None:
-                score -= ov[q] / (n * max(p.cap, 1) + 1.0) * 0.5 * w_rep
-            if ss is not None and serve is not None:
+                score -= ov[:, q] / (n * max(p.cap, 1) + 1.0) * 0.5 * w_rep
+            if ss is not None and serve_t is not None:
                 gain = np.zeros(g)
                 if p.needy[q] and served[q] == 0:
-                    gain += ss[q] > 0
-                hungry = np.flatnonzero((tr >= 0) & p.needy & (served == 0) & (serve[:, q] > 0))
+                    gain += ss[:, q] > 0
+                hungry = np.flatnonzero((tr >= 0) & p.needy & (served == 0) & (serve_t[q] > 0))
                 if hungry.size:
                     gain += np.bincount(tr[hungry], minlength=g)
                 score -= gain * w_need
@@ -265,6 +267,7 @@ class State:
         self.any_apart = bool(p.apart.any())
         self.GP = self._spread(p.apart) if self.any_apart else None
         self.S = p.serve if p.serve is not None and p.needy.any() else None
+        self.S64 = self.S.astype(np.int64) if self.S is not None else None
         self.GS = self._spread(self.S > 0) if self.S is not None else None
         self.cnt = np.zeros(n, dtype=np.int64)
         if self.GS is not None:
@@ -362,9 +365,9 @@ class State:
         return total, d_rep
 
     def _need_deltas(self, R: IntArray, A: IntArray, TA: IntArray, TBc: IntArray) -> IntArray:
-        assert self.S is not None
+        assert self.S64 is not None
         assert self.GS is not None
-        S = self.S.astype(np.int64)
+        S = self.S64
         GS = self.GS
         needy = self.p.needy
         cnt = self.cnt
@@ -381,20 +384,31 @@ class State:
         d = needy[A][:, None] * ((new_a == 0).astype(np.int64) - zero[A][:, None])
         new_b = cnt[None, :] - self.own(GS)[R] + GS[Rc, ar[None, :], TA[:, None]] - S[:, A].T
         d += needy[None, :] * ((new_b == 0).astype(np.int64) - zero[None, :])
+        # Tablemates only matter when fragile: with a need served at most once so far
+        # (a count >= 2 stays >= 1 after one swap).
+        fragile = needy & (cnt <= 1)
+        m = R.size
         X = self.L[R, TA]  # (m, cap)
-        okx = (X >= 0) & (A[:, None] != X)
-        Xc = np.maximum(X, 0)
-        new_x = (cnt[Xc] - S[Xc, A[:, None]])[:, :, None] + S[Xc]  # (m, cap, n)
-        dx = (okx & needy[Xc])[:, :, None] * (
-            (new_x == 0).astype(np.int64) - zero[Xc][:, :, None]
-        )
-        d += dx.sum(axis=1)
-        Y = self.L[Rc, TBc]  # (m, n, cap)
-        oky = (Y >= 0) & (ar[None, :, None] != Y)
-        Yc = np.maximum(Y, 0)
-        new_y = cnt[Yc] - S[Yc, ar[None, :, None]] + S[Yc, A[:, None, None]]
-        dy = (oky & needy[Yc]) * ((new_y == 0).astype(np.int64) - zero[Yc])
-        d += dy.sum(axis=2)
+        xi, xs = np.nonzero((X >= 0) & (A[:, None] != X) & fragile[np.maximum(X, 0)])
+        if xi.size:
+            x = X[xi, xs]
+            new_x = (cnt[x] - S[x, A[xi]])[:, None] + S[x]  # (k, n)
+            dx = (new_x == 0).astype(np.int64) - zero[x][:, None]
+            sums = np.zeros((m, n), dtype=np.int64)
+            np.add.at(sums, xi, dx)
+            d += sums
+        cap = self.L.shape[2]
+        g = self.p.n_tables
+        flat = ((R[:, None] * g + TBc) * cap)[:, :, None] + np.arange(cap)
+        Y = self.L.reshape(-1).take(flat)  # (m, n, cap)
+        yi, yb, ys = np.nonzero((Y >= 0) & (ar[None, :, None] != Y) & fragile[np.maximum(Y, 0)])
+        if yi.size:
+            y = Y[yi, yb, ys]
+            new_y = cnt[y] - S[y, yb] + S[y, A[yi]]
+            val = (new_y == 0).astype(np.int64) - zero[y]
+            d += np.bincount(yi * n + yb, weights=val, minlength=m * n).reshape(m, n).astype(
+                np.int64
+            )
         return np.asarray(d, dtype=np.int64)
 
     # -- apply a swap ------------------------------------------------------------
@@ -416,8 +430,8 @@ class State:
             d = p.apart[:, b].astype(np.int32) - p.apart[:, a]
             self.GP[r, :, A] += d
             self.GP[r, :, B] -= d
-        if self.S is not None and self.GS is not None:
-            S = self.S.astype(np.int64)
+        if self.S is not None and self.S64 is not None and self.GS is not None:
+            S = self.S64
             d = (self.S[:, b] > 0).astype(np.int32) - (self.S[:, a] > 0)
             self.GS[r, :, A] += d
             self.GS[r, :, B] -= d
@@ -640,16 +654,23 @@ def _polish(
     iterations: int,
     max_rows: int,
     out_of_time: Callable[[], bool],
+    patience: int = 40,
 ) -> None:
-    """Steepest descent on needs and balance among swaps that add no repeat."""
+    """Steepest descent on needs and balance among swaps that add no repeat.
+
+    Stops after ``patience`` samples of rows in a row without an improving swap.
+    """
     if state.S is None and not state.H:
         return
     R0, A0 = np.nonzero(state.mobile)
     if R0.size == 0:
         return
     rows = min(max_rows, max(16, 4096 // max(state.p.n, 1)))
+    # A fixed budget of evaluated swaps keeps big events quick (and deterministic).
+    iterations = max(50, min(iterations, 2_000_000 // (rows * state.p.n)))
+    idle = 0
     for _ in range(iterations):
-        if out_of_time():
+        if out_of_time() or idle >= patience:
             return
         pick = rng.choice(R0.size, min(rows, R0.size), replace=False)
         R, A = R0[pick].astype(np.int64), A0[pick].astype(np.int64)
@@ -657,6 +678,8 @@ def _polish(
         total = np.where(d_rep > 0, _BIG, total)
         low = total.min()
         if low >= 0:
+            idle += 1
             continue
+        idle = 0
         i, b = divmod(int(np.argmin(total)), state.p.n)
         state.swap(int(R[i]), int(A[i]), b)

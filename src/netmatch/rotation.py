@@ -660,6 +660,8 @@ def _from_construction(
     k = int(p.sizes[0, 0])
     if g * k != n or k < 2:
         return None
+    if n > 400:
+        return None  # large events: the greedy start already avoids repeats
     if len(set(hosts.values())) != len(hosts):
         return None  # hosts sharing a table meet every round: no relabelling does that
     try:
