@@ -191,6 +191,12 @@ def test_the_matcher_loads_every_concept(shipped: Thesaurus) -> None:
     assert set(shipped.concepts) == set(_concepts())
 
 
+def test_the_matcher_keeps_every_term(shipped: Thesaurus) -> None:
+    # Thesaurus drops a term that normalises to nothing; none may be lost.
+    for concept, terms in _concepts().items():
+        assert list(shipped.terms(concept)) == terms, concept
+
+
 @pytest.mark.parametrize(("need", "skill"), MATCHING_PAIRS)
 def test_need_and_skill_share_a_concept(shipped: Thesaurus, need: str, skill: str) -> None:
     found_need = set(shipped.concepts_in(need))
