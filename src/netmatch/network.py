@@ -235,12 +235,15 @@ class Network:
             )
 
     def _require_pair(self, a: str, b: str, what: str) -> tuple[str, str]:
-        context = f"{what} ({a!r}, {b!r})"
-        self._require(a, context)
-        self._require(b, context)
+        # The message is built only on error: bulk loads check hundreds of thousands of pairs.
+        if a not in self or b not in self:
+            context = f"{what} ({a!r}, {b!r})"
+            self._require(a, context)
+            self._require(b, context)
         if a == b:
-            raise InvalidInputError(f"{context} pairs a member with themself", field=what)
-        return _pair(a, b)
+            raise InvalidInputError(f"{what} ({a!r}, {b!r}) pairs a member with themself",
+                                    field=what)
+        return (a, b) if a <= b else (b, a)
 
     # -- acquaintances -----------------------------------------------------------
     def add_acquaintance(self, a: str, b: str) -> None:
@@ -252,7 +255,9 @@ class Network:
             self._changed()
 
     def add_acquaintances(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Record several acquaintances."""
+        """Record several acquaintances (checked first: on error nothing is added)."""
+        checked: list[tuple[str, str]] = []
+        members = self._members
         for pair in pairs:
             try:
                 a, b = pair
@@ -261,7 +266,15 @@ class Network:
                     f"an acquaintance must be a pair of member ids, got {pair!r}",
                     field="acquaintance",
                 ) from None
-            self.add_acquaintance(a, b)
+            if a not in members or b not in members or a == b:
+                self._require_pair(a, b, "acquaintance")  # raises the precise error
+            checked.append((a, b))
+        knows = self._knows
+        for a, b in checked:
+            knows[a].add(b)
+            knows[b].add(a)
+        if checked:
+            self._changed()
 
     def remove_acquaintance(self, a: str, b: str) -> None:
         """Forget that ``a`` and ``b`` know each other (no error if they did not)."""
