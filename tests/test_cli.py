@@ -632,3 +632,40 @@ def test_docs_examples_run(
     )
     assert code == 2
     assert err.strip() == shown.group(1)
+
+
+def test_hostile_member_text_in_every_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evil = "Evil\x1b[2J\u202e<script>alert(1)</script>"
+    net = nm.Network(
+        [
+            nm.Member("m1", evil, organisation='"><img onerror=x>', needs=["comptabilité"]),
+            nm.Member("m2", '=HYPERLINK("http://x","clic")', skills=["comptabilité"]),
+        ]
+    )
+    path = tmp_path / "evil.csv"
+    nm.write_csv(net, path)
+    code, out, err = run(["introduce", str(path)], capsys)
+    assert code == 0, err
+    assert "Evil" in out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    code, out, _ = run(["introduce", str(path), "--format", "md"], capsys)
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+    # Data formats on a pipe keep the text exactly (CSV escapes formulas, not letters).
+    code, out, _ = run(["introduce", str(path), "--format", "json"], capsys)
+    assert evil in {r["a_name"] for r in json.loads(out)}
+    code, out, _ = run(["introduce", str(path), "--format", "csv"], capsys)
+    assert "\x1b[2J" in out
+    assert "'=HYPERLINK" in out
+    html_path = tmp_path / "plan.html"
+    code, out, err = run(
+        ["rotate", str(path), "--rounds", "1", "--tables", "1", "--html", str(html_path)], capsys
+    )
+    assert code == 0, err
+    assert "\x1b" not in out
+    page = html_path.read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "<img" not in page

@@ -304,6 +304,38 @@ def build_parser() -> argparse.ArgumentParser:
 # -- the entry point -------------------------------------------------------------------
 
 
+# Control characters (but tab and newline) and bidirectional overrides in member text
+# could move the cursor, clear or recolour the terminal, or reverse what it shows.
+_CONTROL = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+    "\ufffd",
+)  # fmt: skip
+
+
+def terminal_safe(text: str) -> str:
+    r"""Replace characters that a terminal would obey rather than show.
+
+    Examples
+    --------
+    >>> from netmatch.cli import terminal_safe
+    >>> terminal_safe("Ana\x1b[2J\nBo")
+    'Ana�[2J\nBo'
+    """
+    return text.translate(_CONTROL)
+
+
+def _show(text: str, *, exact: bool = False) -> None:
+    """Write to stdout; text for people is made terminal-safe, data only on a terminal."""
+    if not exact or sys.stdout.isatty():
+        text = terminal_safe(text)
+    sys.stdout.write(text)
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(terminal_safe(line) + "\n")
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -323,7 +355,7 @@ def _show_warning(
     file: IO[str] | None = None,
     line: str | None = None,
 ) -> None:
-    print(f"{PROG}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+    _err(f"{PROG}: warning: {' '.join(str(message).split())}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -358,10 +390,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             return func(args)
     except InfeasibleError as error:
-        print(f"{PROG}: error: infeasible: {_one_line(error)}", file=sys.stderr)
+        _err(f"{PROG}: error: infeasible: {_one_line(error)}")
         return 1
     except NetmatchError as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        _err(f"{PROG}: error: {_one_line(error)}")
         return 2
     except BrokenPipeError:
         # The reader went away (``netmatch ... | head``): not an error worth a message.
@@ -370,13 +402,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as error:
-        print(f"{PROG}: error: {_os_error_line(error)}", file=sys.stderr)
+        _err(f"{PROG}: error: {_os_error_line(error)}")
         return 2
     except UnicodeError as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        _err(f"{PROG}: error: {_one_line(error)}")
         return 2
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        _err(f"{PROG}: interrupted")
         return 130
 
 
@@ -810,11 +842,11 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "introductions.csv"
                 write_introductions_csv(intros, path, network=network, bom=False)
-                sys.stdout.write(path.read_text(encoding="utf-8"))
+                _show(path.read_text(encoding="utf-8"), exact=True)
         return 0
     text = format_introductions(intros, network, fmt=args.format, lang=args.lang)
     if args.output is None:
-        sys.stdout.write(text)
+        _show(text, exact=args.format != "table")
     else:
         _write_text(args.output, text)
     return 0
@@ -954,8 +986,8 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
         **constraints,
     )
     t = _TEXT[args.lang]
-    sys.stdout.write(format_plan(plan, network, lang=args.lang, hosts=hosts))
-    print(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}")
+    _show(format_plan(plan, network, lang=args.lang, hosts=hosts))
+    _show(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}" + "\n")
     if args.output:
         from .io import write_plan_csv
 
@@ -984,11 +1016,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     intros_path = out_dir / "introductions.csv"
     # The ten best on the terminal; all of them in the CSV and on the page.
     shown = sorted(intros, key=lambda intro: -intro.score)[:10]
-    print(f"{t['introductions']} ({len(intros)})")
-    sys.stdout.write(format_introductions(shown, network, lang=args.lang))
+    _show(f"{t['introductions']} ({len(intros)})" + "\n")
+    _show(format_introductions(shown, network, lang=args.lang))
     if len(intros) > len(shown):
-        print(t["more"].format(n=len(intros) - len(shown), path=intros_path))
-    print()
+        _show(t["more"].format(n=len(intros) - len(shown), path=intros_path) + "\n")
+    _show("\n")
     plan = _plan(
         network,
         rounds=DEMO_ROUNDS,
@@ -997,9 +1029,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         seed=args.seed,
     )
-    print(f"{t['plan']} ({DEMO_ROUNDS} × {DEMO_TABLE_SIZE})")
-    sys.stdout.write(format_plan(plan, network, lang=args.lang))
-    print(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}")
+    _show(f"{t['plan']} ({DEMO_ROUNDS} × {DEMO_TABLE_SIZE})" + "\n")
+    _show(format_plan(plan, network, lang=args.lang))
+    _show(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}" + "\n")
     html_path = out_dir / "event.html"
     plan_path = out_dir / "plan.csv"
     write_plan_csv(plan, plan_path, network=network)
@@ -1010,10 +1042,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             plan, network, introductions=intros, lang=args.lang, title=t["demo_title"]
         ),
     )
-    print()
-    print(f"{t['written']}{t['colon'].rstrip()}")
+    _show("\n")
+    _show(f"{t['written']}{t['colon'].rstrip()}" + "\n")
     for path in (html_path, plan_path, intros_path):
-        print(f"  {path}")
+        _show(f"  {path}" + "\n")
     return 0
 
 
@@ -1068,5 +1100,5 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         skills = ", ".join(f"{coverage.skills[k]} ({count})" for count, k in top)
         label = group if group is not None else t["no_sector"]
         out.append(f"  {label} [{size}]{t['colon']}{skills or '-'}")
-    sys.stdout.write("\n".join(out) + "\n")
+    _show("\n".join(out) + "\n")
     return 0
