@@ -254,3 +254,23 @@ def test_any_text_round_trips_through_an_html_parser(names: list[str], lang: str
             assert not name.startswith("on")
             if name == "href":
                 assert (value or "").startswith(("#", "http://", "https://"))
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+def test_with_a_real_plan_and_real_introductions() -> None:
+    net = nm.datasets.make_network(20, seed=5)
+    host = net.ids[0]
+    plan = nm.plan_rotation(net, rounds=3, n_tables=4, hosts={host: 2}, seed=2, time_limit=1.0)
+    intros = nm.suggest_introductions(net, per_member=2, seed=2)
+    page = render_event_html(plan, net, introductions=intros, lang="en")
+    parsed = parse(page)
+    assert sorted(parsed.texts["badge.name"]) == sorted(m.name for m in net.members)
+    # The plan's hosts are marked: three rounds, once each.
+    assert page.count("★ host") == 3
+    route = parsed.texts["card.route"][parsed.texts["card.name"].index(net.member(host).name)]
+    assert route.count("table 3 (host)") == 3
+    assert len(parsed.texts["intros.tr"]) == len(intros) + 1  # and the header row
+    cells = [" ".join(t.replace("\u00a0", " ").split()) for t in parsed.texts["intros.td"]]
+    for intro in intros:
+        why = " ".join(intro.explain(lang="en").replace("\u00a0", " ").split())
+        assert any(why in cell for cell in cells), why
