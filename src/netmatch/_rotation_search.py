@@ -94,13 +94,15 @@ def weights(problem: Problem) -> tuple[int, int]:
 # ----------------------------------------------------------------------------------
 # Greedy start
 # ----------------------------------------------------------------------------------
-def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
+def greedy(
+    problem: Problem, rng: np.random.Generator, *, prefix: IntArray | None = None
+) -> IntArray:
     """Round by round, place hosts, then keep-together groups, then everyone else.
 
     Players with the fewest people left to meet ("freedom", Triska & Musliu) are
     placed first, each at the table where they repeat least, then where their needs
     and their tablemates' needs get served, then where their category is rarest;
-    random tie-breaks.
+    random tie-breaks. ``prefix`` gives the first rounds, kept as they are.
     """
     p = problem
     n, w, g = p.n, p.rounds, p.n_tables
@@ -113,7 +115,14 @@ def greedy(problem: Problem, rng: np.random.Generator) -> IntArray:
     served = np.zeros(n, dtype=np.int64)
     apart = p.apart
     any_apart = bool(apart.any())
-    for r in range(w):
+    done = 0 if prefix is None else prefix.shape[0]
+    for r in range(done):
+        assert prefix is not None
+        schedule[r] = prefix[r]
+        _add_round_meetings(meets, schedule[r], g)
+        if serve is not None:
+            served += _round_service(serve, schedule[r], g)
+    for r in range(done, w):
         cap = p.sizes[r].astype(np.int64).copy()
         tr = schedule[r]
         c1 = np.zeros((g, n), dtype=np.int64)

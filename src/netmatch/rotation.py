@@ -733,6 +733,56 @@ def _from_construction(
     return best
 
 
+def _partial_construction(
+    problem: _engine.Problem,
+    hosts: dict[int, int],
+    rng: np.random.Generator,
+    budget: float,
+) -> tuple[NDArray[np.int64], str]:
+    """Greedy start, or the longest construction found for fewer rounds, completed greedily.
+
+    A repeat-free construction of the first rounds gives the local search far fewer
+    repeats to remove than a greedy seating of every round.
+    """
+    p = problem
+    start = _engine.greedy(p, rng)
+    if p.rounds < 3 or p.n > 400 or p.groups or not p.attend.all():
+        return start, "greedy"
+    spent = 0.0
+    for rounds in range(p.rounds - 1, 1, -1):
+        if spent >= budget:
+            break
+        each = min(0.2, budget - spent)
+        sub = _engine.Problem(
+            n=p.n,
+            rounds=rounds,
+            n_tables=p.n_tables,
+            attend=p.attend[:rounds],
+            sizes=p.sizes[:rounds],
+            fixed=p.fixed[:rounds],
+            groups=p.groups,
+            apart=p.apart,
+            prior=p.prior,
+            serve=p.serve,
+            needy=p.needy,
+            cats=p.cats,
+            n_cats=p.n_cats,
+        )
+        t0 = time.perf_counter()
+        prefix = _from_construction(sub, hosts, rng, each)
+        spent += time.perf_counter() - t0
+        if prefix is None:
+            continue
+        candidate = _engine.greedy(p, rng, prefix=prefix)
+        w_rep, w_need = _engine.weights(p)
+        if _engine.State(p, candidate).cost(w_rep, w_need) < _engine.State(p, start).cost(
+            w_rep, w_need
+        ):
+            return candidate, f"construction of {rounds} rounds + greedy"
+        break
+    return start, "greedy"
+
+
 def _swap_itineraries(
     problem: _engine.Problem,
     schedule: NDArray[np.int64],
@@ -1100,8 +1150,7 @@ def plan_rotation(
     start = _from_construction(problem, host_of, rng, budget)
     started_from = "construction"
     if start is None:
-        start = _engine.greedy(problem, rng)
-        started_from = "greedy"
+        start, started_from = _partial_construction(problem, host_of, rng, budget)
 
     def relay(update: _engine.Progress) -> None:
         if progress is not None:
@@ -1126,7 +1175,7 @@ def plan_rotation(
         progress=relay if progress is not None else None,
         started_from=started_from,
     )
-    schedule = result.schedule
+    schedule = _clean_rounds_first(problem, result.schedule)
     _check(problem, schedule, ids, apart_pairs)
     plan = RotationPlan(
         rounds=tuple(
@@ -1165,6 +1214,45 @@ def plan_rotation(
             stacklevel=2,
         )
     return plan
+
+
+def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Reorder rounds so that as many leading rounds as possible have no repeat.
+
+    Only when every round has the same attendance and table sizes (then the order of
+    rounds is free). The leading rounds are a largest set of rounds that share no pair,
+    found by branch and bound over at most 24 rounds.
+    """
+    p = problem
+    w = p.rounds
+    if w < 2 or w > 24:
+        return schedule
+    if not (p.attend == p.attend[0]).all() or not (p.sizes == p.sizes[0]).all():
+        return schedule
+    pairs = []
+    for r in range(w):
+        same = schedule[r][:, None] == schedule[r][None, :]
+        same &= (schedule[r] >= 0)[:, None]
+        pairs.append(np.triu(same, 1))
+    stacked = np.array(pairs)
+    if not (stacked.sum(axis=0) > 1).any():
+        return schedule
+    flat = stacked.reshape(w, -1).astype(np.int32)
+    clash = (flat @ flat.T) > 0
+    best: list[int] = []
+
+    def grow(chosen: list[int], rest: list[int]) -> None:
+        nonlocal best
+        if len(chosen) > len(best):
+            best = list(chosen)
+        for i, r in enumerate(rest):
+            if len(chosen) + len(rest) - i <= len(best):
+                return
+            grow([*chosen, r], [q for q in rest[i + 1 :] if not clash[r, q]])
+
+    grow([], list(range(w)))
+    order = best + [r for r in range(w) if r not in best]
+    return schedule[order]
 
 
 def _check(
