@@ -146,6 +146,21 @@ def test_the_bridge_is_the_top_broker() -> None:
     json.dumps(ranking.to_dict())
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(3, 40), st.floats(0.02, 0.4), st.integers(0, 10_000))
+def test_betweenness_equals_networkx(n: int, density: float, seed: int) -> None:
+    import networkx as nx
+
+    g = nx.gnp_random_graph(n, density, seed=seed)
+    net = nm.Network(
+        [nm.Member(f"m{i}", f"M{i}") for i in range(n)],
+        acquaintances=[(f"m{a}", f"m{b}") for a, b in g.edges],
+    )
+    expected = nx.betweenness_centrality(net.acquaintance_graph(), normalized=True)
+    for broker in nm.brokers(net, seed=seed).ranking:
+        assert broker.betweenness == pytest.approx(expected[broker.member_id], abs=1e-12)
+
+
 def test_sampled_brokers_are_reproducible() -> None:
     net = two_cliques_and_bridge()
     first = nm.brokers(net, sample=4, seed=7)
@@ -217,6 +232,13 @@ def test_unmet_needs_default_threshold_is_the_served_threshold() -> None:
 def test_unmet_needs_rejects_a_bad_threshold() -> None:
     with pytest.raises(nm.InvalidInputError, match=r"1\.5"):
         nm.unmet_needs(nm.Network([nm.Member("b", "B", needs=["x"])]), threshold=1.5)
+
+
+def test_unmet_needs_refuses_a_matrix_too_big(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("netmatch.analysis._MAX_DENSE_MATCH", 3)
+    net = nm.Network([nm.Member(f"m{i}", "M", skills=["x"], needs=["y"]) for i in range(2)])
+    with pytest.raises(nm.InvalidInputError, match="4 x 4"):
+        nm.unmet_needs(net, threshold=0.5)
 
 
 def test_no_needs_no_unmet_needs() -> None:
@@ -296,3 +318,19 @@ def test_to_dataframe_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"netmatch\[pandas\]"):
         nm.to_dataframe(two_cliques_and_bridge())
+
+
+def test_to_dataframe_of_introductions_and_plans() -> None:
+    pytest.importorskip("pandas")
+    net = nm.datasets.load_demo()
+    intros = nm.suggest_introductions(net, per_member=2, seed=0)
+    frame = nm.to_dataframe(intros)
+    assert len(frame) == len(intros)
+    assert list(frame["a"]) == [i.a for i in intros]
+    assert {"b", "score", "need", "skill"} <= set(frame.columns)
+    participants = list(net.ids[:16])
+    plan = nm.plan_rotation(participants, rounds=2, table_size=4, seed=0, time_limit=1.0)
+    rows = nm.to_dataframe(plan, network=net)
+    assert len(rows) == 16 * 2
+    assert set(rows["member_id"]) == set(participants)
+    assert rows.loc[rows["member_id"] == "m001", "name"].tolist() == ["Lucas Bernard"] * 2
