@@ -669,3 +669,22 @@ def test_hostile_member_text_in_every_output(
     page = html_path.read_text(encoding="utf-8")
     assert "<script>" not in page
     assert "<img" not in page
+
+
+def test_an_ascii_console_gets_question_marks_not_an_error(
+    members_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", console)
+    assert cli.main(["introduce", str(members_csv), "-k", "2"]) == 0
+    console.flush()
+    ascii_names = [
+        b"Marc Petit",
+        b"Hugo Leroy",
+        b"Amina Girard",
+        b"Julien Martin",
+        b"Karim Bernard",
+    ]
+    assert any(name in raw.getvalue() for name in ascii_names)
+    assert b"?" in raw.getvalue()

@@ -336,6 +336,19 @@ def _err(line: str) -> None:
     sys.stderr.write(terminal_safe(line) + "\n")
 
 
+def _tolerate_narrow_encodings() -> None:
+    """On a console that cannot show every character (ASCII, cp1252), show a '?'.
+
+    Names with accents and the arrows of the introductions must not make the command
+    fail on such a console; UTF-8 streams are left alone.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -378,6 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["inspect", "no-such-file.csv"])  # the message goes to stderr
     2
     """
+    _tolerate_narrow_encodings()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
