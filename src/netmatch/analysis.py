@@ -256,6 +256,13 @@ def communities(
         g = network.acquaintance_graph()
         g.add_edges_from(network.met_pairs())
     elif graph == "needs":
+        if len(network) > _MAX_DENSE_MATCH:
+            raise InvalidInputError(
+                f"communities(graph='needs') builds a dense {len(network)} x {len(network)} "
+                f"match matrix, more than the {_MAX_DENSE_MATCH} members it allows; analyse "
+                "a part of the network (one region, one club) instead",
+                field="graph",
+            )
         g = _needs_graph(
             network, _served_threshold(threshold), thesaurus=thesaurus, encoder=encoder
         )
