@@ -395,3 +395,63 @@ def test_participants_must_exist_in_the_network() -> None:
         nm.plan_rotation("ab", rounds=1, table_size=2)
     plan = nm.plan_rotation(["b", "a"], network=net, rounds=1, table_size=2, **FAST)
     assert plan.member_ids == ("b", "a")
+
+
+# -- more properties -------------------------------------------------------------------
+def largest_clean_start(plan: nm.RotationPlan) -> int:
+    """Brute force: the most rounds that pairwise share no pair (any order)."""
+    pair_sets = [
+        {frozenset(p) for table in rnd for p in itertools.combinations(table, 2)}
+        for rnd in plan.rounds
+    ]
+    best = 0
+    for size in range(1, len(pair_sets) + 1):
+        for combo in itertools.combinations(range(len(pair_sets)), size):
+            if all(not (pair_sets[a] & pair_sets[b]) for a, b in itertools.combinations(combo, 2)):
+                best = size
+                break
+    return best
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+@settings(max_examples=10, deadline=None)
+@given(st.integers(5, 14), st.integers(2, 5), st.integers(2, 6), st.integers(0, 99))
+def test_clean_rounds_come_first(n: int, k: int, rounds: int, seed: int) -> None:
+    ids = [f"c{i}" for i in range(n)]
+    plan = nm.plan_rotation(ids, rounds=rounds, table_size=min(k, n), seed=seed, **FAST)
+    assert plan.stats().repeat_free_rounds == largest_clean_start(plan)
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+@settings(max_examples=10, deadline=None)
+@given(
+    st.integers(6, 20),
+    st.lists(st.tuples(st.integers(0, 19), st.integers(0, 19)), max_size=25),
+    st.booleans(),
+    st.integers(0, 99),
+)
+def test_known_pairs_are_recounted(
+    n: int, links: list[tuple[int, int]], avoid: bool, seed: int
+) -> None:
+    net = sector_network(n)
+    known = {frozenset((f"m{a:02d}", f"m{b:02d}")) for a, b in links if a != b and max(a, b) < n}
+    net.add_acquaintances([tuple(sorted(p)) for p in known])  # type: ignore[misc]
+    plan = nm.plan_rotation(net, rounds=2, table_size=3, avoid_known=avoid, seed=seed, **FAST)
+    met = {frozenset(p) for rnd in plan.rounds for t in rnd for p in itertools.combinations(t, 2)}
+    stats = plan.stats()
+    assert stats.known_pairs_seated == len(met & known)
+    assert stats.new_pairs == len(met - known)
+    for attribute, per_round in stats.balance:
+        assert attribute == "sector"
+        for rnd, tables in zip(plan.rounds, per_round, strict=True):
+            for table, (distinct, most) in zip(rnd, tables, strict=True):
+                assert distinct == len({net.member(m).sector for m in table})
+                assert distinct <= most <= len(table)
+
+
+def test_time_limit_zero_still_returns_a_valid_plan() -> None:
+    ids = [f"z{i}" for i in range(30)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=5, table_size=5, seed=0, time_limit=0)
+    check_plan(plan, ids, rounds=5)
