@@ -152,3 +152,14 @@ def test_plots_on_the_demo_network() -> None:
     net = nm.datasets.load_demo()
     ax = plot.plot_network(net, seed=1)
     assert ax.get_title() == "Acquaintances coloured by community"
+
+
+def test_meeting_matrix_agrees_with_the_plan_stats() -> None:
+    net = nm.datasets.load_demo()
+    plan = nm.plan_rotation(list(net.ids[:24]), rounds=3, table_size=4, seed=0, time_limit=2.0)
+    ids, counts = plot.meeting_counts(plan)
+    stats = plan.stats()
+    assert sorted(ids) == sorted(net.ids[:24])
+    assert int((counts > 0).sum()) // 2 == stats.pairs_met
+    ax = plot.plot_table_mix(plan, net, attribute="region")
+    assert sum(bar.get_height() for bar in ax.patches) == 24 * 3
