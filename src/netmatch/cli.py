@@ -161,6 +161,19 @@ def _seed(text: str) -> int:
     return value
 
 
+_EPILOG = """\
+examples:
+  netmatch demo
+  netmatch introduce members.csv --per-member 3 --format md -o introductions.md
+  netmatch rotate members.csv --rounds 4 --table-size 8 --hosts hosts.csv \\
+      -o plan.csv --html plan.html
+  netmatch inspect members.csv
+
+exit status: 0 done, 1 infeasible request, 2 user error (arguments, files).
+Rounds and tables are numbered from 1 in every file and printout.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``netmatch`` command.
 
@@ -190,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Who should meet whom: introductions and speed-meeting table plans.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from . import __version__
 
@@ -264,7 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Plan the rounds of a speed meeting so that everyone meets as many new "
         "people as possible.",
     )
-    rot.add_argument("--rounds", type=_positive_int, required=True, help="number of rounds")
+    rot.add_argument(
+        "--rounds", type=_positive_int, required=True, metavar="R", help="number of rounds"
+    )
     size = rot.add_mutually_exclusive_group(required=True)
     size.add_argument("--table-size", type=_positive_int, metavar="K", help="people per table")
     size.add_argument("--tables", type=_positive_int, metavar="T", help="number of tables")
