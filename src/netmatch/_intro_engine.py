@@ -185,6 +185,7 @@ def forward_candidates(
     w_sector: float,
     w_distance: float,
     distance_scale: float,
+    only_need: int | None = None,
 ) -> dict[str, Array]:
     """For each asking member in ``a_idx``, the ``keep`` best providers of their needs.
 
@@ -194,6 +195,8 @@ def forward_candidates(
     mn, ns = state.member_need, state.need_sim
     g, pos, _ = expand(mn.indptr[a_idx], mn.indptr[a_idx + 1] - mn.indptr[a_idx])
     a1, need1 = a_idx[g], mn.indices[pos]
+    if only_need is not None:
+        a1, need1 = a1[need1 == only_need], need1[need1 == only_need]
     g, pos, _ = expand(ns.indptr[need1], ns.indptr[need1 + 1] - ns.indptr[need1])
     a2, need2, skill2, sim2 = a1[g], need1[g], ns.indices[pos].astype(np.int64), ns.data[pos]
     keep_sim = sim2 >= min_match
@@ -217,11 +220,14 @@ def forward_candidates(
     a = a2[groups]
     b = state.hold_members[np.concatenate([pos3, pos4])]
     f, need, skill = sim2[groups], need2[groups], skill2[groups]
-    ok = ~is_excluded(state, a, b)
-    a, b, f, need, skill = a[ok], b[ok], f[ok], need[ok], skill[ok]
     best = group_first(a * state.n + b, f)
     a, b, f, need, skill = a[best], b[best], f[best], need[best], skill[best]
-    pre = f + proximity_bonus(state, a, b, w_region, w_sector, w_distance, distance_scale)[0]
+    ok = ~is_excluded(state, a, b)
+    a, b, f, need, skill = a[ok], b[ok], f[ok], need[ok], skill[ok]
+    pre = (
+        f
+        + proximity_bonus(state, a, b, w_region, w_sector, w_distance, distance_scale, fast=True)[0]
+    )
     top = top_per_group(a, pre, state.rank[b], keep)
     return {"a": a[top], "b": b[top], "f": f[top], "need": need[top], "skill": skill[top]}
 
@@ -234,11 +240,21 @@ def proximity_bonus(
     w_sector: float,
     w_distance: float,
     distance_scale: float,
+    *,
+    fast: bool = False,
 ) -> tuple[Array, Array, Array, Array]:
-    """Bonus of each pair and its parts: same region, same sector, distance (km)."""
+    """Bonus of each pair and its parts: same region, same sector, distance (km).
+
+    ``fast`` uses the equirectangular approximation (for pre-ranking candidates).
+    """
     same_region = (state.region[a] == state.region[b]) & (state.region[a] < state.n_regions)
     same_sector = (state.sector[a] == state.sector[b]) & (state.sector[a] >= 0)
-    km = haversine_km(state.lat[a], state.lon[a], state.lat[b], state.lon[b])
+    if fast:
+        lat_a, lat_b = state.lat[a], state.lat[b]
+        x = np.radians(state.lon[b] - state.lon[a]) * np.cos(np.radians((lat_a + lat_b) / 2))
+        km = _EARTH_RADIUS_KM * np.hypot(x, np.radians(lat_b - lat_a))
+    else:
+        km = haversine_km(state.lat[a], state.lon[a], state.lat[b], state.lon[b])
     near = np.where(np.isnan(km), 0.0, np.exp(-np.nan_to_num(km, nan=0.0) / distance_scale))
     bonus = w_region * same_region + w_sector * same_sector + w_distance * near
     return bonus, same_region, same_sector, km
@@ -298,7 +314,7 @@ def score_pairs(
     """Complete candidate pairs: reverse direction, reciprocity, bonuses, broker, score."""
     a, b, f = cand["a"], cand["b"], cand["f"]
     r, r_need, r_skill = reverse_match(state, a, b)
-    mutual = r >= served
+    mutual = (r >= served) & (f >= served)
     hm = np.where(mutual, 2 * f * r / np.maximum(f + r, 1e-12), 0.0)
     bonus, same_region, same_sector, km = proximity_bonus(
         state, a, b, w_region, w_sector, w_distance, distance_scale

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: A need-match value at or above this means "this member's skills serve that need".
-SERVED_THRESHOLD: float = 0.3
+SERVED_THRESHOLD: float = 0.25
 
 Array = np.ndarray[Any, Any]
 
@@ -109,7 +109,7 @@ class Weights:
     distance_scale_km: float = attrs.field(default=30.0, validator=_non_negative)
     same_sector: float = attrs.field(default=0.02, validator=_non_negative)
     broker: float = attrs.field(default=0.03, validator=_non_negative)
-    min_match: float = attrs.field(default=SERVED_THRESHOLD, validator=_non_negative)
+    min_match: float = attrs.field(default=0.1, validator=_non_negative)
 
     def to_dict(self) -> dict[str, float]:
         """Return the weights as a JSON-serialisable dict."""
@@ -342,8 +342,8 @@ class IntroductionMatcher:
         holders: int = 25,
         query_holders: int = 300,
         block_size: int = 2000,
-        sector_as_skill: bool = True,
-        floor: float = 0.1,
+        sector_as_skill: bool = False,
+        floor: float = 0.05,
     ) -> None:
         if weights is not None and not isinstance(weights, Weights):
             raise InvalidInputError(
@@ -587,11 +587,22 @@ class IntroductionMatcher:
         }
 
     def _candidates(
-        self, state: eng.State, a_idx: Array, holders: int, keep: int
+        self,
+        state: eng.State,
+        a_idx: Array,
+        holders: int,
+        keep: int,
+        only_need: int | None = None,
     ) -> dict[str, Array]:
         w = self.weights
         cand = eng.forward_candidates(
-            state, a_idx, holders=holders, keep=keep, min_match=w.min_match, **self._params()
+            state,
+            a_idx,
+            holders=holders,
+            keep=keep,
+            min_match=w.min_match,
+            only_need=only_need,
+            **self._params(),
         )
         return eng.score_pairs(
             state,
@@ -602,17 +613,27 @@ class IntroductionMatcher:
             **self._params(),
         )
 
-    def suggest(self, member_id: str, k: int = 5) -> list[Introduction]:
-        """The best ``k`` introductions for one member, best first (``a == member_id``)."""
+    def suggest(self, member_id: str, k: int = 5, *, need: str | None = None) -> list[Introduction]:
+        """The best ``k`` introductions for one member, best first (``a == member_id``).
+
+        With ``need`` (one of the member's declared needs), only providers of that need.
+        """
         k = _check_positive_int(k, "k") or 1
         self._require_fitted()
         if member_id not in self._index:
             raise UnknownMemberError(member_id)
+        only_need = None
+        if need is not None:
+            if need not in self._members[self._index[member_id]].needs:
+                raise InvalidInputError(f"member {member_id!r} has no need {need!r}", field="need")
+            only_need = self._need_index[need]
         state = self._get_state()
         a_idx = np.array([self._index[member_id]], dtype=np.int64)
-        cand = self._candidates(state, a_idx, self.query_holders, max(4 * k, 20))
+        cand = self._candidates(state, a_idx, self.query_holders, max(4 * k, 20), only_need)
         top = eng.top_per_group(cand["a"], cand["score"], state.rank[cand["b"]], k)
-        return self._build(eng.take(cand, top))
+        network = self._require_fitted()
+        # Last line of defence (cheap for k results): never an excluded pair.
+        return [i for i in self._build(eng.take(cand, top)) if not network.excluded(i.a, i.b)]
 
     def suggest_all(self, per_member: int = 5, capacity: int | None = None) -> list[Introduction]:
         """Introductions for the whole network (see :func:`suggest_introductions`)."""
@@ -734,10 +755,7 @@ class IntroductionMatcher:
                     broker_name=members[broker].name if broker >= 0 else None,
                 )
             )
-        network = self._network
-        assert network is not None
-        # Last line of defence: never an excluded pair, whatever the cached state says.
-        return [i for i in out if not network.excluded(i.a, i.b)]
+        return out
 
     def need_match_matrix(self, member_ids: Sequence[str] | None = None) -> Array:
         """Dense matrix: entry [i, j] = how well j's skills serve i's needs (see module)."""

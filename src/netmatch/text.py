@@ -185,6 +185,9 @@ class Thesaurus:
         self._concepts: dict[str, tuple[str, ...]] = {}
         # first token -> list of (token tuple, concept)
         self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._vocab: set[str] = set()
+        self._deletes: dict[str, str] | None = None
+        self._corrections: dict[str, str] = {}
         for concept, terms in (concepts or {}).items():
             self._add(concept, terms)
 
@@ -207,6 +210,9 @@ class Thesaurus:
                 continue
             known.append(term.strip())
             self._index.setdefault(tokens[0], []).append((tokens, concept))
+            self._vocab.update(tokens)
+            self._deletes = None
+            self._corrections.clear()
         self._concepts[concept] = tuple(known)
 
     @classmethod
@@ -316,6 +322,7 @@ class Thesaurus:
         them with ``stop_words=False``), in order of first occurrence."""
         found: dict[str, None] = {}
         index = self._index
+        tokens = [self._correct(t) for t in tokens]
         n = len(tokens)
         for i, token in enumerate(tokens):
             for term, concept in index.get(token, ()):
@@ -324,9 +331,49 @@ class Thesaurus:
                     found.setdefault(concept, None)
         return tuple(found)
 
+    def _correct(self, token: str) -> str:
+        """The thesaurus word one typo away from ``token`` (5+ letters), or ``token``.
+
+        A symmetric-deletion index (as in SymSpell) finds words at one insertion,
+        deletion, substitution or adjacent transposition; ties go to the smallest
+        word so that the result is deterministic.
+        """
+        if len(token) < _FUZZY_MIN_LENGTH or token in self._vocab:
+            return token
+        cached = self._corrections.get(token)
+        if cached is not None:
+            return cached
+        if self._deletes is None:
+            deletes: dict[str, str] = {}
+            for word in sorted(self._vocab):
+                if len(word) >= _FUZZY_MIN_LENGTH:
+                    for key in (word, *_deletions(word)):
+                        deletes.setdefault(key, word)
+            self._deletes = deletes
+        candidates = {
+            self._deletes[key] for key in (token, *_deletions(token)) if key in self._deletes
+        }
+        # Prefer a transposition (same letters), then the closest length, then the
+        # alphabetical first: "tratieur" -> "traiteur" rather than "tracteur".
+        letters = sorted(token)
+        best = (
+            min(candidates, key=lambda c: (sorted(c) != letters, abs(len(c) - len(token)), c))
+            if candidates
+            else token
+        )
+        self._corrections[token] = best
+        return best
+
     def concepts_in(self, text: str) -> tuple[str, ...]:
         """Concepts whose terms occur in ``text``, in order of first occurrence."""
         return self.concepts_in_tokens(tokenize(text, stop_words=False))
+
+
+_FUZZY_MIN_LENGTH = 5
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
 @functools.lru_cache(maxsize=1)
@@ -386,9 +433,9 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         thesaurus: Thesaurus | None = None,
         encoder: Encoder | None = None,
         *,
-        word_weight: float = 0.35,
-        char_weight: float = 0.35,
-        concept_weight: float = 0.3,
+        word_weight: float = 0.2,
+        char_weight: float = 0.4,
+        concept_weight: float = 0.4,
         encoder_weight: float = 0.5,
         char_ngram_range: tuple[int, int] = (3, 5),
         char_max_df: float | int = 1.0,

@@ -1,0 +1,148 @@
+"""Introductions at platform scale: netmatch versus a plain scikit-learn baseline.
+
+For each size, two fresh subprocesses (so that peak memory is measured alone, with
+``resource.getrusage(...).ru_maxrss``) build the same synthetic network with
+``netmatch.datasets.make_network(n, seed=0)`` and then time:
+
+* **netmatch**: ``IntroductionMatcher(seed=0).fit(net)`` then ``suggest_all(per_member=5)``
+  (text features, need → skill similarities, reciprocity, exclusions, bonuses,
+  brokers, reasons and Introduction objects); then p50 / p99 latency of
+  ``matcher.suggest(member, k=5)`` for random members with a need;
+* **baseline**: ``TfidfVectorizer`` on one document per member (their skills),
+  ``NearestNeighbors(metric="cosine", algorithm="brute")``, top 5 per need.
+
+Network generation is not timed; peak memory includes the network itself.
+Timings are noisy on a shared machine.
+
+Usage::
+
+    python benchmarks/introductions_scale.py                 # 10k, 30k, 100k
+    python benchmarks/introductions_scale.py --sizes 2000 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_netmatch(n: int, queries: int, n_jobs: int | None) -> dict[str, float]:
+    import netmatch as nm
+
+    net = nm.datasets.make_network(n, seed=0)
+    base_mb = _peak_mb()
+    t0 = time.perf_counter()
+    matcher = nm.IntroductionMatcher(seed=0, n_jobs=n_jobs).fit(net)
+    t_fit = time.perf_counter() - t0
+    intros = matcher.suggest_all(per_member=5)
+    wall = time.perf_counter() - t0
+    rng = np.random.default_rng(1)
+    askers = [m.id for m in net.members if m.needs]
+    picks = rng.choice(len(askers), size=min(queries, len(askers)), replace=False)
+    latencies = []
+    for i in picks:
+        q0 = time.perf_counter()
+        matcher.suggest(askers[int(i)], k=5)
+        latencies.append((time.perf_counter() - q0) * 1000)
+    stats = nm.introduction_stats(intros, net)
+    return {
+        "wall_s": wall,
+        "fit_s": t_fit,
+        "peak_mb": _peak_mb(),
+        "network_mb": base_mb,
+        "p50_ms": float(np.percentile(latencies, 50)),
+        "p99_ms": float(np.percentile(latencies, 99)),
+        "introductions": len(intros),
+        "coverage": stats["coverage"],
+    }
+
+
+def run_baseline(n: int) -> dict[str, float]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    import netmatch as nm
+
+    net = nm.datasets.make_network(n, seed=0)
+    base_mb = _peak_mb()
+    t0 = time.perf_counter()
+    docs = [" ".join(m.skills) for m in net.members]
+    needs = [need for m in net.members for need in m.needs]
+    vectorizer = TfidfVectorizer()
+    x = vectorizer.fit_transform(docs)
+    nn = NearestNeighbors(n_neighbors=6, metric="cosine", algorithm="brute").fit(x)
+    _, idx = nn.kneighbors(vectorizer.transform(needs))
+    wall = time.perf_counter() - t0
+    return {
+        "wall_s": wall,
+        "peak_mb": _peak_mb(),
+        "network_mb": base_mb,
+        "needs": len(needs),
+        "neighbours": int(idx.size),
+    }
+
+
+def _child(kind: str, n: int, queries: int, n_jobs: int | None) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--worker", kind, "--sizes", str(n), "--queries", str(queries)]
+    if n_jobs is not None:
+        cmd += ["--n-jobs", str(n_jobs)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--n-jobs", type=int, default=None)
+    parser.add_argument("--worker", choices=["netmatch", "baseline"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker == "netmatch":
+        print(json.dumps(run_netmatch(args.sizes[0], args.queries, args.n_jobs)))
+        return
+    if args.worker == "baseline":
+        print(json.dumps(run_baseline(args.sizes[0])))
+        return
+    print(
+        "members | netmatch s (fit) | peak MB | query p50/p99 ms | baseline s | "
+        "baseline peak MB | ratio"
+    )
+    print("--- | --- | --- | --- | --- | --- | ---")
+    previous: tuple[int, float] | None = None
+    for n in args.sizes:
+        ours = _child("netmatch", n, args.queries, args.n_jobs)
+        base = _child("baseline", n, args.queries, None)
+        ratio = ours["wall_s"] / base["wall_s"]
+        print(
+            f"{n:,} | {ours['wall_s']:.1f} ({ours['fit_s']:.1f}) | {ours['peak_mb']:.0f} | "
+            f"{ours['p50_ms']:.1f} / {ours['p99_ms']:.1f} | {base['wall_s']:.1f} | "
+            f"{base['peak_mb']:.0f} | {ratio:.2f}",
+            flush=True,
+        )
+        if previous is not None:
+            growth = (ours["wall_s"] / previous[1]) / (n / previous[0])
+            print(
+                f"    growth vs previous size: time x{ours['wall_s'] / previous[1]:.2f} "
+                f"for members x{n / previous[0]:.2f} (1.0 = linear: {growth:.2f})",
+                flush=True,
+            )
+        previous = (n, ours["wall_s"])
+        print(
+            f"    netmatch: {ours['introductions']:,} introductions, coverage "
+            f"{ours['coverage']:.3f}; network alone {ours['network_mb']:.0f} MB",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
