@@ -688,3 +688,18 @@ def test_an_ascii_console_gets_question_marks_not_an_error(
     ]
     assert any(name in raw.getvalue() for name in ascii_names)
     assert b"?" in raw.getvalue()
+
+
+def test_infeasible_messages_say_how_they_number(
+    club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net, path = club  # 24 members; only 2 come to round 2, for 4 tables
+    rows = "".join(f"{m},1\n" for m in net.ids[:22])
+    attendance = write(tmp_path, "att.csv", "member_id,rounds\n" + rows)
+    code, out, err = run(
+        ["rotate", str(path), "--rounds", "2", "--tables", "4", "--attendance", attendance],
+        capsys,
+    )
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(err, "infeasible", "counted from 0")

@@ -25,6 +25,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import textwrap
@@ -366,6 +367,13 @@ def _tolerate_narrow_encodings() -> None:
                 stream.reconfigure(errors="replace")
 
 
+def _numbering_hint(error: BaseException) -> str:
+    """The library numbers rounds and tables from 0; say so when a message shows one."""
+    if re.search(r"\b(round|table)s? [\[(]?\d", str(error)):
+        return " (rounds and tables counted from 0 here: add 1 for the printed numbers)"
+    return ""
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -421,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             return func(args)
     except InfeasibleError as error:
-        _err(f"{PROG}: error: infeasible: {_one_line(error)}")
+        _err(f"{PROG}: error: infeasible: {_one_line(error)}{_numbering_hint(error)}")
         return 1
     except NetmatchError as error:
         _err(f"{PROG}: error: {_one_line(error)}")
