@@ -148,7 +148,7 @@ ol.contents { font-size: 12pt; }
 .stop { white-space: nowrap; }
 .stop b { color: #0b4f6c; }
 .card .off { color: #8a949a; font-style: italic; }
-.badge { height: 55mm; border: 1px dashed #b8c2c8; padding: 5mm 6mm; overflow: hidden;
+.badge { height: 53mm; border: 1px dashed #b8c2c8; padding: 5mm 6mm; overflow: hidden;
   display: flex; flex-direction: column; break-inside: avoid; page-break-inside: avoid; }
 .badge .name { font-size: 17pt; font-weight: bold; line-height: 1.15; color: #0b4f6c;
   overflow-wrap: anywhere; }
