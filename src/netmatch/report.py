@@ -82,6 +82,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "broker": "Présentation possible par",
         "colon": "\u00a0: ",
         "people_at_table": "{n} pers.",
+        "my_tables": "Mes tables",
     },
     "en": {
         "title": "Business meetings",
@@ -107,6 +108,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "broker": "Could be introduced by",
         "colon": ": ",
         "people_at_table": "{n} people",
+        "my_tables": "My tables",
     },
 }
 
@@ -157,7 +159,9 @@ ol.contents { font-size: 12pt; }
 .badge .web a { color: inherit; }
 .badge .need { font-size: 10pt; margin-top: auto; border-top: 1px solid #dfe4e7;
   padding-top: 1.5mm; max-height: 16mm; overflow: hidden; }
-.badge .route { font-size: 8pt; color: #5f6b73; margin-top: 1mm; }
+.badge .route { font-size: 9pt; color: #5f6b73; margin-top: 1mm; }
+.badge .route b { color: #0b4f6c; font-size: 10pt; }
+.badge .route .off { font-style: italic; }
 table.intros { width: 100%; border-collapse: collapse; font-size: 9.5pt; }
 table.intros th, table.intros td { border-bottom: 1px solid #dfe4e7; padding: 1.5mm 1.5mm;
   text-align: left; vertical-align: top; }
@@ -352,7 +356,8 @@ class _Page:
         parts.append("</section>")
         return "".join(parts)
 
-    def route(self, member_id: str, *, short: bool = False) -> str:
+    def route(self, member_id: str) -> str:
+        """ "Tour 1 : table 3 — Tour 2 : table 7 …" for an itinerary card."""
         t = self.t
         stops = []
         seats = self.seat.get(member_id, {})
@@ -366,7 +371,20 @@ class _Page:
                 stops.append(f'<span class="stop">{_e(label)}{where}</span>')
             else:
                 stops.append(f'<span class="stop off">{_e(label + t["break"])}</span>')
-        return (" · " if short else " — ").join(stops)
+        return " — ".join(stops)
+
+    def short_route(self, member_id: str) -> str:
+        """ "Mes tables : 3 → 7 → pause → 1" for a badge."""
+        t = self.t
+        seats = self.seat.get(member_id, {})
+        stops = []
+        for r in range(len(self.rounds)):
+            if r in seats:
+                host = f" ({_e(t['host'])})" if self.is_host(member_id, seats[r]) else ""
+                stops.append(f"<b>{seats[r] + 1}</b>{host}")
+            else:
+                stops.append(f'<span class="off">{_e(t["break"])}</span>')
+        return f"{_e(t['my_tables'] + t['colon'])}{' → '.join(stops)}"
 
     def itineraries(self) -> str:
         t = self.t
@@ -393,12 +411,12 @@ class _Page:
             if member.website:
                 lines.append(f'<div class="web">{_website_html(member.website)}</div>')
             if member.needs:
-                needs = " ; ".join(member.needs) if self.lang == "fr" else "; ".join(member.needs)
+                needs = ("\u00a0; " if self.lang == "fr" else "; ").join(member.needs)
                 lines.append(
                     f'<div class="need"><strong>{_e(t["looking_for"] + t["colon"])}</strong>'
                     f"{_e(needs)}</div>"
                 )
-            lines.append(f'<div class="route">{self.route(member.id, short=True)}</div>')
+            lines.append(f'<div class="route">{self.short_route(member.id)}</div>')
             badges.append(f'<div class="badge">{"".join(lines)}</div>')
         return (
             f'<section id="badges"><h2>{_e(t["badges"])}</h2>'
