@@ -703,3 +703,16 @@ def test_infeasible_messages_say_how_they_number(
     assert code == 1
     assert out == ""
     assert_one_line_error(err, "infeasible", "counted from 0")
+
+
+def test_inspect_json(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["inspect", str(members_csv), "--format", "json"], capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    net = nm.read_csv(members_csv)
+    assert report["members"] == len(net) == 8
+    assert report["acquaintance_pairs"] == 1
+    assert set(report["isolated_members"]) == set(net.ids) - {"m1", "m2"}
+    assert report["needs"] == sum(len(m.needs) for m in net.members)
+    for need in report["unmet_needs"]["needs"]:
+        assert need["need"] in net.member(need["member_id"]).needs

@@ -315,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Counts, members without acquaintances, needs nobody in the network "
         "serves, and skills by sector.",
     )
+    insp.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), json for programs",
+    )
     insp.set_defaults(func=_cmd_inspect)
     return parser
 
@@ -1097,6 +1103,23 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     t = _TEXT[args.lang]
     network = load_members(args.members, acquaintances=args.acquaintances)
     members = network.members
+    isolated = isolated_members(network)
+    unmet = unmet_needs(network)
+    coverage = skill_coverage(network, by="sector")
+    if args.format == "json":
+        report = {
+            "network": network.name,
+            "members": len(members),
+            "acquaintance_pairs": sum(1 for _ in network.acquaintance_pairs()),
+            "members_with_skills": sum(1 for m in members if m.skills),
+            "members_with_needs": sum(1 for m in members if m.needs),
+            "needs": sum(len(m.needs) for m in members),
+            "isolated_members": list(isolated),
+            "unmet_needs": unmet.to_dict(),
+            "skills_by_sector": coverage.to_dict(),
+        }
+        _show(json.dumps(report, ensure_ascii=False, indent=2) + "\n", exact=True)
+        return 0
     out = [
         f"{t['network']}{t['colon']}{network.name or args.members}",
         f"  {len(members)} {t['members']}",
@@ -1106,13 +1129,11 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         f"  {sum(len(m.needs) for m in members)} {t['needs_total']}",
         "",
     ]
-    isolated = isolated_members(network)
     out.append(f"{t['isolated']} ({len(isolated)}){t['colon'].rstrip()}")
     out.extend(f"  {m}  {_label(network, m)}" for m in isolated)
     if not isolated:
         out.append(f"  ({t['nobody']})")
     out.append("")
-    unmet = unmet_needs(network)
     out.append(f"{t['unmet']} ({len(unmet)} / {unmet.total_needs}){t['colon'].rstrip()}")
     for need in unmet.needs:
         closest = (
@@ -1128,7 +1149,6 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     if not unmet.needs:
         out.append(f"  ({t['nobody']})")
     out.append("")
-    coverage = skill_coverage(network, by="sector")
     out.append(f"{t['skills_by_sector']}{t['colon'].rstrip()}")
     for group, size, row in zip(
         coverage.groups, coverage.group_sizes, coverage.counts, strict=True
