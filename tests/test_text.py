@@ -127,14 +127,15 @@ def test_encoder_plug_in_is_fused_and_validated() -> None:
         money = [any(w in t.lower() for w in ("loan", "prêt", "argent")) for t in texts]
         return np.array([[1.0, 0.0] if m else [0.0, 1.0] for m in money])
 
-    lexical = TextMatcher(thesaurus=Thesaurus.empty()).fit(["argent", "prêt"])
-    fused = TextMatcher(thesaurus=Thesaurus.empty(), encoder=fake_encoder).fit(["argent", "prêt"])
+    corpus = ["argent", "prêt", "menuiserie", "photographie"]
+    lexical = TextMatcher(thesaurus=Thesaurus.empty()).fit(corpus)
+    fused = TextMatcher(thesaurus=Thesaurus.empty(), encoder=fake_encoder).fit(corpus)
     assert _sim(lexical, "argent", "prêt") < 0.05
     assert _sim(fused, "argent", "prêt") > 0.3
 
-    broken = TextMatcher(encoder=lambda texts: np.zeros((1, 3))).fit(["a", "b"])
+    broken = TextMatcher(encoder=lambda texts: np.zeros((1, 3)))
     with pytest.raises(nm.InvalidInputError, match="shape"):
-        broken.transform(["a", "b"])
+        broken.fit(["a", "b"])
 
 
 def test_matcher_follows_estimator_rules() -> None:

@@ -462,7 +462,8 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     ) -> sp.csr_matrix:
         """:meth:`fit` then :meth:`transform`, reading each text once."""
         texts = _check_texts(raw_documents)
-        return self._fuse(texts, self._fit(texts, keep=True))
+        views = self._fit(texts, keep=True)
+        return self._fuse(texts, views, self._fitted_embeddings)
 
     def _fit(self, texts: list[str], *, keep: bool) -> list[sp.csr_matrix | None]:
         for name in ("word_weight", "char_weight", "concept_weight", "encoder_weight"):
@@ -498,6 +499,12 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             fitted.append(vectorizer)
             blocks.append(block[: len(texts)] if keep else None)
         self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_ = fitted
+        self.encoder_mean_: np.ndarray[Any, Any] | None = None
+        self._fitted_embeddings: np.ndarray[Any, Any] | None = None
+        if self.encoder is not None and self.encoder_weight > 0 and texts:
+            embeddings = _l2_normalize(_encode(self.encoder, texts))
+            self.encoder_mean_ = embeddings.mean(axis=0)
+            self._fitted_embeddings = embeddings if keep else None
         self.n_features_in_ = 1
         return blocks
 
@@ -511,7 +518,12 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         views = (self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_)
         return self._fuse(texts, [v.transform(texts) if v is not None else None for v in views])
 
-    def _fuse(self, texts: list[str], views: list[sp.csr_matrix | None]) -> sp.csr_matrix:
+    def _fuse(
+        self,
+        texts: list[str],
+        views: list[sp.csr_matrix | None],
+        embeddings: np.ndarray[Any, Any] | None = None,
+    ) -> sp.csr_matrix:
         n = len(texts)
         blocks = []
         weights = (self.word_weight, self.char_weight, self.concept_weight)
@@ -520,7 +532,11 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 continue
             blocks.append(block * np.float32(np.sqrt(weight)))
         if self.encoder is not None and self.encoder_weight > 0 and n:
-            dense = _encode(self.encoder, texts)
+            dense = embeddings if embeddings is not None else _encode(self.encoder, texts)
+            # Centre on the fitted corpus mean: sentence encoders give every pair a
+            # large common cosine (anisotropy); removing it spreads the similarities.
+            if self.encoder_mean_ is not None and self.encoder_mean_.shape[0] == dense.shape[1]:
+                dense = dense - self.encoder_mean_
             dense = _l2_normalize(dense) * np.sqrt(self.encoder_weight)
             blocks.append(sp.csr_matrix(dense.astype(np.float32)))
         if not blocks:
