@@ -110,7 +110,7 @@ def test_screenshot_and_a4_print(event: tuple[nm.Network, Path], tmp_path: Path)
     _, page = event
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "event-page.png"
-    result = chromium(tmp_path, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri())
+    result = chromium(tmp_path, "--window-size=1000,3000", f"--screenshot={shot}", page.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
