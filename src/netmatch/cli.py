@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from .errors import InfeasibleError, InvalidInputError, NetmatchError
+from .errors import InfeasibleError, InvalidInputError, NetmatchError, NetmatchWarning
 from .network import Network
 from .report import glue_punctuation
 
@@ -431,7 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("default")
+            # Every netmatch warning is for the user; others follow the usual filters.
+            warnings.simplefilter("always", NetmatchWarning)
             warnings.showwarning = _show_warning
             return func(args)
     except InfeasibleError as error:
