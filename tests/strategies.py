@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import netmatch as nm
 
 __all__ = [
+    "CP1252_ALPHABET",
     "RESERVED_COLUMNS",
     "attribute_keys",
     "attributes",
@@ -56,24 +57,31 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _raw_text(max_size: int) -> st.SearchStrategy[str]:
-    return st.text(
-        alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(_TRICKY)),
-        min_size=1,
-        max_size=max_size,
+#: Every character Windows-1252 can encode (for encoding round trips).
+CP1252_ALPHABET = "".join(
+    ch for ch in bytes(range(256)).decode("cp1252", errors="ignore") if ch != "\x00"
+)
+
+
+def _raw_text(max_size: int, alphabet: str | None = None) -> st.SearchStrategy[str]:
+    chars = (
+        st.one_of(st.characters(codec="utf-8"), st.sampled_from(_TRICKY))
+        if alphabet is None
+        else st.sampled_from(alphabet)
     )
+    return st.text(alphabet=chars, min_size=1, max_size=max_size)
 
 
-def texts(max_size: int = 20) -> st.SearchStrategy[str]:
-    """Non-empty text as a Member stores it (NFC, stripped), any Unicode."""
-    return _raw_text(max_size).map(_normalise).filter(bool)
+def texts(max_size: int = 20, *, alphabet: str | None = None) -> st.SearchStrategy[str]:
+    """Non-empty text as a Member stores it (NFC, stripped): any Unicode, or ``alphabet``."""
+    return _raw_text(max_size, alphabet).map(_normalise).filter(bool)
 
 
-def member_ids() -> st.SearchStrategy[str]:
-    """Member ids: mostly short codes like ``m12``, sometimes arbitrary Unicode."""
+def member_ids(*, alphabet: str | None = None) -> st.SearchStrategy[str]:
+    """Member ids: mostly short codes like ``m12``, sometimes arbitrary text."""
     return st.one_of(
         st.integers(0, 10_000).map(lambda i: f"m{i}"),
-        texts(12),
+        texts(12, alphabet=alphabet),
     )
 
 
@@ -84,15 +92,21 @@ def locations() -> st.SearchStrategy[tuple[float, float] | None]:
     return st.one_of(st.none(), st.tuples(lat, lon))
 
 
-def attribute_keys() -> st.SearchStrategy[str]:
+def attribute_keys(*, alphabet: str | None = None) -> st.SearchStrategy[str]:
     """Extra-column names: not blank, not a reserved column name."""
-    return _raw_text(12).filter(lambda k: k.strip() != "" and not nm.io.is_reserved_column(k))
+    return _raw_text(12, alphabet).filter(
+        lambda k: k.strip() != "" and not nm.io.is_reserved_column(k)
+    )
 
 
-def attributes(*, allow_empty_values: bool = True) -> st.SearchStrategy[dict[str, str]]:
+def attributes(
+    *, allow_empty_values: bool = True, alphabet: str | None = None
+) -> st.SearchStrategy[dict[str, str]]:
     """Extra attributes; values are kept verbatim (not stripped)."""
-    values = st.text(max_size=15) if allow_empty_values else _raw_text(15)
-    return st.dictionaries(attribute_keys(), values, max_size=3)
+    values = _raw_text(15, alphabet)
+    if allow_empty_values:
+        values = st.one_of(st.just(""), values)
+    return st.dictionaries(attribute_keys(alphabet=alphabet), values, max_size=3)
 
 
 def _optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str | None]:
@@ -106,27 +120,31 @@ def members(
     *,
     allow_empty_attribute_values: bool = True,
     max_items: int = 6,
+    alphabet: str | None = None,
 ) -> nm.Member:
     """A valid Member with every field exercised (id drawn unless given)."""
     if member_id is None:
-        mid = draw(member_ids())
+        mid = draw(member_ids(alphabet=alphabet))
     elif isinstance(member_id, str):
         mid = member_id
     else:
         mid = draw(member_id)
-    item_lists = st.lists(texts(), max_size=max_items)
+    item = texts(alphabet=alphabet)
+    item_lists = st.lists(item, max_size=max_items)
     return nm.Member(
         mid,
-        draw(texts(30)),
-        organisation=draw(_optional(texts())),
-        sector=draw(_optional(texts())),
-        region=draw(_optional(texts())),
+        draw(texts(30, alphabet=alphabet)),
+        organisation=draw(_optional(item)),
+        sector=draw(_optional(item)),
+        region=draw(_optional(item)),
         location=draw(locations()),
         skills=draw(item_lists),
         needs=draw(item_lists),
-        tags=draw(st.lists(texts(), max_size=3)),
-        website=draw(_optional(texts(40))),
-        attributes=draw(attributes(allow_empty_values=allow_empty_attribute_values)),
+        tags=draw(st.lists(item, max_size=3)),
+        website=draw(_optional(texts(40, alphabet=alphabet))),
+        attributes=draw(
+            attributes(allow_empty_values=allow_empty_attribute_values, alphabet=alphabet)
+        ),
     )
 
 
@@ -146,16 +164,29 @@ def networks(
     max_members: int = 8,
     history: bool = True,
     allow_empty_attribute_values: bool = True,
+    alphabet: str | None = None,
 ) -> nm.Network:
     """A Network of valid members with acquaintances, meetings and declines.
 
-    ``history=False`` leaves out meetings and declines (which a member CSV cannot hold).
+    ``history=False`` leaves out meetings and declines (which a member CSV cannot hold);
+    ``alphabet`` restricts every text to those characters.
     """
-    ids = draw(st.lists(member_ids(), min_size=min_members, max_size=max_members, unique=True))
+    ids = draw(
+        st.lists(
+            member_ids(alphabet=alphabet), min_size=min_members, max_size=max_members, unique=True
+        )
+    )
     people = [
-        draw(members(i, allow_empty_attribute_values=allow_empty_attribute_values)) for i in ids
+        draw(
+            members(
+                i,
+                allow_empty_attribute_values=allow_empty_attribute_values,
+                alphabet=alphabet,
+            )
+        )
+        for i in ids
     ]
-    net = nm.Network(people, name=draw(_optional(texts())))
+    net = nm.Network(people, name=draw(_optional(texts(alphabet=alphabet))))
     if len(ids) < 2:
         return net
     pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda p: p[0] != p[1])
@@ -169,7 +200,9 @@ def networks(
     return net
 
 
-def csv_networks(*, min_members: int = 0, max_members: int = 8) -> st.SearchStrategy[nm.Network]:
+def csv_networks(
+    *, min_members: int = 0, max_members: int = 8, alphabet: str | None = None
+) -> st.SearchStrategy[nm.Network]:
     """Networks a member CSV holds exactly: members, attributes, acquaintances.
 
     A member CSV has no place for meetings or declines, and an empty cell means
@@ -180,4 +213,5 @@ def csv_networks(*, min_members: int = 0, max_members: int = 8) -> st.SearchStra
         max_members=max_members,
         history=False,
         allow_empty_attribute_values=False,
+        alphabet=alphabet,
     )

@@ -1,0 +1,150 @@
+"""Properties of netmatch.io: write -> read gives back an equal network, for any text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import tempfile
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import netmatch as nm
+from netmatch.io import escape_cell, join_items, split_items, unescape_cell
+from strategies import CP1252_ALPHABET, csv_networks, networks, texts
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FORMULA = "=+-@\t\r\n"
+
+
+def _scratch() -> Path:
+    return Path(tempfile.mkdtemp(prefix="netmatch-test-"))
+
+
+@SETTINGS
+@given(net=csv_networks(), delimiter=st.sampled_from([",", ";", "\t"]), bom=st.booleans())
+def test_csv_round_trip(net: nm.Network, delimiter: str, bom: bool) -> None:
+    path = _scratch() / "members.csv"
+    nm.write_csv(net, path, delimiter=delimiter, bom=bom)
+    back = nm.read_csv(path)
+    assert back == net
+    assert back.ids == net.ids  # row order is member order
+
+
+@SETTINGS
+@given(net=networks())
+def test_json_round_trip(net: nm.Network) -> None:
+    path = _scratch() / "net.json"
+    nm.write_json(net, path)
+    back = nm.read_json(path)
+    assert back == net
+    assert back.name == net.name
+    assert back.ids == net.ids
+
+
+@SETTINGS
+@given(net=networks())
+def test_every_written_cell_is_formula_safe(net: nm.Network) -> None:
+    path = _scratch() / "members.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.NetmatchWarning)
+        nm.write_csv(net, path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == len(net) + 1  # nothing lost: one row per member
+    for row in rows:
+        for cell in row:
+            assert not cell or cell[0] not in FORMULA or _is_number(cell), cell
+
+
+def _is_number(cell: str) -> bool:
+    # Coordinates are written as numbers: a number is never a formula.
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@SETTINGS
+@given(net=csv_networks(min_members=2, alphabet=CP1252_ALPHABET))
+def test_csv_round_trip_through_windows_1252(net: nm.Network) -> None:
+    path = _scratch() / "members.csv"
+    nm.write_csv(net, path, delimiter=";", bom=False)
+    data = path.read_bytes().decode("utf-8").encode("cp1252")
+    path.write_bytes(data)
+    assert nm.read_csv(path, encoding="cp1252") == net
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert nm.read_csv(path) == net  # detected
+    # else: the bytes are also valid UTF-8 (e.g. "Ã©"), which detection reads as UTF-8
+
+
+@SETTINGS
+@given(net=csv_networks(min_members=2))
+def test_acquaintances_file_round_trip(net: nm.Network) -> None:
+    directory = _scratch()
+    members_only = nm.Network(net.members)
+    nm.write_csv(members_only, directory / "members.csv")
+    nm.write_records_csv(
+        [{"member": a, "knows": b} for a, b in net.acquaintance_pairs()],
+        directory / "knows.csv",
+        delimiter=";",
+    )
+    back = nm.read_csv(directory / "members.csv", acquaintances=directory / "knows.csv")
+    assert back == net
+
+
+@given(st.text())
+def test_escape_cell_is_reversible_and_safe(text: str) -> None:
+    escaped = escape_cell(text)
+    assert unescape_cell(escaped) == text
+    assert not escaped or escaped[0] not in FORMULA
+
+
+@given(st.lists(texts()))
+def test_items_round_trip(items: list[str]) -> None:
+    assert split_items(join_items(items)) == items
+
+
+def _valid_latitude(cell: str) -> bool:
+    value = unescape_cell(cell).strip()
+    if not value:
+        return True  # empty is "no location", not an error
+    if "," in value and "." not in value and value.count(",") == 1:
+        value = value.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    return math.isfinite(number) and -90 <= number <= 90
+
+
+@SETTINGS
+@given(net=csv_networks(min_members=1), bad=st.text(min_size=1, max_size=8))
+def test_bad_latitude_is_reported_on_its_line(net: nm.Network, bad: str) -> None:
+    assume(not _valid_latitude(bad))
+    path = _scratch() / "members.csv"
+    nm.write_csv(net, path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    target = len(rows) - 1
+    rows[target][5] = bad
+    rows[target][6] = "1.0"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    before = io.StringIO()
+    csv.writer(before).writerows(rows[:-1])
+    physical_line = len(re.findall(r"\r\n|\r|\n", before.getvalue())) + 1
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_csv(path)
+    assert info.value.field == "lat"
+    assert info.value.line == physical_line
+    assert info.value.source == str(path)
