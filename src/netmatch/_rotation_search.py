@@ -185,7 +185,9 @@ def greedy(
                 place(member, t)
         rest = np.flatnonzero(p.attend[r] & (p.fixed[r] < 0) & ~grouped)
         met = (meets[rest] >= 1).sum(axis=1)
-        order = rest[np.lexsort((rng.random(rest.size), -met))]
+        # Keep-apart members first: later, the only open seat may be beside a partner.
+        held = apart[rest].sum(axis=1) if any_apart else np.zeros(rest.size, dtype=np.int64)
+        order = rest[np.lexsort((rng.random(rest.size), -met, -held))]
         for q in order.tolist():
             ok = cap > 0
             if cp is not None:
@@ -590,6 +592,7 @@ def search(
             state.swap(r, a, b)
             return
 
+    _repair_apart(state, w_rep, w_need)
     report("start")
     while state.repeats > target:
         if out_of_time():
@@ -653,6 +656,23 @@ def search(
         hit_time_limit=hit,
         started_from=started_from,
     )
+
+
+def _repair_apart(state: State, w_rep: int, w_need: int) -> None:
+    """Move keep-apart pairs the start had to seat together, by the best valid swaps."""
+    p = state.p
+    if state.GP is None:
+        return
+    for _ in range(4 * p.rounds * max(1, int(p.apart.sum()))):
+        bad = state.mobile & (state.own(state.GP) > 0)
+        if not bad.any():
+            return
+        R, A = np.nonzero(bad)
+        total, _ = state.deltas(R.astype(np.int64), A.astype(np.int64), w_rep, w_need)
+        if (total >= _BIG).all():
+            return
+        i, b = divmod(int(np.argmin(total)), p.n)
+        state.swap(int(R[i]), int(A[i]), b)
 
 
 def _polish(

@@ -991,6 +991,12 @@ def plan_rotation(
             )
         apart[i, j] = apart[j, i] = True
         apart_pairs.append((i, j))
+        both = np.flatnonzero(attend[:, i] & attend[:, j])
+        if g == 1 and both.size:
+            raise InfeasibleError(
+                f"keep_apart pair ({ids[i]!r}, {ids[j]!r}) cannot be honoured with a single "
+                f"table (round {int(both[0])})"
+            )
         if host_of.get(i, -1) == host_of.get(j, -2) and (attend[:, i] & attend[:, j]).any():
             raise InfeasibleError(
                 f"hosts {ids[i]!r} and {ids[j]!r} keep the same table {host_of[i]} "
