@@ -716,3 +716,20 @@ def test_inspect_json(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert report["needs"] == sum(len(m.needs) for m in net.members)
     for need in report["unmet_needs"]["needs"]:
         assert need["need"] in net.member(need["member_id"]).needs
+
+
+def test_unwritable_outputs_fail_before_the_search(
+    members_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-folder" / "plan.html"
+    code, out, err = run(
+        ["rotate", str(members_csv), "--rounds", "2", "--tables", "2", "--html", str(missing)],
+        capsys,
+    )
+    assert code == 2
+    assert out == ""  # nothing was planned
+    assert_one_line_error(err, "'--html'", "no-such-folder", "does not exist")
+    code, _, err = run(["introduce", str(members_csv), "-o", str(tmp_path)], capsys)
+    assert code == 2
+    assert_one_line_error(err, "is a folder")
+    assert not list(tmp_path.glob(".*.tmp"))

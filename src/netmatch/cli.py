@@ -705,6 +705,19 @@ def read_attendance(path: str, network: Network, *, rounds: int) -> dict[str, tu
 # -- output helpers ----------------------------------------------------------------------
 
 
+def _check_output(path: str | None, option: str) -> None:
+    """Refuse an output path whose folder is missing, before any long computation."""
+    if path is None:
+        return
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise InvalidInputError(
+            f"cannot write {path!r}: folder {str(folder)!r} does not exist", field=option
+        )
+    if Path(path).is_dir():
+        raise InvalidInputError(f"cannot write {path!r}: it is a folder", field=option)
+
+
 def _write_text(path: str, text: str) -> None:
     """Write a file atomically: a failed write leaves no half-written file behind."""
     target = Path(path)
@@ -876,6 +889,7 @@ def format_introductions(
 
 
 def _cmd_introduce(args: argparse.Namespace) -> int:
+    _check_output(args.output, "--output")
     network = load_members(args.members, acquaintances=args.acquaintances)
     intros = _suggest(args, network)
     if args.format == "csv":
@@ -1008,6 +1022,8 @@ def _n_tables(
 
 
 def _cmd_rotate(args: argparse.Namespace) -> int:
+    _check_output(args.output, "--output")
+    _check_output(args.html, "--html")
     network = load_members(args.members, acquaintances=args.acquaintances)
     constraints: dict[str, Any] = {}
     attendance: dict[str, tuple[int, ...]] = {}
