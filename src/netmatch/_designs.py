@@ -477,38 +477,57 @@ def _mols_grid(g: int, p: int, w: int) -> Schedule | None:
 # cyclic difference search
 
 
-def _pair_keys(n: int, m: int, f: int) -> list[list[tuple[int, ...] | None]]:
-    """Difference keys of every unordered pair of points, None when never allowed.
+def _pair_keys(n: int, m: int, f: int, span: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Difference key and occupancy mask of every unordered pair of points.
 
-    Finite points are ``a * n + x`` for ``(x, a)`` in ``Z_n x {0..m-1}``; the pair
-    ``{(x, a), (y, c)}`` has the ordered differences ``(a, c, y - x)`` and
-    ``(c, a, x - y)``, a fixed point ``inf_i`` with ``(x, a)`` the key ``(inf_i, a)``.
-    A same-class pair at distance ``n / 2`` would meet twice, two fixed points every
-    round: both are None.
+    Finite points are ``a * n + x`` for ``(x, a)`` in ``Z_n x {0..m-1}``, then the fixed
+    points ``inf_i`` at ``n*m + i``.  The pair ``{(x, a), (y, c)}`` with ``a < c`` has the
+    key ``(a, c, y - x)`` at position ``x`` (same class: the shorter way round); a fixed
+    point with ``(x, a)`` the key ``(inf_i, a)`` at position ``x``.  Developed over the
+    translates ``t = 0 .. span-1`` the pair meets in rounds ``position + t``: its mask
+    is that window of ``Z_n`` as bits.  Two pairs with one key meet twice exactly when
+    their masks overlap.  Key -1 marks pairs that can never share a table (two fixed
+    points, or a same-class pair that its own translates repeat).
     """
     nf = n * m
     v = nf + f
-    pk: list[list[tuple[int, ...] | None]] = [[None] * v for _ in range(v)]
+    window = [0] * n
+    for x in range(n):
+        for t in range(span):
+            window[x] |= 1 << ((x + t) % n)
+    keys = [[-1] * v for _ in range(v)]
+    masks = [[0] * v for _ in range(v)]
     for p_ in range(nf):
         a, x = divmod(p_, n)
-        for q_ in range(nf):
+        for q_ in range(p_ + 1, nf):
             c, y = divmod(q_, n)
-            k1 = (a * m + c) * n + (y - x) % n
-            k2 = (c * m + a) * n + (x - y) % n
-            if p_ != q_ and k1 != k2:
-                pk[p_][q_] = (k1, k2)
+            d = (y - x) % n
+            if a != c:
+                key, mask = (a * m + c) * n + d, window[x]
+            elif d < n - d:
+                key, mask = (a * m + a) * n + d, window[x]
+            elif d > n - d:
+                key, mask = (a * m + a) * n + n - d, window[y]
+            else:  # opposite points: the pair is back after n/2 translates
+                if window[x] & window[y]:
+                    continue
+                key, mask = (a * m + a) * n + d, window[x] | window[y]
+            keys[p_][q_] = keys[q_][p_] = key
+            masks[p_][q_] = masks[q_][p_] = mask
         for i in range(f):
-            pk[p_][nf + i] = pk[nf + i][p_] = (m * m * n + i * m + a,)
-    return pk
+            keys[p_][nf + i] = keys[nf + i][p_] = m * m * n + i * m + a
+            masks[p_][nf + i] = masks[nf + i][p_] = window[x]
+    return keys, masks
 
 
 def _multipliers(n: int, m: int, f: int, d: int) -> list[list[int]]:
     """Point permutations ``(x, a) -> (mu x, sigma(a))``, ``inf_i -> inf_pi(i)`` of order d.
 
     ``sigma`` and ``pi`` are products of d-cycles (the remainders fixed) and ``mu`` runs
-    over the units of ``Z_n`` with ``mu**d == 1``; each normalises the translations, so
-    a base round it fixes develops into a set of rounds it permutes.  Searching only
-    base rounds fixed by such a map divides the search space by about ``d``.
+    over the units of ``Z_n`` with ``mu**d == 1``, 1 first; each normalises the
+    translations, so a base round it fixes develops into a set of rounds it permutes.
+    Searching only base rounds fixed by such a map divides the search space by about
+    ``d``.
     """
     out = []
     sigma = [(a // d) * d + (a % d + 1) % d if a < m - m % d else a for a in range(m)]
@@ -535,30 +554,29 @@ def _cyclic_search(
     node_limit: int,
     deadline: float,
     alpha: list[int] | None = None,
+    span: int | None = None,
 ) -> list[list[list[int]]] | None:
     """Base rounds for a Z_n-invariant schedule, by randomised backtracking.
 
     Points are ``a * n + x`` for ``(x, a)`` in ``Z_n x {0..m-1}`` and ``n*m + i`` for
     the fixed points ``inf_i``.  A base round is a partition of all points into blocks
-    of ``k``; its ``n`` translates (``x -> x + t``, fixed points fixed) are rounds.  The
-    ``b`` base rounds give ``b * n`` rounds with no repeated pair exactly when every
-    ordered *difference* ``(a, a', x' - x)`` and every ``(inf_i, a)`` occurs at most
-    once over all blocks of all base rounds (Bose's method of differences).  With
-    ``alpha`` (a point permutation from :func:`_multipliers`) each base round is
-    searched among those ``alpha`` maps onto itself: a block brings its whole orbit.
-    Restarts shuffle the point order; the node budget grows by 30% per restart.
+    of ``k``; its translates ``x -> x + t`` for ``t < span`` (fixed points fixed; all
+    ``n`` by default) are rounds.  No pair meets twice exactly when no *difference*
+    repeats within overlapping windows (Bose's method of differences, see
+    :func:`_pair_keys`; with the full development every difference at most once).
+    ``b`` base rounds are all developed fully.  With ``alpha`` (a point permutation
+    from :func:`_multipliers`) each base round is searched among those ``alpha`` maps
+    onto itself: a block brings its whole orbit.  Restarts shuffle the point order;
+    the node budget per restart grows by 30%.
     """
     nf = n * m
     v = nf + f
     if v % k or f > v // k:
         return None
-    pk = _pair_keys(n, m, f)
-    # the two keys of each pair as flat rows (-1: never together) for fast filtering
-    k1 = [[-1 if ks is None else ks[0] for ks in row] for row in pk]
-    k2 = [[-1 if ks is None else ks[-1] for ks in row] for row in pk]
-    nkeys = m * m * n + f * m
+    span = n if span is None or b > 1 else min(span, n)
+    kk, mm = _pair_keys(n, m, f, span)
+    occ = [0] * (m * m * n + f * m)
     rng = random.Random(seed)
-    used = bytearray(nkeys)
     nodes = 0
     orbit_len = 1  # the order of alpha: smallest d with alpha^d = id
     if alpha is not None:
@@ -585,6 +603,25 @@ def _cyclic_search(
             out.append(cur)
         return out
 
+    def seat(pt: int, block: list[int], got: list[tuple[int, int]]) -> bool:
+        """Mark the differences of ``pt`` with ``block``; False (and nothing kept) on a clash."""
+        rk, rm = kk[pt], mm[pt]
+        start = len(got)
+        for other in block:
+            key, mask = rk[other], rm[other]
+            if key < 0 or occ[key] & mask:
+                for key2, mask2 in got[start:]:
+                    occ[key2] ^= mask2
+                del got[start:]
+                return False
+            occ[key] |= mask
+            got.append((key, mask))
+        return True
+
+    def release(got: list[tuple[int, int]]) -> None:
+        for key, mask in got:
+            occ[key] ^= mask
+
     def attempt(order: list[int], limit: int) -> list[list[list[int]]] | None:
         nonlocal nodes
         count = 0
@@ -593,46 +630,19 @@ def _cyclic_search(
         for r, pt in enumerate(order):
             rank[pt] = r
 
-        def claim(extra: list[list[int]], covered: bytearray) -> list[int] | None:
-            got: list[int] = []
-            for bl in extra:
-                for i, u in enumerate(bl):
-                    if covered[u]:
-                        break
-                    row = pk[u]
-                    ok = True
-                    for w_ in bl[:i]:
-                        keys = row[w_]
-                        if keys is None:
-                            ok = False
-                            break
-                        for key in keys:
-                            if used[key]:
-                                ok = False
-                                break
-                            used[key] = 1
-                            got.append(key)
-                        if not ok:
-                            break
-                    if not ok:
-                        break
-                else:
-                    continue
-                for key in got:
-                    used[key] = 0
-                return None
-            return got
-
         def fill(rounds_left: int, covered: bytearray, block: list[int], cands: list[int]) -> bool:
             nonlocal count
             need = k - len(block)
             if need == 0:
                 extra = images(block)
-                if extra is None:
+                if extra is None or any(covered[u] for bl in extra for u in bl):
                     return False
-                got = claim(extra, covered)
-                if got is None:
-                    return False
+                got: list[tuple[int, int]] = []
+                for bl in extra:
+                    for i, u in enumerate(bl):
+                        if not seat(u, bl[:i], got):
+                            release(got)
+                            return False
                 for bl in extra:
                     for u in bl:
                         covered[u] = 1
@@ -643,43 +653,26 @@ def _cyclic_search(
                 for bl in extra:
                     for u in bl:
                         covered[u] = 0
-                for key in got:
-                    used[key] = 0
+                release(got)
                 return False
             for idx in range(len(cands) - need + 1):
                 count += 1
                 if count > limit:
                     raise _BudgetError
                 pt = cands[idx]
-                row = pk[pt]
                 got = []
-                for other in block:
-                    keys = row[other]
-                    assert keys is not None
-                    for key in keys:
-                        if used[key]:
-                            break
-                        used[key] = 1
-                        got.append(key)
-                    else:
-                        continue
-                    break
-                else:
-                    r1, r2 = k1[pt], k2[pt]
-                    nxt = [
-                        c
-                        for c in cands[idx + 1 :]
-                        if (x := r1[c]) >= 0 and not used[x] and not used[r2[c]]
-                    ]
-                    if len(nxt) >= need - 1:
-                        block.append(pt)
-                        covered[pt] = 1
-                        if fill(rounds_left, covered, block, nxt):
-                            return True
-                        covered[pt] = 0
-                        block.pop()
-                for key in got:
-                    used[key] = 0
+                if not seat(pt, block, got):
+                    continue
+                rk, rm = kk[pt], mm[pt]
+                nxt = [c for c in cands[idx + 1 :] if (key := rk[c]) >= 0 and not occ[key] & rm[c]]
+                if len(nxt) >= need - 1:
+                    block.append(pt)
+                    covered[pt] = 1
+                    if fill(rounds_left, covered, block, nxt):
+                        return True
+                    covered[pt] = 0
+                    block.pop()
+                release(got)
             return False
 
         def next_block(rounds_left: int, covered: bytearray) -> bool:
@@ -691,15 +684,14 @@ def _cyclic_search(
                     return True
                 return next_block(rounds_left - 1, bytearray(v))
             covered[start] = 1
-            r1, r2 = k1[start], k2[start]
+            rk, rm = kk[start], mm[start]
             cands = [
                 c
                 for c in order
                 if not covered[c]
                 and (start >= nf or rank[c] > rank[start])
-                and (x := r1[c]) >= 0
-                and not used[x]
-                and not used[r2[c]]
+                and (key := rk[c]) >= 0
+                and not occ[key] & rm[c]
             ]
             if fill(rounds_left, covered, [start], cands):
                 return True
@@ -713,12 +705,12 @@ def _cyclic_search(
         finally:
             nodes += count
         if not ok:
-            for i in range(nkeys):
-                used[i] = 0
+            for i in range(len(occ)):
+                occ[i] = 0
             return None
         blocks.reverse()
         per = v // k
-        # blocks were appended deepest first; regroup them round by round by coverage
+        # blocks were appended deepest first; regroup them round by round
         out: list[list[list[int]]] = []
         cur: list[list[int]] = []
         seen: set[int] = set()
@@ -743,158 +735,6 @@ def _cyclic_search(
             return got
         limit = int(limit * 1.3)
     return None
-
-
-def _cyclic_tabu(
-    n: int, m: int, f: int, k: int, b: int, *, seed: int, max_iters: int, deadline: float
-) -> list[list[list[int]]] | None:
-    """Base rounds for a Z_n-invariant schedule, by tabu search on their differences.
-
-    Same model as :func:`_cyclic_search`; the cost is the number of surplus
-    occurrences of a difference (plus two per pair that can never share a block), and a
-    move swaps two points between blocks of the same base round (min-conflicts: a few
-    points in conflict, every partner; tabu tenure ~10; a random kick after a plateau).
-    """
-    nf = n * m
-    v = nf + f
-    if v % k or f > v // k:
-        return None
-    n_blocks = v // k
-    bad = m * m * n + f * m
-    pk: list[list[tuple[int, ...]]] = [[(bad, bad)] * v for _ in range(v)]
-    for p_ in range(nf):
-        a, x = divmod(p_, n)
-        for q_ in range(nf):
-            c, y = divmod(q_, n)
-            k1 = (a * m + c) * n + (y - x) % n
-            k2 = (c * m + a) * n + (x - y) % n
-            if p_ != q_ and k1 != k2:
-                pk[p_][q_] = (k1, k2)
-        for i in range(f):
-            pk[p_][nf + i] = pk[nf + i][p_] = (m * m * n + i * m + a,)
-    rng = random.Random(seed)
-    cnt = [0] * (bad + 1)
-    cnt[bad] = 1
-    blocks: list[list[list[int]]] = []
-    where: list[list[int]] = []
-    for _ in range(b):
-        pts = list(range(nf))
-        rng.shuffle(pts)
-        rnd = [[nf + i] if i < f else [] for i in range(n_blocks)]
-        for j, pt in enumerate(pts):
-            # fill the blocks with fixed points first so every block ends with k points
-            bi = next(i for i in range(n_blocks) if len(rnd[i]) < k)
-            rnd[bi].append(pt)
-            del j
-        wh = [0] * v
-        for bi, bl in enumerate(rnd):
-            for pt in bl:
-                wh[pt] = bi
-            for u, w_ in itertools.combinations(bl, 2):
-                for key in pk[u][w_]:
-                    cnt[key] += 1
-        blocks.append(rnd)
-        where.append(wh)
-
-    def total() -> int:
-        return sum(c - 1 for c in cnt if c > 1)
-
-    cost = total()
-    best = cost
-    tabu: dict[tuple[int, int, int], int] = {}
-    stall = 0
-    it = 0
-    while cost > 0 and it < max_iters:
-        it += 1
-        if it % 64 == 0 and time.perf_counter() > deadline:
-            return None
-        conflicted = []
-        for r in range(b):
-            for bl in blocks[r]:
-                for u, w_ in itertools.combinations(bl, 2):
-                    if any(cnt[key] > 1 for key in pk[u][w_]):
-                        if u < nf:
-                            conflicted.append((r, u))
-                        if w_ < nf:
-                            conflicted.append((r, w_))
-        picks = rng.sample(conflicted, min(3, len(conflicted)))
-        best_moves: list[tuple[int, int, int]] = []
-        best_d = 10**9
-        for r, p_ in picks:
-            b1 = where[r][p_]
-            bl1 = blocks[r][b1]
-            row_p = pk[p_]
-            for q_ in range(nf):
-                b2 = where[r][q_]
-                if b2 == b1:
-                    continue
-                row_q = pk[q_]
-                bl2 = blocks[r][b2]
-                ch: dict[int, int] = {}
-                for u in bl1:
-                    if u != p_:
-                        for key in row_p[u]:
-                            ch[key] = ch.get(key, 0) - 1
-                        for key in row_q[u]:
-                            ch[key] = ch.get(key, 0) + 1
-                for u in bl2:
-                    if u != q_:
-                        for key in row_q[u]:
-                            ch[key] = ch.get(key, 0) - 1
-                        for key in row_p[u]:
-                            ch[key] = ch.get(key, 0) + 1
-                d = 0
-                for key, c in ch.items():
-                    if c:
-                        old = cnt[key]
-                        new = old + c
-                        d += (new - 1 if new > 1 else 0) - (old - 1 if old > 1 else 0)
-                if (
-                    tabu.get((r, p_, b2), 0) > it or tabu.get((r, q_, b1), 0) > it
-                ) and cost + d >= best:
-                    continue
-                if d < best_d:
-                    best_d = d
-                    best_moves = [(r, p_, q_)]
-                elif d == best_d:
-                    best_moves.append((r, p_, q_))
-        if not best_moves:
-            continue
-        r, p_, q_ = rng.choice(best_moves)
-        if stall > 200:
-            r, p_ = rng.choice(conflicted)
-            q_ = rng.randrange(nf)
-            stall = 0
-        b1, b2 = where[r][p_], where[r][q_]
-        if b1 == b2:
-            continue
-        bl1, bl2 = blocks[r][b1], blocks[r][b2]
-        for u in bl1:
-            if u != p_:
-                for key in pk[p_][u]:
-                    cnt[key] -= 1
-                for key in pk[q_][u]:
-                    cnt[key] += 1
-        for u in bl2:
-            if u != q_:
-                for key in pk[q_][u]:
-                    cnt[key] -= 1
-                for key in pk[p_][u]:
-                    cnt[key] += 1
-        bl1[bl1.index(p_)] = q_
-        bl2[bl2.index(q_)] = p_
-        where[r][p_], where[r][q_] = b2, b1
-        tabu[(r, p_, b1)] = it + 10 + rng.randrange(5)
-        tabu[(r, q_, b2)] = it + 10 + rng.randrange(5)
-        cost = total()
-        if cost < best:
-            best = cost
-            stall = 0
-        else:
-            stall += 1
-    if cost:
-        return None
-    return [[sorted(bl) for bl in rnd] for rnd in blocks]
 
 
 def _develop(n: int, m: int, f: int, bases: list[list[list[int]]]) -> Schedule:
@@ -934,31 +774,42 @@ def _cyclic_recipes(g: int, p: int, w: int) -> list[tuple[int, int, int, int]]:
 
 
 def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, list[int] | None]]:
-    """Recipes ``(n, m, f, b, alpha)`` worth a try, most promising first."""
+    """Recipes ``(n, m, f, b, alpha)`` worth a try, most promising first.
+
+    For each split of the people into ``Z_n x m`` plus ``f`` fixed ones, the
+    multipliers of order 3, 2, 4, 5 and 6 (at most three of each, ``mu = 1`` first),
+    then no multiplier.  Successful runs mostly came from ``mu = 1`` with the classes
+    permuted in cycles, or from ``mu`` of the same order as those cycles.
+    """
     bound = _bound(g, p)
-    out: list[tuple[int, int, int, int, list[int] | None]] = []
+    per_recipe: list[list[tuple[int, int, int, int, list[int] | None]]] = []
     for n, m, f, b in _cyclic_recipes(g, p, w)[:4]:
         if n * b > bound:
             continue
         alphas: list[list[int] | None] = []
-        for d in (3, 2, 4, 5):
-            alphas.extend(_multipliers(n, m, f, d)[:2])
+        for d in (3, 2, 4, 5, 6):
+            alphas.extend(_multipliers(n, m, f, d)[:3])
         alphas.append(None)
-        out.extend((n, m, f, b, al) for al in alphas)
-    return out
+        per_recipe.append([(n, m, f, b, al) for al in alphas])
+    if not per_recipe:
+        return []
+    # the first split (fewest fixed points, largest group) first, then the others
+    # interleaved: which split works is not known in advance
+    rest = itertools.zip_longest(*per_recipe[1:])
+    return per_recipe[0] + [c for group in rest for c in group if c is not None]
 
 
 def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
     """First schedule found by :func:`_cyclic_search` over :func:`_cyclic_configs`.
 
-    Every recipe gets a small node budget, then all of them a four times larger one
+    Every recipe gets a small node budget, then all of them a three times larger one
     with fresh seeds, and so on: which recipe works is not known in advance.  Node
     budgets keep the answer deterministic; the wall-clock ``budget`` is a safety net.
     """
     deadline = time.perf_counter() + budget
     configs = _cyclic_configs(g, p, w)
-    nodes = 5_000
-    for sweep in range(6):
+    nodes = 2_000
+    for sweep in range(8):
         for i, (n, m, f, b, alpha) in enumerate(configs):
             if time.perf_counter() > deadline:
                 return None
@@ -977,7 +828,7 @@ def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
                 sched = _develop(n, m, f, bases)[:w]
                 if is_repeat_free(sched, g, p, w):
                     return sched
-        nodes *= 4
+        nodes *= 3
     return None
 
 
