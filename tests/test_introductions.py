@@ -261,3 +261,22 @@ def test_need_match_matrix_subset_and_threshold(demo: nm.Network) -> None:
     assert m.shape == (30, 30)
     assert 0 < nm.SERVED_THRESHOLD < 1
     assert (m >= nm.SERVED_THRESHOLD).any()
+
+
+def test_fitted_matcher_follows_changes_made_on_the_network() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un comptable"]),
+            nm.Member("b", "Bo", skills=["menuiserie"]),
+        ]
+    )
+    matcher = nm.IntroductionMatcher().fit(net)
+    assert matcher.suggest("a") == []
+    net.update_member("b", skills=["comptabilité"])
+    net.add_member(nm.Member("c", "Cy", skills=["expertise comptable"]))
+    assert {i.b for i in matcher.suggest("a")} == {"b", "c"}
+    net.decline("a", "c")
+    assert [i.b for i in matcher.suggest("a")] == ["b"]
+    net.remove_member("c")
+    with pytest.raises(nm.InvalidInputError, match="fit"):
+        matcher.suggest("a")

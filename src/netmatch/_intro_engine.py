@@ -23,6 +23,8 @@ import scipy.sparse as sp
 Array = np.ndarray[Any, Any]
 
 _EARTH_RADIUS_KM = 6371.0088
+#: Multiplier of ordered-pair keys ``a * PAIR_KEY + b`` (independent of network size).
+PAIR_KEY = 2**32
 
 
 def expand(starts: Array, lens: Array) -> tuple[Array, Array, Array]:
@@ -167,7 +169,7 @@ def is_excluded(state: State, a: Array, b: Array) -> Array:
     out = a == b
     keys = state.excluded_keys
     if len(keys):
-        q = a.astype(np.int64) * state.n + b
+        q = a.astype(np.int64) * PAIR_KEY + b
         pos = np.searchsorted(keys, q)
         pos = np.minimum(pos, len(keys) - 1)
         out |= keys[pos] == q
@@ -186,6 +188,7 @@ def forward_candidates(
     w_distance: float,
     distance_scale: float,
     only_need: int | None = None,
+    budget: int = 10**9,
 ) -> dict[str, Array]:
     """For each asking member in ``a_idx``, the ``keep`` best providers of their needs.
 
@@ -198,15 +201,21 @@ def forward_candidates(
     if only_need is not None:
         a1, need1 = a1[need1 == only_need], need1[need1 == only_need]
     g, pos, _ = expand(ns.indptr[need1], ns.indptr[need1 + 1] - ns.indptr[need1])
-    a2, need2, skill2, sim2 = a1[g], need1[g], ns.indices[pos].astype(np.int64), ns.data[pos]
+    row, skill2, sim2 = g, ns.indices[pos].astype(np.int64), ns.data[pos]
     keep_sim = sim2 >= min_match
-    a2, need2, skill2, sim2 = a2[keep_sim], need2[keep_sim], skill2[keep_sim], sim2[keep_sim]
+    row, skill2, sim2 = row[keep_sim], skill2[keep_sim], sim2[keep_sim]
+    # Best skills first within each (asker, need), so that a budget of holders per
+    # need is spent on the best-matching skills.
+    order = top_per_group(row, sim2, skill2, len(row) + 1)
+    row, skill2, sim2 = row[order], skill2[order], sim2[order]
+    a2, need2 = a1[row], need1[row]
     # A window of holders of each skill, starting at a member-specific offset so that
     # ties between equally good providers are spread; plus a window in the asker's region.
     lo, hi = state.hold_ptr[skill2], state.hold_ptr[skill2 + 1]
     length = hi - lo
     off = state.offset[a2]
-    g3, _, j3 = expand(np.zeros(len(lo), dtype=np.int64), np.minimum(length, holders))
+    count3 = _within_budget(row, np.minimum(length, holders), budget)
+    g3, _, j3 = expand(np.zeros(len(lo), dtype=np.int64), count3)
     pos3 = lo[g3] + (off[g3] + j3) % np.maximum(length[g3], 1)
     reg = state.region[a2].astype(np.int64)
     has_region = reg < state.n_regions
@@ -214,7 +223,8 @@ def forward_candidates(
     slo = np.searchsorted(state.hold_keys, key, "left")
     shi = np.searchsorted(state.hold_keys, key, "right")
     slen = np.where(has_region, shi - slo, 0)
-    g4, _, j4 = expand(np.zeros(len(slo), dtype=np.int64), np.minimum(slen, holders))
+    count4 = _within_budget(row, np.minimum(slen, holders), budget)
+    g4, _, j4 = expand(np.zeros(len(slo), dtype=np.int64), count4)
     pos4 = slo[g4] + (off[g4] + j4) % np.maximum(slen[g4], 1)
     groups = np.concatenate([g3, g4])
     a = a2[groups]
@@ -230,6 +240,18 @@ def forward_candidates(
     )
     top = top_per_group(a, pre, state.rank[b], keep)
     return {"a": a[top], "b": b[top], "f": f[top], "need": need[top], "skill": skill[top]}
+
+
+def _within_budget(groups: Array, counts: Array, budget: int) -> Array:
+    """Trim ``counts`` (grouped, in order) so that each group's total is <= budget."""
+    if len(counts) == 0:
+        return counts
+    total = np.cumsum(counts)
+    start = np.ones(len(groups), dtype=bool)
+    start[1:] = groups[1:] != groups[:-1]
+    before_group = np.maximum.accumulate(np.where(start, total - counts, 0))
+    used = total - counts - before_group
+    return np.asarray(np.clip(budget - used, 0, counts))
 
 
 def proximity_bonus(
@@ -254,7 +276,8 @@ def proximity_bonus(
         x = np.radians(state.lon[b] - state.lon[a]) * np.cos(np.radians((lat_a + lat_b) / 2))
         km = _EARTH_RADIUS_KM * np.hypot(x, np.radians(lat_b - lat_a))
     else:
-        km = haversine_km(state.lat[a], state.lon[a], state.lat[b], state.lon[b])
+        # Rounded to 100 m: the bonus is then the same for equal displayed distances.
+        km = np.round(haversine_km(state.lat[a], state.lon[a], state.lat[b], state.lon[b]), 1)
     near = np.where(np.isnan(km), 0.0, np.exp(-np.nan_to_num(km, nan=0.0) / distance_scale))
     bonus = w_region * same_region + w_sector * same_sector + w_distance * near
     return bonus, same_region, same_sector, km

@@ -280,15 +280,16 @@ def _check_positive_int(value: object, name: str, *, allow_none: bool = False) -
     return int(value)
 
 
-def _spread_offsets(n: int, seed: int | np.random.Generator | None) -> tuple[Array, Array]:
+def _spread_offsets(n: int, seed: int | None) -> tuple[Array, Array]:
     """Tie-break ranks and holder-window offsets: stable without a seed, seeded otherwise."""
     if seed is None:
         rank = np.arange(n, dtype=np.int64)
         offset = (np.arange(n, dtype=np.int64) * 2654435761) % (2**31)
     else:
-        rng = np.random.default_rng(seed)
-        rank = rng.permutation(n).astype(np.int64)
-        offset = rng.integers(0, 2**31, size=n, dtype=np.int64)
+        # A stream of keys: members added later do not change the earlier members' order.
+        keys = np.random.default_rng(seed).random(n)
+        rank = np.argsort(np.argsort(keys, kind="stable"), kind="stable").astype(np.int64)
+        offset = (keys * 2**31).astype(np.int64)
     return rank, offset
 
 
@@ -318,6 +319,9 @@ class IntroductionMatcher:
     holders : int
         Providers examined per matching skill text in whole-network runs (in the
         asker's region and overall); ``query_holders`` is the same for one query.
+    budget : int
+        Providers examined per need in whole-network runs (in the asker's region
+        and overall), best-matching skills first.
     block_size : int
         Members per block of work.
 
@@ -340,6 +344,7 @@ class IntroductionMatcher:
         n_jobs: int | None = None,
         top_skills: int | None = 40,
         holders: int = 25,
+        budget: int = 60,
         query_holders: int = 300,
         block_size: int = 2000,
         sector_as_skill: bool = False,
@@ -363,6 +368,7 @@ class IntroductionMatcher:
         self.top_skills = top_skills
         self.holders = _check_positive_int(holders, "holders") or 1
         self.query_holders = _check_positive_int(query_holders, "query_holders") or 1
+        self.budget = _check_positive_int(budget, "budget") or 1
         self.block_size = _check_positive_int(block_size, "block_size") or 1
         self.sector_as_skill = sector_as_skill
         self.floor = float(min(floor, self.weights.min_match))
@@ -376,6 +382,12 @@ class IntroductionMatcher:
                 f"expected a Network, got {type(network).__name__}", field="network"
             )
         self._network = network
+        # A Generator is drawn from once, so that every rebuild breaks ties alike.
+        self._seed = (
+            int(self.seed.integers(2**62))
+            if isinstance(self.seed, np.random.Generator)
+            else self.seed
+        )
         members = network.members
         self._ids: list[str] = [m.id for m in members]
         self._index: dict[str, int] = {mid: i for i, mid in enumerate(self._ids)}
@@ -400,6 +412,8 @@ class IntroductionMatcher:
         self._regions: dict[str, int] = {}
         self._sectors: dict[str, int] = {}
         self._seen_version = -1
+        self._links: tuple[sp.csr_matrix, Array] | None = None
+        self._links_version: int | None = None
         self._dirty = True
         self._state: eng.State | None = None
         return self
@@ -467,14 +481,39 @@ class IntroductionMatcher:
         :meth:`fit`; thesaurus concepts and known n-grams still match.
         """
         network = self._require_fitted()
+        before = getattr(network, "_version", None)
         network.add_member(member)
         self._append(member)
+        self._keep_links(network, before)
 
     def update_member(self, member: Member) -> None:
         """Replace the member with the same id (network and index), without refitting."""
         network = self._require_fitted()
+        before = getattr(network, "_version", None)
         network.replace_member(member)
-        i = self._index[member.id]
+        self._replace(self._index[member.id], member)
+        self._keep_links(network, before)
+
+    def _keep_links(self, network: Network, before: int | None) -> None:
+        # Our own member change leaves acquaintances, meetings and refusals as they were:
+        # keep the link index rather than rebuilding it on the next query.
+        if before is not None and before == self._links_version:
+            self._links_version = getattr(network, "_version", None)
+
+    def _sync_members(self, network: Network) -> None:
+        """Take in members added or changed directly on the network (incrementally)."""
+        for member in network.members:
+            i = self._index.get(member.id)
+            if i is None:
+                self._append(member)
+            elif self._members[i] is not member and self._members[i] != member:
+                self._replace(i, member)
+        if len(self._ids) != len(network):
+            raise InvalidInputError(
+                "members were removed from the network after fitting; call fit(network) again"
+            )
+
+    def _replace(self, i: int, member: Member) -> None:
         self._members[i] = member
         self._member_skills[i] = self._new_skill_ids(member)
         self._member_needs[i] = self._new_need_ids(member)
@@ -520,13 +559,9 @@ class IntroductionMatcher:
     def _get_state(self) -> eng.State:
         network = self._require_fitted()
         version = getattr(network, "_version", None)
-        if set(network.ids) != set(self._ids):
-            raise InvalidInputError(
-                "the network's members changed outside the matcher; "
-                "use matcher.add_member/update_member or fit again"
-            )
         if self._state is not None and not self._dirty and version == self._seen_version:
             return self._state
+        self._sync_members(network)
         n = len(self._ids)
         n_skills, n_needs = len(self._skill_index), len(self._need_index)
         member_skill = _incidence(self._member_skills, n_skills)
@@ -550,9 +585,17 @@ class IntroductionMatcher:
         )
         lat = np.array([m.location[0] if m.location else np.nan for m in self._members])
         lon = np.array([m.location[1] if m.location else np.nan for m in self._members])
-        rank, offset = _spread_offsets(n, self.seed)
+        rank, offset = _spread_offsets(n, self._seed)
         hold_members, hold_ptr, hold_keys = eng.build_holders(member_skill, region, n_regions, rank)
-        knows, excluded_keys = _links(network, self._index, n)
+        if self._links is not None and version is not None and version == self._links_version:
+            knows, excluded_keys = self._links
+            if knows.shape[0] < n:  # members added by the matcher have no links yet
+                knows = knows.copy()
+                knows.resize((n, n))
+        else:
+            knows, excluded_keys = _links(network, self._index, n)
+        self._links = (knows, excluded_keys)
+        self._links_version = version
         self._state = eng.State(
             n=n,
             member_skill=member_skill,
@@ -599,6 +642,7 @@ class IntroductionMatcher:
             state,
             a_idx,
             holders=holders,
+            budget=holders,
             keep=keep,
             min_match=w.min_match,
             only_need=only_need,
@@ -646,6 +690,7 @@ class IntroductionMatcher:
         w = self.weights
         kwargs = dict(
             holders=self.holders,
+            budget=self.budget,
             keep=keep,
             min_match=w.min_match,
             served=SERVED_THRESHOLD,
@@ -688,6 +733,9 @@ class IntroductionMatcher:
         members, ids = self._members, self._ids
         w = self.weights
         out = []
+        need_cache: dict[tuple[int, int], Reason] = {}
+        mutual_cache: dict[tuple[int, int, int, int], Reason] = {}
+        other_cache: dict[tuple[str, float, str | None], Reason] = {}
         cols = [
             cand[key].tolist()
             for key in (
@@ -726,22 +774,33 @@ class IntroductionMatcher:
             score,
         ) in zip(*cols, strict=True):
             ma, mb = members[a], members[b]
-            reasons = [Reason("need", need_texts[need], skill_texts[skill], f)]
-            if mutual:
-                reasons.append(
-                    Reason("mutual", need_texts[r_need], skill_texts[r_skill], w.mutual * hm)
+            # Reasons repeat across introductions (same texts, region, broker...):
+            # build each distinct one once.
+            reason = need_cache.get((need, skill))
+            if reason is None:
+                reason = need_cache[(need, skill)] = Reason(
+                    "need", need_texts[need], skill_texts[skill], f
                 )
+            reasons = [reason]
+            if mutual:
+                key4 = (need, skill, r_need, r_skill)
+                reason = mutual_cache.get(key4)
+                if reason is None:
+                    reason = mutual_cache[key4] = Reason(
+                        "mutual", need_texts[r_need], skill_texts[r_skill], w.mutual * hm
+                    )
+                reasons.append(reason)
             if same_region and w.same_region:
-                reasons.append(Reason("same_region", weight=w.same_region, detail=ma.region))
+                reasons.append(_cached(other_cache, "same_region", w.same_region, ma.region))
             if not math.isnan(km) and w.distance:
                 bonus = w.distance * math.exp(-km / max(w.distance_scale_km, 1e-9))
                 if bonus >= 0.01 * w.distance:
-                    reasons.append(Reason("distance", weight=bonus, detail=f"{km:.0f}"))
+                    reasons.append(_cached(other_cache, "distance", bonus, f"{km:.0f}"))
             if same_sector and w.same_sector:
-                reasons.append(Reason("same_sector", weight=w.same_sector, detail=ma.sector))
+                reasons.append(_cached(other_cache, "same_sector", w.same_sector, ma.sector))
             broker_id = ids[broker] if broker >= 0 else None
             if broker_id is not None:
-                reasons.append(Reason("broker", weight=w.broker, detail=broker_id))
+                reasons.append(_cached(other_cache, "broker", w.broker, broker_id))
             out.append(
                 Introduction(
                     ma.id,
@@ -785,11 +844,22 @@ class IntroductionMatcher:
         return np.clip(out, 0.0, 1.0)
 
 
+def _cached(
+    cache: dict[tuple[str, float, str | None], Reason], kind: str, weight: float, detail: str | None
+) -> Reason:
+    key = (kind, weight, detail)
+    reason = cache.get(key)
+    if reason is None:
+        reason = cache[key] = Reason(kind, weight=weight, detail=detail)
+    return reason
+
+
 def _block(
     state: eng.State,
     a_idx: Array,
     *,
     holders: int,
+    budget: int,
     keep: int,
     min_match: float,
     served: float,
@@ -804,6 +874,7 @@ def _block(
         state,
         a_idx,
         holders=holders,
+        budget=budget,
         keep=keep,
         min_match=min_match,
         w_region=w_region,
@@ -896,7 +967,7 @@ def _links(network: Network, index: Mapping[str, int], n: int) -> tuple[sp.csr_m
     )
     k.sum_duplicates()
     k.sort_indices()
-    keys = np.unique(excluded[:, 0] * n + excluded[:, 1])
+    keys = np.unique(excluded[:, 0] * eng.PAIR_KEY + excluded[:, 1])
     return k, keys
 
 
