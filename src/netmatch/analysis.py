@@ -130,6 +130,14 @@ class Communities:
         network is in exactly one group (members without links are alone).
     modularity : float
         Newman modularity of the partition (0 when the graph has no edge).
+
+    Examples
+    --------
+    >>> net = nm.Network([nm.Member("a", "A"), nm.Member("b", "B"), nm.Member("c", "C")],
+    ...                  acquaintances=[("a", "b")])
+    >>> found = nm.communities(net, seed=0)
+    >>> found.groups, found.to_records()[2]
+    ((('a', 'b'), ('c',)), {'member_id': 'c', 'community': 1, 'community_size': 1})
     """
 
     graph: str
@@ -379,6 +387,13 @@ class Brokers:
         Highest betweenness first (ties: more communities reached, then member order).
     sampled : int or None
         Number of source members sampled to estimate betweenness, or None if exact.
+
+    Examples
+    --------
+    >>> net = nm.Network([nm.Member(i, i.upper()) for i in "abc"],
+    ...                  acquaintances=[("a", "b"), ("b", "c")])
+    >>> nm.brokers(net, top=1, seed=0).to_records()
+    [{'rank': 1, 'member_id': 'b', 'betweenness': 1.0, 'degree': 2, 'communities_reached': 0}]
     """
 
     ranking: tuple[Broker, ...]
@@ -570,6 +585,14 @@ class UnmetNeeds:
         The score at which a need counts as served.
     total_needs : int
         How many needs the network holds in all.
+
+    Examples
+    --------
+    >>> net = nm.Network([nm.Member("a", "Ana", needs=["plongée sous-marine"]),
+    ...                   nm.Member("b", "Bo", skills=["comptabilité"])])
+    >>> unmet = nm.unmet_needs(net, threshold=0.3)
+    >>> unmet.share_unmet, unmet.to_records()[0]["need"]
+    (1.0, 'plongée sous-marine')
     """
 
     needs: tuple[UnmetNeed, ...]
@@ -723,6 +746,12 @@ class SkillCoverage:
         skills differing only by case count as one).
     counts : tuple of tuple of int
         ``counts[g][s]``: members of group ``g`` offering skill ``s``.
+
+    Examples
+    --------
+    >>> net = nm.Network([nm.Member("a", "Ana", sector="Bois", skills=["menuiserie"])])
+    >>> nm.skill_coverage(net).to_records()
+    [{'sector': 'Bois', 'skill': 'menuiserie', 'members': 1, 'share': 1.0}]
     """
 
     by: str
