@@ -646,24 +646,8 @@ def _need_matrix(network: Network, ids: list[str]) -> tuple[NDArray[np.float64],
 # ----------------------------------------------------------------------------------
 # Constructions
 # ----------------------------------------------------------------------------------
-def _from_construction(
-    problem: _engine.Problem,
-    hosts: dict[int, int],
-    rng: np.random.Generator,
-    budget: float,
-) -> NDArray[np.int64] | None:
-    """A construction relabelled so hosts keep their table and keep-apart pairs never meet."""
-    p = problem
-    n, w, g = p.n, p.rounds, p.n_tables
-    if p.groups or not p.attend.all() or not (p.sizes == p.sizes[0, 0]).all():
-        return None
-    k = int(p.sizes[0, 0])
-    if g * k != n or k < 2:
-        return None
-    if n > 400:
-        return None  # large events: the greedy start already avoids repeats
-    if len(set(hosts.values())) != len(hosts):
-        return None  # hosts sharing a table meet every round: no relabelling does that
+def _construct_base(g: int, k: int, w: int, budget: float) -> NDArray[np.int64] | None:
+    """``construct(g, k, w)`` as an array ``(w, g*k)`` of tables, checked repeat-free."""
     try:
         from . import _designs
 
@@ -672,6 +656,7 @@ def _from_construction(
         return None
     if sched is None:
         return None
+    n = g * k
     base = np.full((w, n), -1, dtype=np.int64)
     try:
         for r in range(w):
@@ -689,6 +674,105 @@ def _from_construction(
     np.fill_diagonal(together, 0)
     if (together > 1).any():
         return None
+    return base
+
+
+def _hosted_construction(
+    problem: _engine.Problem,
+    hosts: dict[int, int],
+    h: int,
+    rng: np.random.Generator,
+    budget: float,
+) -> NDArray[np.int64] | None:
+    """Every table has ``h`` hosts: a construction for the others, groups matched to tables.
+
+    The rotating members form a Social Golfer instance g-(k-h)-w of their own; in each
+    round its groups are assigned to the tables (an assignment problem) so that
+    nobody returns to a table, hence meets no host twice.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    k = int(p.sizes[0, 0])
+    if k - h < 2:
+        return None
+    base = _construct_base(g, k - h, w, budget)
+    if base is None:
+        return None
+    rotating = np.array([i for i in range(n) if i not in hosts], dtype=np.int64)
+    hosts_at = [
+        np.array([i for i, t in hosts.items() if t == tt], dtype=np.int64) for tt in range(g)
+    ]
+    apart = np.argwhere(np.triu(p.apart))
+    w_rep, w_need = _engine.weights(p)
+    best: NDArray[np.int64] | None = None
+    best_cost = 0
+    for _ in range(12):
+        part_of = rotating[rng.permutation(rotating.size)]
+        out = np.full((w, n), -1, dtype=np.int64)
+        for i, t in hosts.items():
+            out[:, i] = t
+        groups = [[part_of[base[r] == c] for c in range(g)] for r in range(w)]
+        fixed_cost = np.zeros((w, g, g), dtype=np.float64)
+        for r in range(w):
+            for c, members in enumerate(groups[r]):
+                for t in range(g):
+                    block = np.ix_(members, hosts_at[t])
+                    fixed_cost[r, c, t] = 1e6 * p.apart[block].sum() + (p.prior[block] > 0).sum()
+        visited = np.zeros((n, g), dtype=np.int64)
+        # Rounds assigned one after another, then each reassigned given all the others
+        # (a few sweeps of coordinate descent on table revisits).
+        for sweep in range(4):
+            for r in range(w):
+                if sweep:
+                    for members in groups[r]:
+                        visited[members, out[r, members[0]]] -= 1
+                cost = fixed_cost[r].copy()
+                for c, members in enumerate(groups[r]):
+                    cost[c] += visited[members].sum(axis=0) * 1000.0
+                rows, cols = linear_sum_assignment(cost)
+                for c, t in zip(rows.tolist(), cols.tolist(), strict=True):
+                    out[r, groups[r][c]] = t
+                    visited[groups[r][c], t] += 1
+        if apart.size and (out[:, apart[:, 0]] == out[:, apart[:, 1]]).any():
+            continue
+        total = _engine.State(p, out).cost(w_rep, w_need)
+        if best is None or total < best_cost:
+            best, best_cost = out, total
+    return best
+
+
+def _from_construction(
+    problem: _engine.Problem,
+    hosts: dict[int, int],
+    rng: np.random.Generator,
+    budget: float,
+) -> NDArray[np.int64] | None:
+    """A construction relabelled so hosts keep their table and keep-apart pairs never meet."""
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    if p.groups or not p.attend.all() or not (p.sizes == p.sizes[0, 0]).all():
+        return None
+    k = int(p.sizes[0, 0])
+    if g * k != n or k < 2:
+        return None
+    if n > 400:
+        return None  # large events: the greedy start already avoids repeats
+    per_table = np.bincount(np.array(list(hosts.values()), dtype=np.int64), minlength=g)
+    if hosts and (per_table == per_table[0]).all():
+        hosted = _hosted_construction(p, hosts, int(per_table[0]), rng, budget)
+        if hosted is not None:
+            return hosted
+    if len(set(hosts.values())) != len(hosts):
+        return None  # hosts sharing a table meet every round: no relabelling does that
+    base = _construct_base(g, k, w, budget)
+    if base is None:
+        return None
+    together = np.zeros((n, n), dtype=np.int64)
+    for r in range(w):
+        together += base[r][:, None] == base[r][None, :]
+    np.fill_diagonal(together, 0)
     host_players = list(hosts)
     apart = np.argwhere(np.triu(p.apart))
     # Several relabellings, keeping the best for known pairs, needs and balance.
