@@ -460,11 +460,11 @@ def test_time_limit_zero_still_returns_a_valid_plan() -> None:
 def test_a_host_at_every_table() -> None:
     # The usual format: one host per table, everyone else rotates. The rotating
     # members get a construction of their own and visit a different table each round.
-    ids = [f"r{i:02d}" for i in range(30)]
-    hosts = {f"r{t:02d}": t for t in range(5)}
-    plan = nm.plan_rotation(ids, rounds=4, table_size=6, hosts=hosts, seed=0, time_limit=10)
-    check_plan(plan, ids, rounds=4, hosts=hosts)
+    ids = [f"r{i:02d}" for i in range(35)]
+    hosts = {f"r{t:02d}": t for t in range(7)}
+    plan = nm.plan_rotation(ids, rounds=5, table_size=5, hosts=hosts, seed=0, time_limit=10)
+    check_plan(plan, ids, rounds=5, hosts=hosts)
     assert plan.stats().repeats == 0
-    for member in ids[5:]:
+    for member in ids[7:]:
         tables = plan.itinerary(member)
         assert len(set(tables)) == len(tables)
