@@ -280,3 +280,20 @@ def test_fitted_matcher_follows_changes_made_on_the_network() -> None:
     net.remove_member("c")
     with pytest.raises(nm.InvalidInputError, match="fit"):
         matcher.suggest("a")
+
+
+def test_query_for_one_need_only() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un comptable", "cherche un photographe"]),
+            nm.Member("b", "Bo", skills=["comptabilité"]),
+            nm.Member("c", "Cy", skills=["photographie"]),
+        ]
+    )
+    matcher = nm.IntroductionMatcher().fit(net)
+    assert {i.b for i in matcher.suggest("a")} == {"b", "c"}
+    only = matcher.suggest("a", need="cherche un photographe")
+    assert [i.b for i in only] == ["c"]
+    assert only[0].reasons[0].need == "cherche un photographe"
+    with pytest.raises(nm.InvalidInputError, match="no need"):
+        matcher.suggest("a", need="cherche un avocat")

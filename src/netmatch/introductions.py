@@ -324,6 +324,13 @@ class IntroductionMatcher:
         and overall), best-matching skills first.
     block_size : int
         Members per block of work.
+    sector_as_skill : bool
+        Also match needs against each member's sector text.
+    floor : float
+        Need-skill similarities below this are not stored.
+    encoder_weight : float
+        Weight of the encoder's cosine in the fused similarity (words 0.2,
+        character n-grams 0.4, concepts 0.4).
 
     Examples
     --------
@@ -349,6 +356,7 @@ class IntroductionMatcher:
         block_size: int = 2000,
         sector_as_skill: bool = False,
         floor: float = 0.05,
+        encoder_weight: float = 0.5,
     ) -> None:
         if weights is not None and not isinstance(weights, Weights):
             raise InvalidInputError(
@@ -372,6 +380,7 @@ class IntroductionMatcher:
         self.block_size = _check_positive_int(block_size, "block_size") or 1
         self.sector_as_skill = sector_as_skill
         self.floor = float(min(floor, self.weights.min_match))
+        self.encoder_weight = encoder_weight
         self._network: Network | None = None
 
     # -- fitting ------------------------------------------------------------------------
@@ -402,7 +411,9 @@ class IntroductionMatcher:
         skill_texts = list(self._skill_index)
         need_texts = list(self._need_index)
         desires, des_need = self._desires(need_texts, 0)
-        self.text_matcher_ = TextMatcher(self.thesaurus, self.encoder, char_max_df=0.05)
+        self.text_matcher_ = TextMatcher(
+            self.thesaurus, self.encoder, encoder_weight=self.encoder_weight, char_max_df=0.05
+        )
         fused = self.text_matcher_.fit_transform(skill_texts + desires)
         self._X_skill = fused[: len(skill_texts)]
         self._X_des = fused[len(skill_texts) :]
