@@ -65,7 +65,7 @@ from .text import TextMatcher, Thesaurus
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 (plain sorted(), which tests/test_api.py checks)
     "Broker",
     "Brokers",
     "Communities",
