@@ -321,20 +321,27 @@ class State:
 
     def own(self, G: NDArray[np.int32]) -> IntArray:
         """``G[r, v, T[r, v]]`` for every round and player (0 when absent)."""
-        tc = np.maximum(self.T, 0)
-        out = np.take_along_axis(G, tc[:, :, None], axis=2)[:, :, 0].astype(np.int64)
+        w, n, g = G.shape
+        flat = (np.arange(w * n, dtype=np.int64) * g).reshape(w, n) + np.maximum(self.T, 0)
+        out: IntArray = G.reshape(-1).take(flat).astype(np.int64)
         out[self.T < 0] = 0
         return out
 
-    def conflicting(self) -> tuple[IntArray, IntArray]:
+    def conflicting(self, own2: IntArray | None = None) -> tuple[IntArray, IntArray]:
         """(round, player) of mobile players sitting with someone they already met."""
-        bad = self.mobile & (self.own(self.G2) > 0)
+        own2 = self.own(self.G2) if own2 is None else own2
+        bad = self.mobile & (own2 > 0)
         r, a = np.nonzero(bad)
         return r.astype(np.int64), a.astype(np.int64)
 
     # -- delta of every swap (R[i], A[i]) <-> (R[i], b) for all b -----------------
     def deltas(
-        self, R: IntArray, A: IntArray, w_rep: int, w_need: int
+        self,
+        R: IntArray,
+        A: IntArray,
+        w_rep: int,
+        w_need: int,
+        own2: IntArray | None = None,
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Weighted cost change and repeat change of each swap, ``_BIG`` where invalid."""
         p = self.p
@@ -345,15 +352,19 @@ class State:
         TBc = np.maximum(TB, 0)
         valid = self.mobile[R] & (TA[:, None] != TB)
         Rc = R[:, None]
-        own2 = self.own(self.G2)
+        own2 = self.own(self.G2) if own2 is None else own2
         i1a = (self.M[A] >= 1).astype(np.int64)
-        g1a_b = np.take_along_axis(self.G1[R, A].astype(np.int64), TBc, axis=1)
-        g1b_a = self.G1[Rc, ar[None, :], TA[:, None]].astype(np.int64)
-        d_rep = -own2[R, A][:, None] + g1a_b - 2 * i1a - own2[R] + g1b_a
+        g = p.n_tables
+        # Flat indexes into the (w, n, g) tensors: [R, A, T[R, b]] and [R, b, T[R, A]].
+        at_a = ((R * n + A) * g)[:, None] + TBc
+        at_b = (Rc * n + ar[None, :]) * g + TA[:, None]
+        g1 = self.G1.reshape(-1)
+        d_rep = -own2[R, A][:, None] + g1.take(at_a) - 2 * i1a - own2[R] + g1.take(at_b)
         if self.GP is not None:
             pa = p.apart[A].astype(np.int64)
-            bad = np.take_along_axis(self.GP[R, A].astype(np.int64), TBc, axis=1) - pa > 0
-            bad |= self.GP[Rc, ar[None, :], TA[:, None]] - pa > 0
+            gp = self.GP.reshape(-1)
+            bad = gp.take(at_a) - pa > 0
+            bad |= gp.take(at_b) - pa > 0
             valid &= ~bad
         total = d_rep * w_rep
         for h, cat in zip(self.H, p.cats, strict=True):
@@ -481,14 +492,15 @@ class State:
                 self._flip(G, us[flip], vs[flip], np.where(new[flip] >= k, 1, -1))
 
     def _flip(self, G: NDArray[np.int32], u: IntArray, v: IntArray, s: IntArray) -> None:
-        w = self.p.rounds
-        rr = np.repeat(np.arange(w), u.size)
-        for x, y in ((u, v), (v, u)):
-            ty = self.T[:, y].reshape(-1)
-            xx = np.tile(x, w)
-            ss = np.tile(s, w)
-            ok = ty >= 0
-            np.add.at(G, (rr[ok], xx[ok], ty[ok]), ss[ok].astype(np.int32))
+        w, n, g = G.shape
+        rows = (np.arange(w, dtype=np.int64) * n)[:, None]
+        x = np.concatenate([u, v])
+        y = np.concatenate([v, u])
+        ty = self.T[:, y]  # (w, 2k)
+        ok = ty >= 0
+        index = ((rows + x[None, :]) * g + ty)[ok]
+        step = np.broadcast_to(np.concatenate([s, s])[None, :], ty.shape)[ok]
+        np.add.at(G.reshape(-1), index, step.astype(np.int32))
 
 
 # ----------------------------------------------------------------------------------
@@ -597,13 +609,14 @@ def search(
     while state.repeats > target:
         if out_of_time():
             break
-        R, A = state.conflicting()
+        own2 = state.own(state.G2)
+        R, A = state.conflicting(own2)
         if R.size == 0:
             break  # what remains involves hosts or groups only: nothing to swap
         if R.size > max_rows:
             pick = np.sort(rng.choice(R.size, max_rows, replace=False))
             R, A = R[pick], A[pick]
-        total, _ = state.deltas(R, A, w_rep, w_need)
+        total, _ = state.deltas(R, A, w_rep, w_need, own2)
         cur = state.cost(w_rep, w_need)
         TA = state.T[R, A]
         TB = np.maximum(state.T[R], 0)
