@@ -988,11 +988,15 @@ def plan_rotation(
     Priorities: hard constraints > no repeat > needs served > balance. The plan
     starts from a combinatorial construction when one fits (full attendance, equal
     tables, no keep-together; hosts and keep-apart pairs are honoured by relabelling
-    players), otherwise from a greedy seating in which the least free players choose
-    first (Triska & Musliu). A tabu search on swaps of conflicting players over all
+    players, or, with the same number of hosts at every table, by a construction for
+    the rotating members whose groups are assigned to tables), or from a construction
+    of fewer rounds completed greedily, otherwise from a greedy seating in which the
+    least free players choose first (Triska & Musliu). A tabu search on swaps of conflicting players over all
     rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
     improves needs and balance without adding repeats. Hosts and keep-together groups
-    stay where the start put them during the search.
+    stay where the start put them during the search. When attendance and table sizes
+    are the same in every round, the rounds are finally reordered so that as many
+    leading rounds as possible are free of repeats.
 
     The search counts iterations and draws from ``seed`` only, so a run that ends by
     itself (no repeat left, or ``max_iterations``) gives the same plan on every
