@@ -64,6 +64,8 @@ __all__ = [
 
 Schedule = list[list[list[int]]]
 
+_RESTART_NODES = 2000  # first restart of the difference search; later ones grow by 30%
+
 
 class _BudgetError(Exception):
     """Raised inside a search when its node budget or deadline is spent."""
@@ -725,7 +727,7 @@ def _cyclic_search(
             return None
         return out
 
-    limit = 2000
+    limit = _RESTART_NODES
     while nodes < node_limit and time.perf_counter() < deadline:
         order = list(range(nf))
         rng.shuffle(order)
@@ -782,13 +784,16 @@ def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, li
     permuted in cycles, or from ``mu`` of the same order as those cycles.
     """
     bound = _bound(g, p)
+
     per_recipe: list[list[tuple[int, int, int, int, list[int] | None]]] = []
-    for n, m, f, b in _cyclic_recipes(g, p, w)[:4]:
-        if n * b > bound:
-            continue
+    recipes = [r for r in _cyclic_recipes(g, p, w) if r[0] * r[3] <= bound]
+    for n, m, f, b in recipes[:3]:
+        # classes permuted in cycles (mu = 1) first, then true multipliers, then none
         alphas: list[list[int] | None] = []
-        for d in (3, 2, 4, 5, 6):
-            alphas.extend(_multipliers(n, m, f, d)[:3])
+        for d in (4, 3, 5, 2, 6):
+            alphas.extend(al for al in _multipliers(n, m, f, d) if (al[1] - al[0]) % n == 1)
+        for d in (3, 2):
+            alphas.extend([al for al in _multipliers(n, m, f, d) if (al[1] - al[0]) % n != 1][:1])
         alphas.append(None)
         per_recipe.append([(n, m, f, b, al) for al in alphas])
     if not per_recipe:
@@ -802,13 +807,13 @@ def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, li
 def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
     """First schedule found by :func:`_cyclic_search` over :func:`_cyclic_configs`.
 
-    Every recipe gets a small node budget, then all of them a three times larger one
+    Every recipe gets a small node budget, then all of them a twice larger one
     with fresh seeds, and so on: which recipe works is not known in advance.  Node
     budgets keep the answer deterministic; the wall-clock ``budget`` is a safety net.
     """
     deadline = time.perf_counter() + budget
     configs = _cyclic_configs(g, p, w)
-    nodes = 2_000
+    nodes = 3_000
     for sweep in range(8):
         for i, (n, m, f, b, alpha) in enumerate(configs):
             if time.perf_counter() > deadline:
@@ -828,7 +833,7 @@ def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
                 sched = _develop(n, m, f, bases)[:w]
                 if is_repeat_free(sched, g, p, w):
                     return sched
-        nodes *= 3
+        nodes *= 2
     return None
 
 
