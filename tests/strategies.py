@@ -17,6 +17,7 @@ Main entry points
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Any
 
@@ -63,6 +64,7 @@ CP1252_ALPHABET = "".join(
 )
 
 
+@functools.cache
 def _raw_text(max_size: int, alphabet: str | None = None) -> st.SearchStrategy[str]:
     chars = (
         st.one_of(st.characters(codec="utf-8"), st.sampled_from(_TRICKY))
@@ -72,11 +74,13 @@ def _raw_text(max_size: int, alphabet: str | None = None) -> st.SearchStrategy[s
     return st.text(alphabet=chars, min_size=1, max_size=max_size)
 
 
-def texts(max_size: int = 20, *, alphabet: str | None = None) -> st.SearchStrategy[str]:
+@functools.cache
+def texts(max_size: int = 12, *, alphabet: str | None = None) -> st.SearchStrategy[str]:
     """Non-empty text as a Member stores it (NFC, stripped): any Unicode, or ``alphabet``."""
     return _raw_text(max_size, alphabet).map(_normalise).filter(bool)
 
 
+@functools.cache
 def member_ids(*, alphabet: str | None = None) -> st.SearchStrategy[str]:
     """Member ids: mostly short codes like ``m12``, sometimes arbitrary text."""
     return st.one_of(
@@ -85,6 +89,7 @@ def member_ids(*, alphabet: str | None = None) -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def locations() -> st.SearchStrategy[tuple[float, float] | None]:
     """``None`` or a valid ``(lat, lon)`` pair of finite floats in range."""
     lat = st.floats(-90.0, 90.0, allow_nan=False, allow_infinity=False)
@@ -92,23 +97,31 @@ def locations() -> st.SearchStrategy[tuple[float, float] | None]:
     return st.one_of(st.none(), st.tuples(lat, lon))
 
 
+@functools.cache
 def attribute_keys(*, alphabet: str | None = None) -> st.SearchStrategy[str]:
     """Extra-column names: not blank, not a reserved column name."""
-    return _raw_text(12, alphabet).filter(
+    return _raw_text(8, alphabet).filter(
         lambda k: k.strip() != "" and not nm.io.is_reserved_column(k)
     )
 
 
+@functools.cache
 def attributes(
     *, allow_empty_values: bool = True, alphabet: str | None = None
 ) -> st.SearchStrategy[dict[str, str]]:
     """Extra attributes; values are kept verbatim (not stripped)."""
-    values = _raw_text(15, alphabet)
+    values = _raw_text(10, alphabet)
     if allow_empty_values:
         values = st.one_of(st.just(""), values)
     return st.dictionaries(attribute_keys(alphabet=alphabet), values, max_size=3)
 
 
+@functools.cache
+def _lists(item: st.SearchStrategy[str], max_size: int) -> st.SearchStrategy[list[str]]:
+    return st.lists(item, max_size=max_size)
+
+
+@functools.cache
 def _optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str | None]:
     return st.one_of(st.none(), strategy)
 
@@ -119,7 +132,7 @@ def members(
     member_id: str | st.SearchStrategy[str] | None = None,
     *,
     allow_empty_attribute_values: bool = True,
-    max_items: int = 6,
+    max_items: int = 4,
     alphabet: str | None = None,
 ) -> nm.Member:
     """A valid Member with every field exercised (id drawn unless given)."""
@@ -130,24 +143,25 @@ def members(
     else:
         mid = draw(member_id)
     item = texts(alphabet=alphabet)
-    item_lists = st.lists(item, max_size=max_items)
+    item_lists = _lists(item, max_items)
     return nm.Member(
         mid,
-        draw(texts(30, alphabet=alphabet)),
+        draw(texts(20, alphabet=alphabet)),
         organisation=draw(_optional(item)),
         sector=draw(_optional(item)),
         region=draw(_optional(item)),
         location=draw(locations()),
         skills=draw(item_lists),
         needs=draw(item_lists),
-        tags=draw(st.lists(item, max_size=3)),
-        website=draw(_optional(texts(40, alphabet=alphabet))),
+        tags=draw(_lists(item, 3)),
+        website=draw(_optional(texts(25, alphabet=alphabet))),
         attributes=draw(
             attributes(allow_empty_values=allow_empty_attribute_values, alphabet=alphabet)
         ),
     )
 
 
+@functools.cache
 def _when() -> st.SearchStrategy[Any]:
     return st.one_of(
         st.none(),
@@ -161,7 +175,7 @@ def networks(
     draw: st.DrawFn,
     *,
     min_members: int = 0,
-    max_members: int = 8,
+    max_members: int = 6,
     history: bool = True,
     allow_empty_attribute_values: bool = True,
     alphabet: str | None = None,
@@ -201,7 +215,7 @@ def networks(
 
 
 def csv_networks(
-    *, min_members: int = 0, max_members: int = 8, alphabet: str | None = None
+    *, min_members: int = 0, max_members: int = 6, alphabet: str | None = None
 ) -> st.SearchStrategy[nm.Network]:
     """Networks a member CSV holds exactly: members, attributes, acquaintances.
 

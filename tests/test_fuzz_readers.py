@@ -9,6 +9,7 @@ may accept the input (then the result is a valid Network) or refuse it with an
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,12 @@ import netmatch as nm
 from netmatch.io import IOLimits
 from strategies import csv_networks, networks
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# NETMATCH_FUZZ_EXAMPLES raises the number of examples for a long run (benchmarks/fuzz_csv.py).
+FUZZ = settings(
+    max_examples=int(os.environ.get("NETMATCH_FUZZ_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 # Small limits so the fuzzer also reaches the limit checks.
 SMALL = IOLimits(max_cell_chars=40, max_row_chars=200, max_columns=12, max_items=5)
 

@@ -210,8 +210,8 @@ class Network:
         return (
             self._members == other._members
             and self._knows == other._knows
-            and {p: sorted(m, key=_meeting_key) for p, m in self._meetings.items()}
-            == {p: sorted(m, key=_meeting_key) for p, m in other._meetings.items()}
+            and {p: sorted(map(_meeting_key, m)) for p, m in self._meetings.items()}
+            == {p: sorted(map(_meeting_key, m)) for p, m in other._meetings.items()}
             and self._declined == other._declined
         )
 
@@ -418,8 +418,9 @@ class Network:
         return g
 
 
-def _meeting_key(m: Meeting) -> tuple[str, str, str, str]:
-    return (m.a, m.b, m.event, m.when or "")
+def _meeting_key(m: Meeting) -> tuple[str, bool, str]:
+    # A meeting is symmetric: who is "a" and who is "b" does not make it another one.
+    return (m.event, m.when is not None, m.when or "")
 
 
 def to_networkx(network: Network) -> nx.Graph:
