@@ -573,9 +573,13 @@ def search(
     stale = 0
     hit = False
 
+    last_report = t0
+
     def report(phase: str) -> None:
+        nonlocal last_report
         if progress is not None:
-            progress(Progress(phase, it, time.perf_counter() - t0, state.repeats, best_rep,
+            last_report = time.perf_counter()
+            progress(Progress(phase, it, last_report - t0, state.repeats, best_rep,
                               state.unserved))
 
     def out_of_time() -> bool:
@@ -652,7 +656,9 @@ def search(
                     random_swap()
                 tabu[:] = 0
                 stale = 0
-        if it % 200 == 0:
+        # Every 200 iterations, or every half second on big events (the callback's
+        # timing never influences the search).
+        if progress is not None and (it % 200 == 0 or time.perf_counter() - last_report > 0.5):
             report("tabu")
     if state.repeats <= best_rep and state.cost(w_rep, w_need) <= best_cost:
         best_t = state.T.copy()
