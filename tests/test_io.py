@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -513,3 +514,24 @@ def test_limits_are_validated() -> None:
         IOLimits(max_file_bytes=-1)
     with pytest.raises(TypeError):
         nm.read_csv("x.csv", limits={"max_file_bytes": 1})  # type: ignore[arg-type]
+
+
+def test_formats_page_code_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Path(__file__).resolve().parent.parent / "docs" / "formats.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    assert blocks
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "docs"}
+    for i, code in enumerate(blocks):
+        exec(compile(code, f"formats.md block {i + 1}", "exec"), namespace)
+    example = re.search(r"```json\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    assert example is not None
+    (tmp_path / "net.json").write_text(
+        example.group(1)
+        .replace('"declines": [["m1", "m3"]]', '"declines": [["m1", "m2"]]')
+        .replace('"members": [{"id": "m1"', '"members": [{"id": "m2", "name": "Bo"}, {"id": "m1"'),
+        encoding="utf-8",
+    )
+    net = nm.read_json(tmp_path / "net.json")
+    assert net.member("m1").location == (45.76, 4.83)
+    assert net.declined("m1", "m2")
