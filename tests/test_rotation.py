@@ -246,6 +246,11 @@ def test_explicit_table_sizes_per_round() -> None:
         ids, rounds=2, table_sizes=[[5, 5], [2, 8]], seed=0, **FAST
     )
     assert [len(t) for t in plan.rounds[1]] == [2, 8]
+    # Sizes for everyone; two people miss round 1: the largest tables lose a seat.
+    plan = nm.plan_rotation(
+        ids, rounds=2, table_sizes=[4, 3, 3], attendance={"t0": [0], "t1": [0]}, seed=0, **FAST
+    )
+    assert [len(t) for t in plan.rounds[1]] == [3, 3, 2]
 
 
 @pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")

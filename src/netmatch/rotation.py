@@ -549,7 +549,8 @@ def _sizes(
             raise InvalidInputError(
                 f"table_sizes must be a sequence, got {table_sizes!r}", field="table_sizes"
             )
-        if table_sizes and all(isinstance(x, Sequence) for x in table_sizes):
+        flat_list = not (table_sizes and all(isinstance(x, Sequence) for x in table_sizes))
+        if not flat_list:
             per_round = [list(x) for x in table_sizes]  # type: ignore[arg-type]
             if len(per_round) != rounds:
                 raise InvalidInputError(
@@ -568,6 +569,17 @@ def _sizes(
             [[_int(s, "table_sizes", low=1) for s in row] for row in per_round], dtype=np.int64
         )
         for r in range(rounds):
+            if flat_list and out[r].sum() == n and counts[r] < n:
+                # Sizes given for everyone: a round with absentees loses seats from the
+                # largest tables first, so the sizes stay as even as the list allows.
+                for _ in range(n - int(counts[r])):
+                    big = np.flatnonzero(out[r] == out[r].max())[-1]
+                    out[r, big] -= 1
+                if (out[r] == 0).any():
+                    raise InfeasibleError(
+                        f"round {r} has {int(counts[r])} attending participants for "
+                        f"{out.shape[1]} tables"
+                    )
             if out[r].sum() != counts[r]:
                 raise InvalidInputError(
                     f"table_sizes {out[r].tolist()} seat {int(out[r].sum())} people but "
@@ -934,7 +946,9 @@ def plan_rotation(
     n_tables : int, optional
         Number of tables; attendees are spread evenly.
     table_sizes : sequence of int, or one such sequence per round
-        Explicit sizes; they must add up to the number attending each round.
+        Explicit sizes; they must add up to the number attending each round. A single
+        list that seats every participant also serves rounds with absentees: the
+        largest tables give up the missing seats.
     hosts : mapping of str to int, optional
         Members who stay at a table (0-based) in every round they attend.
     keep_apart : iterable of (str, str)
@@ -985,18 +999,18 @@ def plan_rotation(
 
     Notes
     -----
-    Priorities: hard constraints > no repeat > needs served > balance. The plan
-    starts from a combinatorial construction when one fits (full attendance, equal
-    tables, no keep-together; hosts and keep-apart pairs are honoured by relabelling
-    players, or, with the same number of hosts at every table, by a construction for
-    the rotating members whose groups are assigned to tables), or from a construction
-    of fewer rounds completed greedily, otherwise from a greedy seating in which the
-    least free players choose first (Triska & Musliu). A tabu search on swaps of conflicting players over all
-    rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
+    Priorities: hard constraints > no repeat > needs served > balance. The plan starts
+    from a combinatorial construction when one fits (full attendance, equal tables, no
+    keep-together; hosts and keep-apart pairs are honoured by relabelling players, or,
+    with the same number of hosts at every table, by a construction for the rotating
+    members whose groups are assigned to tables), or from a construction of fewer rounds
+    completed greedily, otherwise from a greedy seating in which the least free players
+    choose first (Triska & Musliu). A tabu search on swaps of conflicting players over
+    all rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
     improves needs and balance without adding repeats. Hosts and keep-together groups
-    stay where the start put them during the search. When attendance and table sizes
-    are the same in every round, the rounds are finally reordered so that as many
-    leading rounds as possible are free of repeats.
+    stay where the start put them during the search. When attendance and table sizes are
+    the same in every round, the rounds are finally reordered so that as many leading
+    rounds as possible are free of repeats.
 
     The search counts iterations and draws from ``seed`` only, so a run that ends by
     itself (no repeat left, or ``max_iterations``) gives the same plan on every
