@@ -356,7 +356,7 @@ class IntroductionMatcher:
         block_size: int = 2000,
         sector_as_skill: bool = False,
         floor: float = 0.05,
-        encoder_weight: float = 0.5,
+        encoder_weight: float = 1.0,
     ) -> None:
         if weights is not None and not isinstance(weights, Weights):
             raise InvalidInputError(

@@ -353,11 +353,15 @@ class Thesaurus:
         candidates = {
             self._deletes[key] for key in (token, *_deletions(token)) if key in self._deletes
         }
-        # Prefer a transposition (same letters), then the closest length, then the
-        # alphabetical first: "tratieur" -> "traiteur" rather than "tracteur".
+        # Prefer a transposition (same letters: "tratieur" -> "traiteur", not
+        # "tracteur"), then an omitted letter (the commonest typo: "distributer" ->
+        # "distributeur"), then a substitution, then an extra letter; then alphabetical.
         letters = sorted(token)
         best = (
-            min(candidates, key=lambda c: (sorted(c) != letters, abs(len(c) - len(token)), c))
+            min(
+                candidates,
+                key=lambda c: (sorted(c) != letters, _LENGTH_PREFERENCE[len(c) - len(token)], c),
+            )
             if candidates
             else token
         )
@@ -370,6 +374,7 @@ class Thesaurus:
 
 
 _FUZZY_MIN_LENGTH = 5
+_LENGTH_PREFERENCE = {1: 0, 0: 1, -1: 2}
 
 
 def _deletions(word: str) -> list[str]:
@@ -436,7 +441,7 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         word_weight: float = 0.2,
         char_weight: float = 0.4,
         concept_weight: float = 0.4,
-        encoder_weight: float = 0.5,
+        encoder_weight: float = 1.0,
         char_ngram_range: tuple[int, int] = (3, 5),
         char_max_df: float | int = 1.0,
     ) -> None:
