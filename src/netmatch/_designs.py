@@ -804,12 +804,29 @@ def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, li
     return per_recipe[0] + [c for group in rest for c in group if c is not None]
 
 
-def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
+def _recipe_name(n: int, m: int, f: int, b: int, alpha: list[int] | None) -> str:
+    """E.g. ``cyclic-search (Z_13 x 3 + 1, multiplier 3 of order 3)``."""
+    parts = [f"Z_{n} x {m}" + (f" + {f}" if f else "")]
+    if b > 1:
+        parts.append(f"{b} base rounds")
+    if alpha is not None:
+        order, cur = 1, list(alpha)
+        while cur != list(range(len(alpha))):
+            cur = [alpha[x] for x in cur]
+            order += 1
+        mu = (alpha[1] - alpha[0]) % n if n > 1 else 1
+        what = "classes in cycles" if mu == 1 else f"multiplier {mu}"
+        parts.append(f"{what} of order {order}")
+    return f"cyclic-search ({', '.join(parts)})"
+
+
+def _cyclic(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | None:
     """First schedule found by :func:`_cyclic_search` over :func:`_cyclic_configs`.
 
     Every recipe gets a small node budget, then all of them a twice larger one
     with fresh seeds, and so on: which recipe works is not known in advance.  Node
     budgets keep the answer deterministic; the wall-clock ``budget`` is a safety net.
+    Returns the schedule and the recipe that gave it.
     """
     deadline = time.perf_counter() + budget
     configs = _cyclic_configs(g, p, w)
@@ -832,7 +849,7 @@ def _cyclic(g: int, p: int, w: int, budget: float) -> Schedule | None:
             if bases is not None:
                 sched = _develop(n, m, f, bases)[:w]
                 if is_repeat_free(sched, g, p, w):
-                    return sched
+                    return sched, _recipe_name(n, m, f, b, alpha)
         nodes *= 2
     return None
 
@@ -859,13 +876,12 @@ def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, 
         ("round-robin", functools.partial(_round_robin, g, p, w)),
         ("affine-geometry", functools.partial(_affine_geometry, g, p, w)),
         ("mols", functools.partial(_mols_grid, g, p, w)),
-        ("cyclic-search", functools.partial(_cyclic, g, p, w, budget)),
     )
     for name, make in attempts:
         sched = make()
         if sched is not None and is_repeat_free(sched, g, p, w):
             return sched, name
-    return None
+    return _cyclic(g, p, w, budget)
 
 
 def construct_with_method(
