@@ -383,35 +383,80 @@ def assign_with_capacity(
 ) -> Array:
     """Greedy round-robin assignment with capacities (FairRec-style first pass).
 
-    Each round gives every asking member (scarcest first) their best candidate
-    whose provider still has capacity; so everyone gets one suggestion before
-    anyone gets a second. Returns the chosen entry indexes.
+    Each round gives every asking member (``order_a``: scarcest first) their best
+    candidate whose provider still has capacity, so everyone gets one suggestion
+    before anyone gets a second. After the first round, a member left without one
+    takes the slot of a provider whose current first-round member can move to
+    another provider with room (an augmenting path of length two). Returns the
+    chosen entry indexes.
     """
     order = np.lexsort((rank_b, -score, a))
     a_sorted = a[order]
-    starts = np.searchsorted(a_sorted, order_a, "left")
-    ends = np.searchsorted(a_sorted, order_a, "right")
-    b_sorted = b[order].tolist()
+    start: list[int] = np.searchsorted(a_sorted, order_a, "left").tolist()
+    end: list[int] = np.searchsorted(a_sorted, order_a, "right").tolist()
+    provider_at: list[int] = b[order].tolist()
     remaining: dict[int, int] = {}
-    ptr = starts.tolist()
-    end = ends.tolist()
-    count = [0] * len(order_a)
-    chosen: list[int] = []
-    order_list = order.tolist()
-    for _ in range(per_member):
-        progressed = False
-        for i in range(len(ptr)):
-            p, e = ptr[i], end[i]
-            while p < e and remaining.get(b_sorted[p], capacity) <= 0:
-                p += 1
-            if p < e:
-                provider = b_sorted[p]
-                remaining[provider] = remaining.get(provider, capacity) - 1
-                chosen.append(order_list[p])
-                count[i] += 1
-                p += 1
-                progressed = True
-            ptr[i] = p
-        if not progressed:
+    taken: set[int] = set()
+    ptr = list(start)
+    first = [-1] * len(order_a)
+    first_of: dict[int, list[int]] = {}
+
+    def room(provider: int) -> int:
+        return remaining.get(provider, capacity)
+
+    def take(pos: int) -> None:
+        taken.add(pos)
+        remaining[provider_at[pos]] = room(provider_at[pos]) - 1
+
+    def pick(i: int) -> int:
+        p, e = ptr[i], end[i]
+        while p < e and (p in taken or room(provider_at[p]) <= 0):
+            p += 1
+        ptr[i] = p + 1 if p < e else e
+        if p < e:
+            take(p)
+            return p
+        return -1
+
+    for i in range(len(order_a)):
+        first[i] = pick(i)
+        if first[i] >= 0:
+            first_of.setdefault(provider_at[first[i]], []).append(i)
+    for i in range(len(order_a)):
+        if first[i] < 0 and start[i] < end[i]:
+            _repair(i, start, end, provider_at, taken, first, first_of, room, take)
+    for _ in range(per_member - 1):
+        picked = [pick(i) for i in range(len(order_a))]  # every member, in turn
+        if max(picked, default=-1) < 0:
             break
-    return np.asarray(sorted(chosen), dtype=np.int64)
+    return np.sort(order[np.fromiter(taken, dtype=np.int64, count=len(taken))])
+
+
+def _repair(
+    i: int,
+    start: list[int],
+    end: list[int],
+    provider_at: list[int],
+    taken: set[int],
+    first: list[int],
+    first_of: dict[int, list[int]],
+    room: Any,
+    take: Any,
+) -> None:
+    """Give member ``i`` a first suggestion by moving another member elsewhere."""
+    for pos in range(start[i], end[i]):
+        full = provider_at[pos]
+        for v in first_of.get(full, ()):
+            for q in range(start[v], end[v]):
+                other = provider_at[q]
+                if q in taken or other == full or room(other) <= 0:
+                    continue
+                taken.discard(first[v])
+                take(q)
+                first_of[full].remove(v)
+                first_of.setdefault(other, []).append(v)
+                first[v] = q
+                taken.add(pos)  # ``full`` keeps its count: v left, i arrived
+                first[i] = pos
+                first_of[full].append(i)
+                return

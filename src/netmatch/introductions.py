@@ -1035,6 +1035,12 @@ def suggest_introductions(
     -----
     Pairs who know each other, met at a recorded event or declined are never
     suggested. Only members with at least one need receive introductions.
+    ``per_member`` and ``capacity`` apply to the whole network; with ``member``
+    only ``k`` counts. The whole-network assignment is greedy with capacities,
+    round-robin (everyone with an available provider gets a first introduction
+    before anyone gets a second, scarcest members first); see
+    ``docs/introductions.md`` for why it is not an exact b-matching. For repeated
+    queries on one network, fit an :class:`IntroductionMatcher` once instead.
 
     References
     ----------
