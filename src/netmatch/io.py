@@ -33,6 +33,7 @@ import contextlib
 import csv
 import io
 import json
+import json.scanner
 import math
 import os
 import re
@@ -1255,6 +1256,16 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
         ) from None
     except (ValueError, RecursionError) as err:
         raise InvalidInputError(f"malformed JSON: {err}", source=source) from None
+    try:
+        return _network_from_json(document, source, limits)
+    except InvalidInputError as err:
+        line = _json_line(text, err.field) if err.line is None and err.field else None
+        if line is None:
+            raise
+        raise InvalidInputError(err.message, source=source, line=line, field=err.field) from None
+
+
+def _network_from_json(document: Any, source: str, limits: IOLimits) -> Network:
     if not isinstance(document, dict):
         raise _json_error(
             f"the document must be an object with 'members', got {type(document).__name__}",
@@ -1330,3 +1341,43 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
         with _json_context(where, source):
             network.decline(a, b)
     return network
+
+
+_JSON_PATH = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def _json_line(text: str, path: str) -> int | None:
+    """The line where the value at a JSON path (``members[3].location``) starts.
+
+    Only called to report an error: re-parses with the pure-Python scanner, noting
+    where each array and object starts, then follows the path as far as it goes.
+    """
+    positions: dict[int, int] = {}
+    decoder: Any = json.JSONDecoder()  # its parse_* hooks are not in the stubs
+    parse_object, parse_array = decoder.parse_object, decoder.parse_array
+
+    def on_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        value, end = parse_object(s_and_end, *args)
+        positions[id(value)] = s_and_end[1] - 1
+        return value, end
+
+    def on_array(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        value, end = parse_array(s_and_end, *args)
+        positions[id(value)] = s_and_end[1] - 1
+        return value, end
+
+    decoder.parse_object = on_object
+    decoder.parse_array = on_array
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    try:
+        node: Any = decoder.decode(text)
+    except (ValueError, RecursionError):
+        return None
+    found = positions.get(id(node))
+    for index, key in _JSON_PATH.findall(path):
+        try:
+            node = node[int(index)] if index else node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        found = positions.get(id(node), found)
+    return None if found is None else text.count("\n", 0, found) + 1
