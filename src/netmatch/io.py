@@ -1228,7 +1228,7 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
     >>> nm.read_json(path)
     Traceback (most recent call last):
     ...
-    netmatch.errors.InvalidInputError: ...net.json, field 'members[0].name': member has no 'name'
+    netmatch.errors.InvalidInputError: ...net.json, line 1, field 'members[0].name': member has no 'name'
     """
     limits = DEFAULT_LIMITS if limits is None else limits
     if not isinstance(limits, IOLimits):
