@@ -473,3 +473,17 @@ def test_a_host_at_every_table() -> None:
     for member in ids[7:]:
         tables = plan.itinerary(member)
         assert len(set(tables)) == len(tables)
+
+
+def test_keep_together_groups_do_not_repeat_with_others() -> None:
+    ids = [f"k{i:02d}" for i in range(24)]
+    groups = [["k00", "k01"], ["k02", "k03"], ["k04", "k05", "k06"]]
+    plan = nm.plan_rotation(
+        ids, rounds=3, table_size=4, keep_together=groups, seed=0, time_limit=10
+    )
+    check_plan(plan, ids, rounds=3, keep_together=groups)
+    forced = {frozenset(p) for g in groups for p in itertools.combinations(g, 2)}
+    counts = Counter(
+        frozenset(p) for rnd in plan.rounds for t in rnd for p in itertools.combinations(t, 2)
+    )
+    assert [tuple(sorted(p)) for p, c in counts.items() if c > 1 and p not in forced] == []

@@ -609,6 +609,7 @@ def search(
             return
 
     _repair_apart(state, w_rep, w_need)
+    _move_groups(state, w_rep, w_need)
     report("start")
     while state.repeats > target:
         if out_of_time():
@@ -648,8 +649,11 @@ def search(
         else:
             stale += 1
             if stale % perturb_after == 0:
-                random_swap()
-                random_swap()
+                if p.groups and _move_groups(state, w_rep, w_need):
+                    pass
+                else:
+                    random_swap()
+                    random_swap()
             if stale >= restart_after:
                 state = State(p, best_t)
                 for _ in range(max(2, p.n * p.rounds // 20)):
@@ -692,6 +696,56 @@ def _repair_apart(state: State, w_rep: int, w_need: int) -> None:
             return
         i, b = divmod(int(np.argmin(total)), p.n)
         state.swap(int(R[i]), int(A[i]), b)
+
+
+def _move_groups(state: State, w_rep: int, w_need: int) -> bool:
+    """Move keep-together groups that repeat to the table where the plan improves most.
+
+    The tabu search never moves a group member alone; here a whole group trades places
+    with as many movable people of another table. Returns whether anything moved.
+    """
+    p = state.p
+    moved = False
+    for grp in p.groups:
+        own2 = state.own(state.G2)
+        for r in range(p.rounds):
+            members = grp[p.attend[r, grp]]
+            if members.size == 0 or (p.fixed[r, members] >= 0).any():
+                continue
+            if own2[r, members].sum() == 0:
+                continue
+            A = int(state.T[r, members[0]])
+            best_cost = state.cost(w_rep, w_need)
+            best_swaps: list[tuple[int, int]] | None = None
+            for B in range(p.n_tables):
+                if B == A:
+                    continue
+                seated = state.L[r, B]
+                seated = seated[seated >= 0]
+                movers = seated[state.mobile[r, seated]]
+                if movers.size < members.size:
+                    continue
+                # Those who would repeat least at the group's table go there.
+                at_a = state.G1[r, movers, A]
+                chosen = movers[np.argsort(at_a, kind="stable")[: members.size]]
+                swaps = list(zip(members.tolist(), chosen.tolist(), strict=True))
+                for x, y in swaps:
+                    state.swap(r, x, y)
+                ok = True
+                if state.GP is not None:
+                    here = np.flatnonzero((state.T[r] == A) | (state.T[r] == B))
+                    ok = not (state.GP[r, here, state.T[r, here]] > 0).any()
+                cost = state.cost(w_rep, w_need)
+                if ok and cost < best_cost:
+                    best_cost, best_swaps = cost, swaps
+                for x, y in reversed(swaps):
+                    state.swap(r, x, y)
+            if best_swaps is not None:
+                for x, y in best_swaps:
+                    state.swap(r, x, y)
+                moved = True
+                own2 = state.own(state.G2)
+    return moved
 
 
 def _polish(
