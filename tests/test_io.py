@@ -535,3 +535,28 @@ def test_formats_page_code_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     net = nm.read_json(tmp_path / "net.json")
     assert net.member("m1").location == (45.76, 4.83)
     assert net.declined("m1", "m2")
+
+
+def test_json_shape_errors_name_the_line(tmp_path: Path) -> None:
+    net = nm.Network([nm.Member("m1", "Ana"), nm.Member("m2", "Bo", location=(45.0, 4.0))])
+    net.add_acquaintance("m1", "m2")
+    path = tmp_path / "net.json"
+    for indent in (None, 2):
+        nm.write_json(net, path, indent=indent)
+        text = path.read_text(encoding="utf-8").replace("45.0", "95.0")
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(nm.InvalidInputError) as info:
+            nm.read_json(path)
+        assert info.value.field == "members[1].location"
+        assert info.value.line is not None
+        line = text.splitlines()[info.value.line - 1]
+        assert ('"id": "m2"' in line) if indent is None else line.strip() == '"location": ['
+    nm.write_json(net, path)
+    text = path.read_text(encoding="utf-8").replace('["m1", "m2"]', '["m1", "m9"]')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_json(path)
+    assert info.value.field == "acquaintances[0]"
+    assert info.value.line is not None
+    assert text.splitlines()[info.value.line - 1].strip() == '["m1", "m9"]'
+    assert "'m9'" in str(info.value)

@@ -1067,13 +1067,15 @@ def write_introductions_csv(
 
 
 # -- JSON ---------------------------------------------------------------------------------
-def write_json(network: Network, path: PathLike, *, indent: int | None = 1) -> None:
+def write_json(network: Network, path: PathLike, *, indent: int | None = None) -> None:
     """Write everything a network holds as JSON; :func:`read_json` reads it back equal.
 
     The document is ``{"format": "netmatch", "version": 1, "name": ...,
     "members": [Member.to_dict(), ...], "acquaintances": [[a, b], ...],
     "meetings": [{"a", "b", "event", "when"}, ...], "declines": [[a, b], ...]}``,
-    UTF-8, replaced atomically.
+    UTF-8, replaced atomically. By default each member, pair and meeting sits on a
+    line of its own (compact, quick to write, and error lines point at one member);
+    ``indent=2`` pretty-prints everything instead.
 
     Examples
     --------
@@ -1099,8 +1101,23 @@ def write_json(network: Network, path: PathLike, *, indent: int | None = 1) -> N
     }
 
     def write(handle: TextIO) -> None:
-        json.dump(document, handle, ensure_ascii=False, indent=indent, allow_nan=False)
-        handle.write("\n")
+        if indent is not None:
+            json.dump(document, handle, ensure_ascii=False, indent=indent, allow_nan=False)
+            handle.write("\n")
+            return
+        handle.write("{")
+        for i, (key, value) in enumerate(document.items()):
+            handle.write(",\n" if i else "\n")
+            handle.write(f" {json.dumps(key)}: ")
+            if isinstance(value, list):
+                handle.write("[")
+                for j, item in enumerate(value):
+                    handle.write(",\n  " if j else "\n  ")
+                    handle.write(json.dumps(item, ensure_ascii=False, allow_nan=False))
+                handle.write("\n ]" if value else "]")
+            else:
+                handle.write(json.dumps(value, ensure_ascii=False, allow_nan=False))
+        handle.write("\n}\n")
 
     _atomic_write(path, write, encoding="utf-8")
 
@@ -1228,7 +1245,7 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
     >>> nm.read_json(path)
     Traceback (most recent call last):
     ...
-    netmatch.errors.InvalidInputError: ...net.json, line 1, field 'members[0].name': member has no 'name'
+    netmatch.errors.InvalidInputError: ...net.json, line 1, field 'members[0].name': member has ...
     """
     limits = DEFAULT_LIMITS if limits is None else limits
     if not isinstance(limits, IOLimits):
