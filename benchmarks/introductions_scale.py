@@ -58,6 +58,10 @@ def run_netmatch(n: int, queries: int, n_jobs: int | None) -> dict[str, float]:
         matcher.suggest(askers[int(i)], k=5)
         latencies.append((time.perf_counter() - q0) * 1000)
     stats = nm.introduction_stats(intros, net)
+    c0 = time.perf_counter()
+    capped = matcher.suggest_all(per_member=5, capacity=10)
+    capacity_s = time.perf_counter() - c0
+    capped_stats = nm.introduction_stats(capped, net)
     return {
         "wall_s": wall,
         "fit_s": t_fit,
@@ -67,6 +71,10 @@ def run_netmatch(n: int, queries: int, n_jobs: int | None) -> dict[str, float]:
         "p99_ms": float(np.percentile(latencies, 99)),
         "introductions": len(intros),
         "coverage": stats["coverage"],
+        "gini": stats["exposure_gini"],
+        "capacity_s": capacity_s,
+        "capacity_coverage": capped_stats["coverage"],
+        "capacity_gini": capped_stats["exposure_gini"],
     }
 
 
@@ -156,7 +164,10 @@ def main() -> None:
         previous = (n, ours["wall_s"])
         print(
             f"    netmatch: {ours['introductions']:,} introductions, coverage "
-            f"{ours['coverage']:.3f}, network alone {ours['network_mb']:.0f} MB; baseline "
+            f"{ours['coverage']:.3f}, exposure Gini {ours['gini']:.3f}; with capacity=10 "
+            f"(fitted matcher reused): {ours['capacity_s']:.1f} s, coverage "
+            f"{ours['capacity_coverage']:.3f}, Gini {ours['capacity_gini']:.3f}; "
+            f"network alone {ours['network_mb']:.0f} MB; baseline "
             f"queries timed on {base['sampled_needs']:,} of {base['needs']:,} needs, scaled",
             flush=True,
         )
