@@ -62,3 +62,13 @@ def test_every_page_is_in_the_nav() -> None:
     mine = ["index.md", "explanation.md", "reference.md", *PAGES]
     for page in mine:
         assert f": {page}" in config, f"{page} is missing from mkdocs.yml's nav"
+
+
+def test_weights_table_gives_the_real_defaults() -> None:
+    text = (DOCS / "how-to" / "weights.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)`\s*\| ([0-9.]+)", text, re.MULTILINE))
+    defaults = nm.Weights().to_dict()
+    assert len(table) >= 6
+    assert set(table) <= set(defaults)
+    for name, value in table.items():
+        assert float(value) == defaults[name], f"docs say {name}={value}, code {defaults[name]}"
