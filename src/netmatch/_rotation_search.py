@@ -668,8 +668,7 @@ def search(
         best_t = state.T.copy()
     state = State(p, best_t)
     if not hit:
-        _polish(state, rng, w_rep, w_need, polish_iterations, max_rows, out_of_time)
-        it += polish_iterations
+        it += _polish(state, rng, w_rep, w_need, polish_iterations, max_rows, out_of_time)
     report("done")
     return Result(
         schedule=state.T.copy(),
@@ -757,23 +756,25 @@ def _polish(
     max_rows: int,
     out_of_time: Callable[[], bool],
     patience: int = 40,
-) -> None:
+) -> int:
     """Steepest descent on needs and balance among swaps that add no repeat.
 
     Stops after ``patience`` samples of rows in a row without an improving swap.
+    Returns the number of samples evaluated.
     """
     if state.S is None and not state.H:
-        return
+        return 0
     R0, A0 = np.nonzero(state.mobile)
     if R0.size == 0:
-        return
+        return 0
     rows = min(max_rows, max(16, 4096 // max(state.p.n, 1)))
     # A fixed budget of evaluated swaps keeps big events quick (and deterministic).
     iterations = max(50, min(iterations, 2_000_000 // (rows * state.p.n)))
     idle = 0
-    for _ in range(iterations):
+    done = 0
+    for done in range(iterations):
         if out_of_time() or idle >= patience:
-            return
+            return done
         pick = rng.choice(R0.size, min(rows, R0.size), replace=False)
         R, A = R0[pick].astype(np.int64), A0[pick].astype(np.int64)
         total, d_rep = state.deltas(R, A, w_rep, w_need)
@@ -785,3 +786,4 @@ def _polish(
         idle = 0
         i, b = divmod(int(np.argmin(total)), state.p.n)
         state.swap(int(R[i]), int(A[i]), b)
+    return done + 1
