@@ -51,6 +51,9 @@ def test_page_code_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     namespace: dict[str, object] = {"__name__": "docs"}
     for i, code in enumerate(blocks):
         exec(compile(code, f"{page} block {i + 1}", "exec"), namespace)
+    if page == "tutorial.md":  # the text says this plan has no repeat and no known pair
+        stats = namespace["plan"].stats()  # type: ignore[attr-defined]
+        assert (stats.repeats, stats.known_pairs_seated) == (0, 0)
     if "matplotlib" in namespace or "plot" in namespace:
         import matplotlib.pyplot as plt
 
