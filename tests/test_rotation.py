@@ -487,3 +487,37 @@ def test_keep_together_groups_do_not_repeat_with_others() -> None:
         frozenset(p) for rnd in plan.rounds for t in rnd for p in itertools.combinations(t, 2)
     )
     assert [tuple(sorted(p)) for p, c in counts.items() if c > 1 and p not in forced] == []
+
+
+@pytest.mark.filterwarnings("ignore::netmatch.RepeatsRemainWarning")
+@settings(max_examples=10, deadline=None)
+@given(st.integers(4, 16), st.integers(1, 3), st.integers(0, 2**16))
+def test_needs_served_are_recounted(n: int, rounds: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    has_need = rng.random(n) < 0.5
+    net = nm.Network(
+        [nm.Member(f"m{i:02d}", f"P{i}", needs=["x"] if has_need[i] else []) for i in range(n)]
+    )
+    matrix = rng.random((n, n))
+    np.fill_diagonal(matrix, 0)
+    attendance = {"m00": [0]} if rounds > 1 else None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rotation, "_need_matrix", lambda network, ids: (matrix, 0.8))
+        plan = nm.plan_rotation(
+            net, rounds=rounds, table_size=min(3, n), attendance=attendance, seed=seed, **FAST
+        )
+    ids = list(net.ids)
+    served = total = 0
+    for i in np.flatnonzero(has_need):
+        servers = [ids[j] for j in np.flatnonzero(matrix[i] >= 0.8)]
+        mine = plan.itinerary(ids[i])
+        shared = [
+            (r, s)
+            for s in servers
+            for r, t in enumerate(plan.itinerary(s))
+            if t is not None and mine[r] is not None
+        ]
+        total += bool(shared)
+        served += any(plan.itinerary(s)[r] == mine[r] for r, s in shared)
+    stats = plan.stats()
+    assert (stats.needs_served, stats.needs_total) == (served, total)
