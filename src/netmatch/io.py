@@ -1105,6 +1105,7 @@ def write_json(network: Network, path: PathLike, *, indent: int | None = None) -
             json.dump(document, handle, ensure_ascii=False, indent=indent, allow_nan=False)
             handle.write("\n")
             return
+        encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
         handle.write("{")
         for i, (key, value) in enumerate(document.items()):
             handle.write(",\n" if i else "\n")
@@ -1113,10 +1114,10 @@ def write_json(network: Network, path: PathLike, *, indent: int | None = None) -
                 handle.write("[")
                 for j, item in enumerate(value):
                     handle.write(",\n  " if j else "\n  ")
-                    handle.write(json.dumps(item, ensure_ascii=False, allow_nan=False))
+                    handle.write(encode(item))
                 handle.write("\n ]" if value else "]")
             else:
-                handle.write(json.dumps(value, ensure_ascii=False, allow_nan=False))
+                handle.write(encode(value))
         handle.write("\n}\n")
 
     _atomic_write(path, write, encoding="utf-8")
@@ -1180,22 +1181,42 @@ def _json_error(message: str, source: str, field: str | None) -> InvalidInputErr
     return InvalidInputError(message, source=source, field=field)
 
 
-def _check_strings(value: Any, where: str, source: str, limits: IOLimits) -> None:
-    if isinstance(value, str):
-        if len(value) > limits.max_cell_chars:
+def _may_hold_long_text(data: bytes, limit: int) -> bool:
+    """Whether some JSON string could be longer than ``limit`` characters (cheap, numpy).
+
+    Without escaped quotes, every string lies between two consecutive quote bytes,
+    and a character takes at least one byte: if no two quotes are more than
+    ``limit`` bytes apart, no string is too long and the exact check can be skipped.
+    """
+    if len(data) <= limit:
+        return False
+    if b'\\"' in data:
+        return True
+    quotes = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord('"'))
+    if quotes.size < 2:
+        return True
+    return bool(np.diff(quotes).max() > limit)
+
+
+def _check_member_texts(item: Any, where: str, source: str, limits: IOLimits) -> None:
+    """Refuse a member whose texts (fields, items, attribute keys/values) are too long."""
+    if not isinstance(item, dict):
+        return  # Member.from_dict reports the shape
+    limit = limits.max_cell_chars
+    for key, value in item.items():
+        if isinstance(value, dict):
+            texts: Iterable[Any] = (*value.keys(), *value.values())
+        elif isinstance(value, list):
+            texts = value
+        else:
+            texts = (key, value)
+        longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
+        if longest > limit:
             raise _json_error(
-                f"a text of {len(value)} characters, more than the limit of "
-                f"{limits.max_cell_chars}",
+                f"a text of {longest} characters, more than the limit of {limit}",
                 source,
-                where,
+                f"{where}.{key}",
             )
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_strings(item, f"{where}[{i}]", source, limits)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_strings(key, where, source, limits)
-            _check_strings(item, f"{where}.{key}", source, limits)
 
 
 def _json_list(document: dict[str, Any], key: str, source: str) -> list[Any]:
@@ -1274,7 +1295,9 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
     except (ValueError, RecursionError) as err:
         raise InvalidInputError(f"malformed JSON: {err}", source=source) from None
     try:
-        return _network_from_json(document, source, limits)
+        return _network_from_json(
+            document, source, limits, long_texts=_may_hold_long_text(data, limits.max_cell_chars)
+        )
     except InvalidInputError as err:
         line = _json_line(text, err.field) if err.line is None and err.field else None
         if line is None:
@@ -1282,7 +1305,9 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
         raise InvalidInputError(err.message, source=source, line=line, field=err.field) from None
 
 
-def _network_from_json(document: Any, source: str, limits: IOLimits) -> Network:
+def _network_from_json(
+    document: Any, source: str, limits: IOLimits, *, long_texts: bool = True
+) -> Network:
     if not isinstance(document, dict):
         raise _json_error(
             f"the document must be an object with 'members', got {type(document).__name__}",
@@ -1311,7 +1336,8 @@ def _network_from_json(document: Any, source: str, limits: IOLimits) -> Network:
     network = Network(name=name)
     for i, item in enumerate(_json_list(document, "members", source)):
         where = f"members[{i}]"
-        _check_strings(item, where, source, limits)
+        if long_texts:
+            _check_member_texts(item, where, source, limits)
         if isinstance(item, dict):
             for field in _LIST_FIELDS:
                 value = item.get(field)
