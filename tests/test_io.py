@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -560,3 +561,27 @@ def test_json_shape_errors_name_the_line(tmp_path: Path) -> None:
     assert info.value.line is not None
     assert text.splitlines()[info.value.line - 1].strip() == '["m1", "m9"]'
     assert "'m9'" in str(info.value)
+
+
+def test_result_writers_on_real_plans_and_introductions(tmp_path: Path) -> None:
+    net = nm.datasets.load_demo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)  # not what is tested here
+        plan = nm.plan_rotation(
+            net.ids[:20], rounds=3, table_size=5, network=net, seed=0, time_limit=1
+        )
+    nm.write_plan_csv(plan, tmp_path / "plan.csv", network=net)
+    rows = read_rows(tmp_path / "plan.csv")
+    assert len(rows) == 20 * 3  # nothing lost: everyone, every round
+    for r in ("1", "2", "3"):
+        assert sorted(row["member_id"] for row in rows if row["round"] == r) == sorted(net.ids[:20])
+    assert {row["table"] for row in rows} == {"1", "2", "3", "4"}
+    assert all(row["name"] == net.member(row["member_id"]).name for row in rows)
+    intros = nm.suggest_introductions(net, k=2, seed=0)
+    nm.write_introductions_csv(intros, tmp_path / "intros.csv", network=net, lang="en")
+    rows = read_rows(tmp_path / "intros.csv")
+    assert [(r["a"], r["b"]) for r in rows] == [(i.a, i.b) for i in intros]
+    assert all(r["a_name"] == net.member(r["a"]).name for r in rows)
+    assert all(
+        r["explanation"] == escape_cell(i.explain("en")) for r, i in zip(rows, intros, strict=True)
+    )

@@ -1004,11 +1004,16 @@ def write_plan_csv(
     --------
     >>> import pathlib, tempfile
     >>> net = nm.datasets.load_demo()
-    >>> plan = nm.plan_rotation(net.ids[:12], rounds=2, table_size=4, seed=1)  # doctest: +SKIP
+    >>> plan = nm.plan_rotation(net.ids[:12], rounds=2, table_size=3, seed=1, time_limit=1)
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.csv"
-    >>> nm.write_plan_csv(plan, path, network=net)  # doctest: +SKIP
-    >>> len(path.read_text(encoding="utf-8-sig").splitlines())  # doctest: +SKIP
+    >>> nm.write_plan_csv(plan, path, network=net)
+    >>> lines = path.read_text(encoding="utf-8-sig").splitlines()
+    >>> len(lines)  # a header, then 12 people x 2 rounds
     25
+    >>> lines[0]
+    'round,table,seat,member_id,name,organisation,sector,region,host'
+    >>> lines[1].startswith("1,1,1,")
+    True
     """
     records = plan.to_records(network=network, start=1)
     write_records_csv(records, path, delimiter=delimiter, bom=bom)
@@ -1024,16 +1029,25 @@ def _reason_text(reason: Any) -> str:
     return str(reason)
 
 
-def _introduction_record(intro: Any, network: Network | None) -> dict[str, Any]:
+def _introduction_record(intro: Any, network: Network | None, lang: str) -> dict[str, Any]:
     data = dict(intro.to_dict())
     record: dict[str, Any] = {}
+    if hasattr(intro, "to_record"):
+        record.update(intro.to_record())  # flat: ids, names, score, main need and skill
+        if "explanation" in record and hasattr(intro, "explain"):
+            record["explanation"] = intro.explain(lang)
     for key, value in data.items():
         if key == "reasons" and isinstance(value, (list, tuple)):
             record["reasons"] = " ; ".join(_reason_text(r) for r in value)
         else:
-            record[key] = value
-        if network is not None and key in ("a", "b", "broker") and isinstance(value, str):
-            record[f"{key}_name"] = network.member(value).name if value in network else None
+            record.setdefault(key, value)
+    if network is not None:
+        for key in ("a", "b", "broker"):
+            member_id = record.get(key)
+            if isinstance(member_id, str) and record.get(f"{key}_name") is None:
+                record[f"{key}_name"] = (
+                    network.member(member_id).name if member_id in network else None
+                )
     return record
 
 
@@ -1042,27 +1056,31 @@ def write_introductions_csv(
     path: PathLike,
     *,
     network: Network | None = None,
+    lang: str = "fr",
     delimiter: str = ",",
     bom: bool = True,
 ) -> None:
-    """Write introductions as CSV: one row per introduction.
+    """Write introductions as CSV: one row per introduction, for animators.
 
-    Columns come from each ``Introduction.to_dict()`` (``a``, ``b``, ``score``,
-    ``mutual``, ``broker``, …); ``reasons`` becomes one readable cell
-    (``need ← skill ; …``); with ``network``, names are added beside the ids
-    (``a_name``, ``b_name``, ``broker_name``). Spreadsheet-safe, atomic.
+    Columns are those of ``Introduction.to_record()`` (``a``, ``a_name``, ``b``,
+    ``b_name``, ``score``, ``mutual``, ``broker``, the main ``need`` and ``skill``,
+    and an ``explanation`` in ``lang``), then ``broker_name`` and ``reasons``, every
+    reason in one readable cell (``need ← skill ; …``). With ``network``, missing
+    names are filled from it. Spreadsheet-safe (:func:`escape_cell`), atomic.
 
     Examples
     --------
-    >>> import pathlib, tempfile
+    >>> import csv, pathlib, tempfile
     >>> net = nm.datasets.load_demo()
-    >>> intros = nm.suggest_introductions(net, k=2, seed=0)[:5]  # doctest: +SKIP
+    >>> intros = nm.suggest_introductions(net, k=2, seed=0)[:5]
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "intros.csv"
-    >>> nm.write_introductions_csv(intros, path, network=net)  # doctest: +SKIP
-    >>> len(path.read_text(encoding="utf-8-sig").splitlines())  # doctest: +SKIP
-    6
+    >>> nm.write_introductions_csv(intros, path, network=net, lang="en")
+    >>> with open(path, encoding="utf-8-sig", newline="") as f:
+    ...     rows = list(csv.DictReader(f))
+    >>> len(rows), rows[0]["a"] == intros[0].a
+    (5, True)
     """
-    records = [_introduction_record(intro, network) for intro in intros]
+    records = [_introduction_record(intro, network, lang) for intro in intros]
     write_records_csv(records, path, delimiter=delimiter, bom=bom)
 
 
