@@ -1254,11 +1254,13 @@ def plan_rotation(
         n_cats=n_cats,
     )
     rng = np.random.default_rng(seed)
-    budget = 1.0 if time_limit is None else max(0.0, min(1.0, 0.25 * time_limit))
+    # Seconds the constructions' cyclic searches may spend (at most 30 % of the time
+    # limit for all the rounds, 10 % for fewer rounds).
+    budget = 3.0 if time_limit is None else max(0.0, min(3.0, 0.3 * time_limit))
     start = _from_construction(problem, host_of, rng, budget)
     started_from = "construction"
     if start is None:
-        start, started_from = _partial_construction(problem, host_of, rng, budget)
+        start, started_from = _partial_construction(problem, host_of, rng, budget / 3)
 
     def relay(update: _engine.Progress) -> None:
         if progress is not None:
