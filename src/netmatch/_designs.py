@@ -27,9 +27,10 @@ Families, tried in this order by :func:`construct`:
     ``Z_n x {0..m-1}`` plus ``f`` fixed points, one or more *base rounds* whose
     translates are the rounds; the base rounds are found by a randomised, seeded
     backtracking on the differences ("mixed differences" of Bose), with a fixed node
-    budget.  Kirkman triple systems (5-3-7), nearly Kirkman systems (6-3-8, 8-3-11),
-    resolvable designs with blocks of four (7-4-9, 8-4-10, 9-4-11, 10-4-13) and
-    several "happy diner" records come out of it.
+    budget, optionally restricted to base rounds fixed by a multiplier.  Kirkman
+    triple systems (5-3-7), nearly Kirkman systems (6-3-8, 8-3-11), resolvable
+    designs with blocks of four (7-4-9, 9-4-11, 10-4-13) and the records 6-5-6,
+    10-6-7, 10-8-5 (and 10-9-5 given a few seconds) come out of it.
 
 References
 ----------
@@ -735,7 +736,7 @@ def _cyclic_search(
         got = attempt(order, min(limit, node_limit - nodes))
         if got is not None:
             return got
-        limit = int(limit * 1.3)
+        limit = min(int(limit * 1.3), 10**9)
     return None
 
 
