@@ -779,22 +779,25 @@ def _cyclic_recipes(g: int, p: int, w: int) -> list[tuple[int, int, int, int]]:
 def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, list[int] | None]]:
     """Recipes ``(n, m, f, b, alpha)`` worth a try, most promising first.
 
-    For each split of the people into ``Z_n x m`` plus ``f`` fixed ones, the
-    multipliers of order 3, 2, 4, 5 and 6 (at most three of each, ``mu = 1`` first),
-    then no multiplier.  Successful runs mostly came from ``mu = 1`` with the classes
-    permuted in cycles, or from ``mu`` of the same order as those cycles.
+    For each split of the people into ``Z_n x m`` plus ``f`` fixed ones (at most
+    three splits, the first in full, then the others interleaved): a multiplier
+    ``mu != 1`` of order 3 when ``Z_n`` has one, the classes permuted in cycles of
+    length 4, 3, 5, 2 or 6 (``mu = 1``), a multiplier of order 2, and no symmetry.
+    That order follows what worked on the Social Golfer instances of issue 5.
     """
     bound = _bound(g, p)
 
     per_recipe: list[list[tuple[int, int, int, int, list[int] | None]]] = []
     recipes = [r for r in _cyclic_recipes(g, p, w) if r[0] * r[3] <= bound]
     for n, m, f, b in recipes[:3]:
-        # classes permuted in cycles (mu = 1) first, then true multipliers, then none
+        # a multiplier of order 3 when Z_n has one, classes permuted in cycles (mu = 1),
+        # a multiplier of order 2, none
+        mults = {d: _multipliers(n, m, f, d) for d in (2, 3, 4, 5, 6)}
         alphas: list[list[int] | None] = []
+        alphas.extend([al for al in mults[3] if (al[1] - al[0]) % n != 1][:1])
         for d in (4, 3, 5, 2, 6):
-            alphas.extend(al for al in _multipliers(n, m, f, d) if (al[1] - al[0]) % n == 1)
-        for d in (3, 2):
-            alphas.extend([al for al in _multipliers(n, m, f, d) if (al[1] - al[0]) % n != 1][:1])
+            alphas.extend(al for al in mults[d] if (al[1] - al[0]) % n == 1)
+        alphas.extend([al for al in mults[2] if (al[1] - al[0]) % n != 1][:1])
         alphas.append(None)
         per_recipe.append([(n, m, f, b, al) for al in alphas])
     if not per_recipe:
