@@ -585,3 +585,15 @@ def test_result_writers_on_real_plans_and_introductions(tmp_path: Path) -> None:
     assert all(
         r["explanation"] == escape_cell(i.explain("en")) for r, i in zip(rows, intros, strict=True)
     )
+
+
+def test_excel_sep_hint_and_quoted_header(tmp_path: Path) -> None:
+    path = write(tmp_path, 'sep=;\r\n"id";"name"\r\nm1;Ana, Lyon\r\nm1;Bo\r\n')
+    err = invalid(path)
+    assert (err.line, err.field) == (4, "id")  # line numbers still count the sep= line
+    path = write(tmp_path, '\n\n"id";"name";"notes, misc"\nm1;Ana, Lyon;x, y\n')
+    member = nm.read_csv(path).member("m1")
+    assert member.name == "Ana, Lyon"
+    assert dict(member.attributes) == {"notes, misc": "x, y"}
+    err = invalid(write(tmp_path, 'sep="\nid"name\n', "q.csv"))
+    assert (err.line, err.field) == (1, "sep")

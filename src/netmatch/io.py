@@ -364,9 +364,19 @@ class _LineFeed:
         return line
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+_SEP_LINE = re.compile(r"sep=(.)(\r\n|\r|\n|$)")
+
+
 def _detect_delimiter(text: str) -> str:
-    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    """The most frequent of ``,``, ``;`` and tab on the first non-blank line, outside quotes."""
+    for line in io.StringIO(text[:65536], newline=""):
+        if line.strip():
+            break
+    else:
+        return ","
+    line = _QUOTED.sub("", line)
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -442,6 +452,16 @@ def _load_csv(
         raise TypeError(f"limits must be an IOLimits, got {type(limits).__name__}")
     source = _source(path)
     text = _decode(_read_bytes(path, source, limits), encoding, source)
+    hint = _SEP_LINE.match(text)
+    if hint is not None:
+        # Excel's "sep=;" first line names the delimiter; keep it as a blank line so
+        # that line numbers stay those of the file.
+        if delimiter is None:
+            try:
+                delimiter = _check_delimiter(hint.group(1))
+            except InvalidInputError as err:
+                raise InvalidInputError(err.message, source=source, line=1, field="sep") from None
+        text = hint.group(2) + text[hint.end() :]
     delimiter = _detect_delimiter(text) if delimiter is None else _check_delimiter(delimiter)
     return source, _parse_csv(text, delimiter, source, limits)
 
