@@ -81,6 +81,7 @@ HEADERS = st.sampled_from(
         "id,name,organisation,sector,region,lat,lon,skills,needs,knows,website,tags,x\n",
         "ID;Nom;Compétences;Besoins;Connaît;Latitude;Longitude\r\n",
         "m1,m2\n",
+        "sep=;\nid;name;knows\n",
     ]
 )
 
