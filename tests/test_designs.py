@@ -142,6 +142,14 @@ def test_round_robin_everyone_meets_everyone_once(g: int) -> None:
     assert_valid(schedule, g, 2, 2 * g - 1)
 
 
+@pytest.mark.parametrize(("g", "p", "w"), [(100, 10, 11), (60, 7, 9), (50, 20, 3), (10, 5, 5)])
+def test_modular_grid_for_large_events(g: int, p: int, w: int) -> None:
+    got = designs.construct_with_method(g, p, w, budget=0.0)
+    assert got is not None
+    assert got[1] in {"modular-grid", "mols", "affine-geometry"}
+    assert_valid(got[0], g, p, w)
+
+
 def test_result_is_a_fresh_copy() -> None:
     first = designs.construct(4, 4, 5)
     assert first is not None

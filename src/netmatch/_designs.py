@@ -22,6 +22,10 @@ Families, tried in this order by :func:`construct`:
     10): tables are the columns and the symbol classes of each square, plus the rows
     when ``p == g``.  Gives ``g-p-(k+1)`` and ``g-g-(k+2)`` from ``k`` squares (8-6-8,
     6-6-3, 10-10-4).
+``modular-grid``
+    the same grid with cyclic Latin rectangles ``j + r * i mod g`` for multipliers
+    ``r`` whose differences times any row difference are non-zero modulo ``g``:
+    large events with few rounds (100 tables of 10 for 11 rounds).
 ``cyclic-search``
     a resolvable design invariant under the cyclic group ``Z_n``: points
     ``Z_n x {0..m-1}`` plus ``f`` fixed points, one or more *base rounds* whose
@@ -476,6 +480,38 @@ def _mols_grid(g: int, p: int, w: int) -> Schedule | None:
     return sched[:w] if len(sched) >= w else None
 
 
+def _modular_grid(g: int, p: int, w: int) -> Schedule | None:
+    """People on a ``p x g`` grid; round ``r`` seats ``(i, j)`` at table ``j + r_k * i mod g``.
+
+    Rounds ``r_a`` and ``r_b`` seat two people of rows ``i != i'`` together twice only
+    if ``(r_a - r_b) * (i - i')`` is 0 modulo ``g``, so the multipliers are chosen
+    greedily from ``Z_g`` with no difference ``d`` such that ``d * delta`` is a
+    multiple of ``g`` for some ``0 < delta < p``.  When ``(w - 1) * (p - 1) < g`` the
+    multipliers ``0 .. w-1`` all work: large events with few rounds (100 tables of 10
+    for 11 rounds) come out at once, where Latin squares from fields or MacNeish's
+    products give fewer rounds.
+    """
+    if p > g or w > g:
+        return None
+    deltas = np.arange(1, p)
+    chosen: list[int] = []
+    for r in range(g):
+        if all(((r - c) * deltas % g).all() for c in chosen):
+            chosen.append(r)
+            if len(chosen) == w:
+                break
+    if len(chosen) < w:
+        return None
+    rows = np.arange(p)[:, None]
+    sched: Schedule = []
+    for r in chosen:
+        # table of (i, j) is (j + r i) mod g; table s holds (i, s - r i) for each row i
+        cols = (np.arange(g)[None, :] - r * rows) % g
+        players = rows * g + cols
+        sched.append(players.T.tolist())
+    return sched
+
+
 # ---------------------------------------------------------------------------
 # cyclic difference search
 
@@ -880,6 +916,7 @@ def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, 
         ("round-robin", functools.partial(_round_robin, g, p, w)),
         ("affine-geometry", functools.partial(_affine_geometry, g, p, w)),
         ("mols", functools.partial(_mols_grid, g, p, w)),
+        ("modular-grid", functools.partial(_modular_grid, g, p, w)),
     )
     for name, make in attempts:
         sched = make()
