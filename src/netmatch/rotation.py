@@ -702,7 +702,6 @@ def _hosted_construction(
     round its groups are assigned to the tables (an assignment problem) so that
     nobody returns to a table, hence meets no host twice.
     """
-    from scipy.optimize import linear_sum_assignment
 
     p = problem
     n, w, g = p.n, p.rounds, p.n_tables
@@ -713,9 +712,7 @@ def _hosted_construction(
     if base is None:
         return None
     rotating = np.array([i for i in range(n) if i not in hosts], dtype=np.int64)
-    hosts_at = [
-        np.array([i for i, t in hosts.items() if t == tt], dtype=np.int64) for tt in range(g)
-    ]
+    table_of_group = _assign_tables(base, g, rng)
     apart = np.argwhere(np.triu(p.apart))
     w_rep, w_need = _engine.weights(p)
     best: NDArray[np.int64] | None = None
@@ -725,34 +722,66 @@ def _hosted_construction(
         out = np.full((w, n), -1, dtype=np.int64)
         for i, t in hosts.items():
             out[:, i] = t
-        groups = [[part_of[base[r] == c] for c in range(g)] for r in range(w)]
-        fixed_cost = np.zeros((w, g, g), dtype=np.float64)
         for r in range(w):
-            for c, members in enumerate(groups[r]):
-                for t in range(g):
-                    block = np.ix_(members, hosts_at[t])
-                    fixed_cost[r, c, t] = 1e6 * p.apart[block].sum() + (p.prior[block] > 0).sum()
-        visited = np.zeros((n, g), dtype=np.int64)
-        # Rounds assigned one after another, then each reassigned given all the others
-        # (a few sweeps of coordinate descent on table revisits).
-        for sweep in range(4):
-            for r in range(w):
-                if sweep:
-                    for members in groups[r]:
-                        visited[members, out[r, members[0]]] -= 1
-                cost = fixed_cost[r].copy()
-                for c, members in enumerate(groups[r]):
-                    cost[c] += visited[members].sum(axis=0) * 1000.0
-                rows, cols = linear_sum_assignment(cost)
-                for c, t in zip(rows.tolist(), cols.tolist(), strict=True):
-                    out[r, groups[r][c]] = t
-                    visited[groups[r][c], t] += 1
+            out[r, part_of] = table_of_group[r, base[r]]
         if apart.size and (out[:, apart[:, 0]] == out[:, apart[:, 1]]).any():
             continue
         total = _engine.State(p, out).cost(w_rep, w_need)
         if best is None or total < best_cost:
             best, best_cost = out, total
     return best
+
+
+def _assign_tables(
+    base: NDArray[np.int64], g: int, rng: np.random.Generator, kicks: int = 60
+) -> NDArray[np.int64]:
+    """Table of each group of each round, so that players revisit tables least.
+
+    Coordinate descent (each round's assignment re-solved by the Hungarian method given
+    the others) with random kicks (iterated local search). ``base[r, x]`` is the group
+    of construction player ``x`` in round ``r``; returns ``table[r, group]``.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    w, m = base.shape
+    members = [[np.flatnonzero(base[r] == c) for c in range(g)] for r in range(w)]
+    table = np.tile(np.arange(g), (w, 1))
+    visited = np.zeros((m, g), dtype=np.int64)
+    for r in range(w):
+        visited[np.arange(m), table[r, base[r]]] += 1
+
+    def revisits() -> int:
+        return int(np.maximum(visited - 1, 0).sum())
+
+    def sweep() -> None:
+        for r in range(w):
+            visited[np.arange(m), table[r, base[r]]] -= 1
+            cost = np.array([visited[members[r][c]].sum(axis=0) for c in range(g)])
+            rows, cols = linear_sum_assignment(cost)
+            table[r, rows] = cols
+            visited[np.arange(m), table[r, base[r]]] += 1
+
+    for _ in range(3):
+        sweep()
+    best, best_table = revisits(), table.copy()
+    for _ in range(kicks):
+        if best == 0:
+            break
+        for r in rng.choice(w, min(w, 2), replace=False):
+            visited[np.arange(m), table[r, base[r]]] -= 1
+            table[r] = rng.permutation(g)
+            visited[np.arange(m), table[r, base[r]]] += 1
+        sweep()
+        sweep()
+        now = revisits()
+        if now <= best:
+            best, best_table = now, table.copy()
+        else:
+            table[:] = best_table
+            visited[:] = 0
+            for r in range(w):
+                visited[np.arange(m), table[r, base[r]]] += 1
+    return np.asarray(best_table, dtype=np.int64)
 
 
 def _from_construction(
@@ -1259,8 +1288,17 @@ def plan_rotation(
     budget = 3.0 if time_limit is None else max(0.0, min(3.0, 0.3 * time_limit))
     start = _from_construction(problem, host_of, rng, budget)
     started_from = "construction"
+    w_rep, w_need = _engine.weights(problem)
     if start is None:
         start, started_from = _partial_construction(problem, host_of, rng, budget / 3)
+    elif _engine.State(problem, start).repeats > 0:
+        # A construction that still repeats (table revisits with hosts): a shorter
+        # construction completed greedily may start better.
+        other, how = _partial_construction(problem, host_of, rng, budget / 3)
+        if _engine.State(problem, other).cost(w_rep, w_need) < _engine.State(
+            problem, start
+        ).cost(w_rep, w_need):
+            start, started_from = other, how
 
     def relay(update: _engine.Progress) -> None:
         if progress is not None:
