@@ -323,7 +323,7 @@ def _decode(data: bytes, encoding: str | None, source: str) -> str:
 
 
 # -- CSV parsing --------------------------------------------------------------------------
-_FIELD_LIMIT_LOCK = threading.Lock()
+_FIELD_LIMIT_LOCK = threading.RLock()  # re-entrant: a reader may open a second file
 
 
 @contextlib.contextmanager
@@ -343,11 +343,16 @@ class _RecordTooLongError(Exception):
     pass
 
 
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++\Z")
+
+
 class _LineFeed:
     """Physical lines for csv.reader, counting the characters of the current record."""
 
     def __init__(self, text: str, max_record: int) -> None:
-        self._lines = io.StringIO(text, newline="")
+        # Lines end at \r\n, \r or \n, as csv and editors see them; a regex walks the
+        # text without copying it (io.StringIO would hold a 4-byte-per-char copy).
+        self._lines = _PHYSICAL_LINE.finditer(text)
         self._max = max_record
         self.record_chars = 0
 
@@ -355,9 +360,7 @@ class _LineFeed:
         return self
 
     def __next__(self) -> str:
-        line = self._lines.readline()
-        if not line:
-            raise StopIteration
+        line = next(self._lines).group()
         self.record_chars += len(line)
         if self.record_chars > self._max:
             raise _RecordTooLongError
@@ -391,13 +394,16 @@ def _check_delimiter(delimiter: str) -> str:
     return delimiter
 
 
-def _parse_csv(
+def _iter_csv(
     text: str, delimiter: str, source: str, limits: IOLimits
-) -> list[tuple[int, list[str]]]:
-    """Parse CSV text into (first physical line, cells) records, enforcing the limits."""
+) -> Iterator[tuple[int, list[str]]]:
+    """Parse CSV text into (first physical line, cells) records, enforcing the limits.
+
+    Blank records (no cell with text) are skipped. Records are produced one at a
+    time, so memory holds the text and the members built so far, not every row.
+    """
     feed = _LineFeed(text, limits.max_row_chars)
     reader = csv.reader(feed, delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
     previous = 0
     with _field_size_limit(limits.max_cell_chars + 1):
         while True:
@@ -440,13 +446,13 @@ def _parse_csv(
                         source=source,
                         line=start,
                     )
-            rows.append((start, row))
-    return rows
+            if not _is_blank(row):
+                yield start, row
 
 
 def _load_csv(
     path: PathLike, delimiter: str | None, encoding: str | None, limits: IOLimits | None
-) -> tuple[str, list[tuple[int, list[str]]]]:
+) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     limits = DEFAULT_LIMITS if limits is None else limits
     if not isinstance(limits, IOLimits):
         raise TypeError(f"limits must be an IOLimits, got {type(limits).__name__}")
@@ -463,7 +469,7 @@ def _load_csv(
                 raise InvalidInputError(err.message, source=source, line=1, field="sep") from None
         text = hint.group(2) + text[hint.end() :]
     delimiter = _detect_delimiter(text) if delimiter is None else _check_delimiter(delimiter)
-    return source, _parse_csv(text, delimiter, source, limits)
+    return source, _iter_csv(text, delimiter, source, limits)
 
 
 def _is_blank(row: Sequence[str]) -> bool:
@@ -681,21 +687,21 @@ def read_csv(
     """
     limits = DEFAULT_LIMITS if limits is None else limits
     source, rows = _load_csv(path, delimiter, encoding, limits)
-    rows = [(line, row) for line, row in rows if not _is_blank(row)]
-    if not rows:
+    first = next(rows, None)
+    if first is None:
         raise InvalidInputError(
             "the file is empty: expected a header row with at least 'id' and 'name'",
             source=source,
             line=1,
         )
-    header_line, header_cells = rows[0]
+    header_line, header_cells = first
     header = _read_header(header_cells, source, header_line)
     if name is None:
         name = Path(source).stem or None
     network = Network(name=name)
     first_line: dict[str, int] = {}
     knows: list[tuple[int, str, str]] = []
-    for line, cells in rows[1:]:
+    for line, cells in rows:
         member, known = _row_to_member(cells, header, source, line, limits)
         if member.id in first_line:
             raise InvalidInputError(
@@ -763,7 +769,6 @@ def read_acquaintances_csv(
     if not isinstance(network, Network):
         raise TypeError(f"network must be a Network, got {type(network).__name__}")
     source, rows = _load_csv(path, delimiter, encoding, limits)
-    rows = [(line, row) for line, row in rows if not _is_blank(row)]
     pairs: list[tuple[str, str]] = []
     names = ("column 1", "column 2")
     for number, (line, row) in enumerate(rows):
