@@ -832,7 +832,10 @@ def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, li
         alphas: list[list[int] | None] = []
         alphas.extend([al for al in mults[3] if (al[1] - al[0]) % n != 1][:1])
         for d in (4, 3, 5, 2, 6):
-            alphas.extend(al for al in mults[d] if (al[1] - al[0]) % n == 1)
+            # with mu = 1 a class left out of the cycles is fixed point by point, and
+            # fixed points crowd the few tables the map fixes: cycle every class
+            if m % d == 0:
+                alphas.extend(al for al in mults[d] if (al[1] - al[0]) % n == 1)
         alphas.extend([al for al in mults[2] if (al[1] - al[0]) % n != 1][:1])
         alphas.append(None)
         per_recipe.append([(n, m, f, b, al) for al in alphas])
