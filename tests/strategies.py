@@ -203,7 +203,10 @@ def networks(
     net = nm.Network(people, name=draw(_optional(texts(alphabet=alphabet))))
     if len(ids) < 2:
         return net
-    pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda p: p[0] != p[1])
+    # Two distinct members, drawn without a filter (which could give up).
+    pairs = st.tuples(st.integers(0, len(ids) - 1), st.integers(0, len(ids) - 2)).map(
+        lambda ij: (ids[ij[0]], ids[ij[1] + (ij[1] >= ij[0])])
+    )
     for a, b in draw(st.lists(pairs, max_size=2 * len(ids))):
         net.add_acquaintance(a, b)
     if history:
