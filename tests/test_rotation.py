@@ -521,3 +521,16 @@ def test_needs_served_are_recounted(n: int, rounds: int, seed: int) -> None:
         served += any(plan.itinerary(s)[r] == mine[r] for r, s in shared)
     stats = plan.stats()
     assert (stats.needs_served, stats.needs_total) == (served, total)
+
+
+def test_plans_pickle_and_hash() -> None:
+    import pickle
+
+    plan = nm.plan_rotation(
+        sector_network(12), rounds=2, table_size=3, hosts={"m00": 1}, seed=0, **FAST
+    )
+    again = pickle.loads(pickle.dumps(plan))
+    assert again == plan
+    assert hash(again) == hash(plan)
+    assert again.hosts == {"m00": 1}
+    assert again.stats() == plan.stats()
