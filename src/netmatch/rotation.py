@@ -903,7 +903,7 @@ def _partial_construction(
     for rounds in range(p.rounds - 1, 1, -1):
         if spent >= budget:
             break
-        each = min(0.2, budget - spent)
+        each = max(0.1, 0.6 * (budget - spent))  # the longest prefixes matter most
         sub = _engine.Problem(
             n=p.n,
             rounds=rounds,
@@ -1310,17 +1310,17 @@ def plan_rotation(
     )
     rng = np.random.default_rng(seed)
     # Seconds the constructions' cyclic searches may spend (at most 30 % of the time
-    # limit for all the rounds, 10 % for fewer rounds).
+    # limit for all the rounds, 15 % for fewer rounds).
     budget = 3.0 if time_limit is None else max(0.0, min(3.0, 0.3 * time_limit))
     start = _from_construction(problem, host_of, rng, budget)
     started_from = "construction"
     w_rep, w_need = _engine.weights(problem)
     if start is None:
-        start, started_from = _partial_construction(problem, host_of, rng, budget / 3)
+        start, started_from = _partial_construction(problem, host_of, rng, budget / 2)
     elif _engine.State(problem, start).repeats > 0:
         # A construction that still repeats (table revisits with hosts): a shorter
         # construction completed greedily may start better.
-        other, how = _partial_construction(problem, host_of, rng, budget / 3)
+        other, how = _partial_construction(problem, host_of, rng, budget / 2)
         if _engine.State(problem, other).cost(w_rep, w_need) < _engine.State(
             problem, start
         ).cost(w_rep, w_need):
