@@ -251,10 +251,18 @@ class RotationPlan:
     started_from: str = attrs.field(default="given", eq=False, repr=False)
     hit_time_limit: bool = attrs.field(default=False, eq=False, repr=False)
     context: _PlanContext = attrs.field(factory=_PlanContext, eq=False, repr=False)
+    # Itineraries computed once (the plan is immutable), so lookups are O(1).
+    _positions: dict[str, list[int | None]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
 
     # -- lookups -------------------------------------------------------------------
     def _position(self) -> dict[str, list[int | None]]:
-        pos: dict[str, list[int | None]] = {m: [None] * len(self.rounds) for m in self.member_ids}
+        if self._positions:
+            return self._positions
+        pos = self._positions
+        for m in self.member_ids:
+            pos[m] = [None] * len(self.rounds)
         for r, rnd in enumerate(self.rounds):
             for t, table in enumerate(rnd):
                 for m in table:
