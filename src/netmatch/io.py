@@ -251,7 +251,13 @@ def _column_key(header: str) -> str:
 
 
 def is_reserved_column(header: str) -> bool:
-    """Whether a member-CSV header names a Member field (so it cannot be an attribute)."""
+    """Whether a member-CSV header names a Member field (so it cannot be an attribute).
+
+    Examples
+    --------
+    >>> nm.io.is_reserved_column(" Compétences "), nm.io.is_reserved_column("email")
+    (True, False)
+    """
     return _column_key(header) in _COLUMN_FIELD
 
 
@@ -750,6 +756,17 @@ def read_acquaintances_csv(
     first row is taken as a header when neither of its cells is a member id.
     Nothing is added unless the whole file is valid.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (delimiter and encoding detected as in :func:`read_csv`).
+    network : Network
+        The network whose members the ids name; changed in place.
+    delimiter, encoding, limits
+        As in :func:`read_csv`.
+    header : bool, optional
+        Whether the first row is a header; detected when None.
+
     Raises
     ------
     InvalidInputError
@@ -868,6 +885,15 @@ def write_csv(network: Network, path: PathLike, *, delimiter: str = ",", bom: bo
     empty strings: a :class:`~netmatch.NetmatchWarning` says so when the network has
     any (use :func:`write_json` to keep everything).
 
+    Parameters
+    ----------
+    network : Network
+    path : str or path-like
+    delimiter : str, default ","
+        ``";"`` suits French spreadsheets.
+    bom : bool, default True
+        Start with a UTF-8 byte order mark.
+
     Raises
     ------
     InvalidInputError
@@ -973,6 +999,15 @@ def write_records_csv(
     escaped against formulas (:func:`escape_cell`); numbers stay numbers; lists are
     joined with ``|``; None is an empty cell. The file is replaced atomically.
 
+    Parameters
+    ----------
+    records : iterable of mapping
+    path : str or path-like
+    columns : sequence of str, optional
+        Column order (and selection); every key in order of appearance when None.
+    delimiter : str, default ","
+    bom : bool, default True
+
     Raises
     ------
     InvalidInputError
@@ -1024,6 +1059,15 @@ def write_plan_csv(
 
     The rows are ``plan.to_records(network=network, start=1)`` (round, table,
     member id, name, …), written by :func:`write_records_csv`.
+
+    Parameters
+    ----------
+    plan : RotationPlan
+    path : str or path-like
+    network : Network, optional
+        Where names, organisations and sectors are read (default: the plan's own).
+    delimiter : str, default ","
+    bom : bool, default True
 
     Examples
     --------
@@ -1093,6 +1137,17 @@ def write_introductions_csv(
     reason in one readable cell (``need ← skill ; …``). With ``network``, missing
     names are filled from it. Spreadsheet-safe (:func:`escape_cell`), atomic.
 
+    Parameters
+    ----------
+    intros : iterable of Introduction
+    path : str or path-like
+    network : Network, optional
+        Fills names the introductions lack.
+    lang : {"fr", "en"}, default "fr"
+        Language of the ``explanation`` column.
+    delimiter : str, default ","
+    bom : bool, default True
+
     Examples
     --------
     >>> import csv, pathlib, tempfile
@@ -1119,6 +1174,13 @@ def write_json(network: Network, path: PathLike, *, indent: int | None = None) -
     UTF-8, replaced atomically. By default each member, pair and meeting sits on a
     line of its own (compact, quick to write, and error lines point at one member);
     ``indent=2`` pretty-prints everything instead.
+
+    Parameters
+    ----------
+    network : Network
+    path : str or path-like
+    indent : int, optional
+        Pretty-print with this indent instead of one record per line.
 
     Examples
     --------
@@ -1288,6 +1350,17 @@ def _json_context(where: str, source: str) -> Iterator[None]:
 
 def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
     """Read a network written by :func:`write_json`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A UTF-8 JSON file (with or without BOM).
+    limits : IOLimits, optional
+        Size limits (:data:`DEFAULT_LIMITS` when None).
+
+    Returns
+    -------
+    Network
 
     Raises
     ------
