@@ -215,7 +215,7 @@ def construct_only(instances: Sequence[tuple[int, int, int]], budget: float) -> 
     print("| g-p-w | found | family | seconds |")
     print("|---|---|---|---|")
     for g, p, w in instances:
-        _designs._construct_cached.cache_clear()
+        _designs._clear_cache()
         t0 = time.perf_counter()
         got = _designs.construct_with_method(g, p, w, budget=budget)
         dt = time.perf_counter() - t0

@@ -70,6 +70,9 @@ __all__ = [
 Schedule = list[list[list[int]]]
 
 _RESTART_NODES = 2000  # first restart of the difference search; later ones grow by 30%
+# The search keeps a table of every pair of people: beyond this the tables alone would
+# eat the budget, and large events are served by the grids or the planner's search.
+_CYCLIC_MAX_PEOPLE = 400
 
 
 class _BudgetError(Exception):
@@ -777,6 +780,7 @@ def _cyclic_search(
 
 
 def _develop(n: int, m: int, f: int, bases: list[list[list[int]]]) -> Schedule:
+    """All translates ``x -> x + t`` (``t = 0 .. n-1``) of each base round, in order."""
     nf = n * m
     sched: Schedule = []
     for base in bases:
@@ -871,6 +875,8 @@ def _cyclic(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | Non
     budgets keep the answer deterministic; the wall-clock ``budget`` is a safety net.
     Returns the schedule and the recipe that gave it.
     """
+    if g * p > _CYCLIC_MAX_PEOPLE:
+        return None
     deadline = time.perf_counter() + budget
     configs = _cyclic_configs(g, p, w)
     nodes = 3_000
@@ -910,10 +916,17 @@ def _bound(g: int, p: int) -> int:
     return (g * p - 1) // (p - 1)
 
 
+# Schedules found so far, whatever budget found them: node budgets make the search
+# deterministic, so a later call with a smaller budget would find the same schedule.
+_FOUND: dict[tuple[int, int, int], tuple[Schedule, str]] = {}
+
+
 @functools.lru_cache(maxsize=256)
 def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | None:
     if g < 1 or p < 1 or w < 0 or w > _bound(g, p):
         return None
+    if (g, p, w) in _FOUND:
+        return _FOUND[(g, p, w)]
     attempts: tuple[tuple[str, Callable[[], Schedule | None]], ...] = (
         ("trivial", functools.partial(_trivial, g, p, w)),
         ("round-robin", functools.partial(_round_robin, g, p, w)),
@@ -925,7 +938,16 @@ def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, 
         sched = make()
         if sched is not None and is_repeat_free(sched, g, p, w):
             return sched, name
-    return _cyclic(g, p, w, budget)
+    got = _cyclic(g, p, w, budget)
+    if got is not None and len(_FOUND) < 1024:
+        _FOUND[(g, p, w)] = got
+    return got
+
+
+def _clear_cache() -> None:
+    """Forget every schedule computed so far (for tests and timings)."""
+    _FOUND.clear()
+    _construct_cached.cache_clear()
 
 
 def construct_with_method(
