@@ -811,8 +811,8 @@ def _cyclic_recipes(g: int, p: int, w: int) -> list[tuple[int, int, int, int]]:
                 if n * b > w and b > 1:
                     continue
                 out.append((n, m, f, b))
-    # prefer one base round, few fixed points, larger groups
-    out.sort(key=lambda r: (r[3], r[0] * r[3] != w, r[2], -r[0]))
+    # prefer exactly w rounds (no more to satisfy), one base round, few fixed points
+    out.sort(key=lambda r: (r[0] * r[3] != w, r[3], r[2], -r[0]))
     return out
 
 
