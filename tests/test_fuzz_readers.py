@@ -8,6 +8,7 @@ may accept the input (then the result is a valid Network) or refuse it with an
 
 from __future__ import annotations
 
+import encodings.aliases
 import json
 import os
 import tempfile
@@ -192,3 +193,24 @@ def test_mutated_valid_files(
     data = _mutate((directory / "members.csv").read_bytes(), edits)
     for read, name in READERS[:2]:
         _only_invalid_input(read, data, name)
+
+
+CODECS = sorted({*encodings.aliases.aliases.values(), "rot13", "hex", "punycode", "undefined"})
+
+
+@FUZZ
+@given(
+    data=st.one_of(st.binary(max_size=200), HEADERS.map(lambda h: (h + "m1,x\n").encode())),
+    encoding=st.one_of(st.none(), st.sampled_from(CODECS)),
+    delimiter=st.one_of(st.none(), st.text(max_size=2)),
+)
+def test_random_reader_options(data: bytes, encoding: str | None, delimiter: str | None) -> None:
+    def read(path: Path) -> object:
+        return nm.read_csv(path, encoding=encoding, delimiter=delimiter)
+
+    def read_pairs(path: Path) -> object:
+        nm.read_acquaintances_csv(path, _KNOWN.copy(), encoding=encoding, delimiter=delimiter)
+        return None
+
+    _only_invalid_input(read, data, "options.csv")
+    _only_invalid_input(read_pairs, data, "options-knows.csv")

@@ -597,3 +597,16 @@ def test_excel_sep_hint_and_quoted_header(tmp_path: Path) -> None:
     assert dict(member.attributes) == {"notes, misc": "x, y"}
     err = invalid(write(tmp_path, 'sep="\nid"name\n', "q.csv"))
     assert (err.line, err.field) == (1, "sep")
+
+
+@pytest.mark.parametrize(
+    "encoding", ["rot13", "hex", "base64", "zlib", "punycode", "undefined", "bogus", ""]
+)
+def test_unusable_encodings_are_invalid_input(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, "id,name\nm1,A\n")
+    for read in (nm.read_csv, lambda p, encoding: nm.read_acquaintances_csv(
+        p, nm.Network(), encoding=encoding
+    )):  # fmt: skip
+        with pytest.raises(nm.InvalidInputError) as info:
+            read(path, encoding=encoding)
+        assert info.value.field == "encoding"

@@ -294,7 +294,9 @@ def _decode(data: bytes, encoding: str | None, source: str) -> str:
         try:
             codecs.lookup(encoding)
         except (LookupError, TypeError):
-            raise InvalidInputError(f"unknown encoding {encoding!r}", field="encoding") from None
+            raise InvalidInputError(
+                f"unknown encoding {encoding!r}", source=source, field="encoding"
+            ) from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as err:
@@ -302,6 +304,10 @@ def _decode(data: bytes, encoding: str | None, source: str) -> str:
                 f"byte {data[err.start : err.start + 1]!r} is not valid {encoding}",
                 source=source,
                 line=_line_of_offset(data, err.start),
+            ) from None
+        except (LookupError, ValueError) as err:  # "rot13", "zlib", "punycode", ...
+            raise InvalidInputError(
+                f"cannot read the file as {encoding!r}: {err}", source=source, field="encoding"
             ) from None
         return text.removeprefix("\ufeff")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -390,11 +396,12 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _check_delimiter(delimiter: str) -> str:
+def _check_delimiter(delimiter: str, source: str | None = None) -> str:
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n'|\\":
         raise InvalidInputError(
             f"delimiter must be one character other than a quote, bar, backslash or line "
             f"break, got {delimiter!r}",
+            source=source,
             field="delimiter",
         )
     return delimiter
@@ -463,6 +470,8 @@ def _load_csv(
     if not isinstance(limits, IOLimits):
         raise TypeError(f"limits must be an IOLimits, got {type(limits).__name__}")
     source = _source(path)
+    if delimiter is not None:
+        delimiter = _check_delimiter(delimiter, source)
     text = _decode(_read_bytes(path, source, limits), encoding, source)
     hint = _SEP_LINE.match(text)
     if hint is not None:
@@ -474,7 +483,8 @@ def _load_csv(
             except InvalidInputError as err:
                 raise InvalidInputError(err.message, source=source, line=1, field="sep") from None
         text = hint.group(2) + text[hint.end() :]
-    delimiter = _detect_delimiter(text) if delimiter is None else _check_delimiter(delimiter)
+    if delimiter is None:
+        delimiter = _detect_delimiter(text)
     return source, _iter_csv(text, delimiter, source, limits)
 
 
