@@ -148,3 +148,62 @@ def test_matcher_follows_estimator_rules() -> None:
         TextMatcher(word_weight=-1).fit(["a"])
     with pytest.raises(nm.InvalidInputError):
         TextMatcher().fit("not a list")
+
+
+def test_plural_stemming_keeps_eau_words_apart_from_al_words() -> None:
+    assert tokenize("bureaux réseaux tableaux") == ["bureau", "reseau", "tableau"]
+    assert tokenize("bureau réseau") == ["bureau", "reseau"]
+    assert tokenize("locaux journaux") == ["local", "journal"]
+    th = Thesaurus({"office": ["location de bureau"], "network": ["réseau professionnel"]})
+    assert th.concepts_in("location de bureaux") == ("office",)
+    assert th.concepts_in("réseaux professionnels") == ("network",)
+
+
+def test_ligatures_are_folded() -> None:
+    assert normalize_text("Œuvre, cœur, vitæ, ÆSOP") == "oeuvre coeur vitae aesop"
+    th = Thesaurus({"structural_work": ["gros œuvre"]})
+    assert th.concepts_in("entreprise de gros oeuvre") == ("structural_work",)
+    assert th.concepts_in("GROS ŒUVRE") == ("structural_work",)
+
+
+def test_longest_match_wins_over_contained_terms() -> None:
+    th = Thesaurus(
+        {
+            "bank_loan": ["prêt", "emprunt"],
+            "fashion": ["prêt-à-porter"],
+            "catering": ["restauration"],
+            "heritage": ["restauration du patrimoine"],
+        }
+    )
+    assert th.concepts_in("boutique de prêt-à-porter") == ("fashion",)
+    assert th.concepts_in("restauration du patrimoine bâti") == ("heritage",)
+    # Each term still fires on its own, and elsewhere in the same text.
+    assert th.concepts_in("un prêt pour ma boutique") == ("bank_loan",)
+    assert th.concepts_in("prêt-à-porter, besoin d'un prêt") == ("fashion", "bank_loan")
+    assert th.concepts_in("restauration rapide") == ("catering",)
+
+
+def test_partly_overlapping_terms_both_count() -> None:
+    th = Thesaurus({"a": ["marketing digital"], "b": ["digital workplace"]})
+    assert th.concepts_in("marketing digital workplace") == ("a", "b")
+    # The same span in two concepts: both count.
+    th2 = Thesaurus({"joinery": ["menuisier"], "wood": ["menuisier", "bois"]})
+    assert th2.concepts_in("menuisier") == ("joinery", "wood")
+
+
+@given(st.lists(st.sampled_from(["pret", "a", "porter", "bancaire", "x"]), max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_longest_match_never_keeps_a_contained_occurrence(words: list[str]) -> None:
+    th = Thesaurus({"loan": ["pret"], "bank": ["pret bancaire"], "fashion": ["pret a porter"]})
+    found = th.concepts_in_tokens(words)
+    text = " ".join(words)
+    # A concept is found iff one of its occurrences is not inside a longer one.
+    assert ("fashion" in found) == ("pret a porter" in text)
+    assert ("bank" in found) == ("pret bancaire" in text)
+    lone = any(
+        w == "pret"
+        and words[i + 1 : i + 3] != ["a", "porter"]
+        and words[i + 1 : i + 2] != ["bancaire"]
+        for i, w in enumerate(words)
+    )
+    assert ("loan" in found) == lone

@@ -11,7 +11,8 @@ rows is the weighted cosine of the views both texts have:
   "referencement" / "référencement");
 * **concepts** from a bilingual :class:`Thesaurus`: every thesaurus term found in
   a text adds its concept, on both sides, so that synonyms and cross-language
-  phrasings ("prêt bancaire" / "bank loan") meet.
+  phrasings ("prêt bancaire" / "bank loan") meet; a term found inside a longer
+  term found there does not count ("prêt" in "prêt-à-porter").
 
 An optional **encoder** (any callable mapping a list of texts to an array of
 shape ``(n, d)``, for instance a sentence-transformers model's ``encode``) adds a
@@ -50,7 +51,22 @@ __all__ = [
 #: Any callable that maps a list of texts to an array of shape ``(len(texts), d)``.
 Encoder = Callable[[list[str]], Any]
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+# Typographic apostrophes become "'"; the ligatures, which are letters of their own
+# for Unicode (NFKD leaves them alone), become their two letters ("œuvre" = "oeuvre").
+_APOSTROPHES = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "ʼ": "'",
+        "′": "'",
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+    }
+)
 # French elisions: l'entreprise -> entreprise, qu'il -> il, jusqu'à -> a.
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.UNICODE)
 _NON_WORD = re.compile(r"[^\w]+|_", re.UNICODE)
@@ -98,14 +114,17 @@ def _normalize_cached(text: str) -> str:
 def normalize_text(text: str) -> str:
     """Return ``text`` casefolded, without accents, elisions or punctuation.
 
-    Typographic apostrophes become ``'``; French elisions (``l'``, ``d'``,
-    ``qu'``...) are removed; every run of punctuation becomes one space.
+    Typographic apostrophes become ``'``; the ligatures ``œ`` and ``æ`` become
+    ``oe`` and ``ae``; French elisions (``l'``, ``d'``, ``qu'``...) are removed;
+    every run of punctuation becomes one space.
 
     Examples
     --------
     >>> from netmatch.text import normalize_text
     >>> normalize_text("Besoin d’aide pour L'E-Commerce : référencement !")
     'besoin aide pour e commerce referencement'
+    >>> normalize_text("Gros Œuvre, curriculum vitæ")
+    'gros oeuvre curriculum vitae'
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"text must be a str, got {type(text).__name__} {text!r}")
@@ -113,7 +132,14 @@ def normalize_text(text: str) -> str:
 
 
 def _stem(word: str) -> str:
-    """A deliberately light stemmer: plural endings only (French and English)."""
+    """A deliberately light stemmer: plural endings only (French and English).
+
+    ``-eaux`` → ``-eau`` (bureaux, réseaux), other ``-aux`` → ``-al`` (locaux,
+    journaux), then a final ``s`` or ``x`` is dropped unless it follows ``s`` or
+    ``u`` (business, prix... keep theirs).
+    """
+    if len(word) > 5 and word.endswith("eaux"):
+        return word[:-1]
     if len(word) > 4 and word.endswith("aux"):
         return word[:-3] + "al"
     if len(word) > 3 and word[-1] in "sx" and word[-2] not in "su":
@@ -129,6 +155,8 @@ def tokenize(text: str, *, stop_words: bool = True) -> list[str]:
     >>> from netmatch.text import tokenize
     >>> tokenize("Recherche des partenaires pour l'export")
     ['partenaire', 'export']
+    >>> tokenize("nos bureaux et locaux")
+    ['bureau', 'local']
     """
     return list(_tokens(normalize_text(text), stop_words))
 
@@ -177,6 +205,12 @@ class Thesaurus:
     ('financement',)
     >>> th.concepts_in("looking for a bank loan")
     ('financement',)
+
+    The longest term found wins over the shorter terms inside it:
+
+    >>> th2 = Thesaurus({"loan": ["prêt"], "fashion": ["prêt-à-porter"]})
+    >>> th2.concepts_in("boutique de prêt-à-porter"), th2.concepts_in("un prêt")
+    (('fashion',), ('loan',))
     >>> len(th.extend({"export": ["export", "international"]}))
     2
     """
@@ -319,16 +353,40 @@ class Thesaurus:
 
     def concepts_in_tokens(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Concepts whose terms occur in ``tokens`` (as :func:`tokenize` returns
-        them with ``stop_words=False``), in order of first occurrence."""
-        found: dict[str, None] = {}
+        them with ``stop_words=False``), in order of first occurrence.
+
+        The longest match wins: a term whose occurrence lies inside the occurrence
+        of a longer term does not count ("prêt" inside "prêt-à-porter",
+        "restauration" inside "restauration du patrimoine"). Occurrences that only
+        overlap partly both count.
+        """
         index = self._index
         tokens = [self._correct(t) for t in tokens]
         n = len(tokens)
+        # Occurrences (start, end, concept), in order of start.
+        spans: list[tuple[int, int, str]] = []
         for i, token in enumerate(tokens):
             for term, concept in index.get(token, ()):
                 size = len(term)
                 if size == 1 or (i + size <= n and tuple(tokens[i : i + size]) == term):
+                    spans.append((i, i + size, concept))
+        found: dict[str, None] = {}
+        reach = 0  # furthest end of the occurrences that start before the current start
+        k = 0
+        while k < len(spans):
+            start = spans[k][0]
+            group_end = k
+            longest = 0
+            while group_end < len(spans) and spans[group_end][0] == start:
+                longest = max(longest, spans[group_end][1])
+                group_end += 1
+            for _, end, concept in spans[k:group_end]:
+                # Kept unless a longer occurrence covers it: one that starts earlier
+                # and ends no sooner, or one that starts here and ends later.
+                if end > reach and end == longest:
                     found.setdefault(concept, None)
+            reach = max(reach, longest)
+            k = group_end
         return tuple(found)
 
     def _correct(self, token: str) -> str:
