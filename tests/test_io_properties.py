@@ -148,3 +148,25 @@ def test_bad_latitude_is_reported_on_its_line(net: nm.Network, bad: str) -> None
     assert info.value.field == "lat"
     assert info.value.line == physical_line
     assert info.value.source == str(path)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=csv_networks(min_members=2, max_members=12), rounds=st.integers(1, 3))
+def test_plan_csv_lists_everyone_every_round(net: nm.Network, rounds: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.NetmatchWarning)
+        plan = nm.plan_rotation(
+            net, rounds=rounds, table_size=min(3, len(net)), seed=0, time_limit=0.2
+        )
+    path = _scratch() / "plan.csv"
+    nm.write_plan_csv(plan, path, network=net)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for r in range(1, rounds + 1):
+        ids = [unescape_cell(row["member_id"]) for row in rows if row["round"] == str(r)]
+        assert sorted(ids) == sorted(net.ids)  # nobody lost, nobody twice
+        names = {unescape_cell(row["member_id"]): unescape_cell(row["name"]) for row in rows}
+        assert all(names[m.id] == m.name for m in net.members)
+        assert all(
+            not c or c[0] not in FORMULA or _is_number(c) for row in rows for c in row.values()
+        )
