@@ -34,7 +34,7 @@ Families, tried in this order by :func:`construct`:
     budget, optionally restricted to base rounds fixed by a multiplier.  Kirkman
     triple systems (5-3-7), nearly Kirkman systems (6-3-8, 8-3-11), resolvable
     designs with blocks of four (7-4-9, 9-4-11, 10-4-13) and the records 6-5-6,
-    10-6-7, 10-8-5 and 10-9-5 come out of it.
+    10-5-9, 10-6-7, 10-8-5 and 10-9-5 come out of it.
 
 References
 ----------
