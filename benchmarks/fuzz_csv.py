@@ -172,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", choices=["csv", "json", "acquaintances"], default="csv")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-len", type=int, default=4096)
-    parser.add_argument("--findings", type=Path, default=Path("benchmarks/fuzz-findings"))
+    parser.add_argument(
+        "--findings", type=Path, default=Path(tempfile.gettempdir()) / "netmatch-fuzz-findings"
+    )
     parser.add_argument("--no-atheris", action="store_true", help="use the random fallback")
     args = parser.parse_args(argv)
     corpus = Path(tempfile.mkdtemp(prefix="netmatch-corpus-"))
