@@ -164,7 +164,7 @@ def run_random(campaign: Campaign, seeds: list[bytes], max_len: int) -> None:
                     data[at : at + len(chunk)] = chunk
             data = bytes(data[:max_len])
         campaign.one(bytes(data))
-    campaign.report("random mutation (atheris not installed)")
+    campaign.report("random mutation (not coverage-guided)")
 
 
 def main(argv: list[str] | None = None) -> int:
