@@ -1,4 +1,5 @@
-"""Properties of netmatch.io: write -> read gives back an equal network, for any text."""
+"""Properties of netmatch.io: write -> read gives back an equal network for any text, and
+every kind of bad input is reported with its file, line and field."""
 
 from __future__ import annotations
 
@@ -170,3 +171,73 @@ def test_plan_csv_lists_everyone_every_round(net: nm.Network, rounds: int) -> No
         assert all(
             not c or c[0] not in FORMULA or _is_number(c) for row in rows for c in row.values()
         )
+
+
+BAD_KINDS = [
+    "duplicate id",
+    "empty id",
+    "empty name",
+    "unknown knows",
+    "bad lat",
+    "lat out of range",
+    "only lat",
+    "short row",
+    "extra cell",
+    "no id column",
+    "no name column",
+]
+
+
+@SETTINGS
+@given(
+    net=csv_networks(min_members=2),
+    kind=st.sampled_from(BAD_KINDS),
+    data=st.data(),
+)
+def test_every_kind_of_bad_input_names_its_line_and_field(
+    net: nm.Network, kind: str, data: st.DataObject
+) -> None:
+    path = _scratch() / "members.csv"
+    nm.write_csv(net, path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    t = data.draw(st.integers(1, len(rows) - 1), label="row")
+    line_row, field = t, None
+    if kind == "duplicate id":
+        other = data.draw(st.integers(1, len(rows) - 1).filter(lambda o: o != t), label="other")
+        rows[t][0] = rows[other][0]
+        line_row, field = max(t, other), "id"
+    elif kind == "empty id":
+        rows[t][0], field = " ", "id"
+    elif kind == "empty name":
+        rows[t][1], field = "", "name"
+    elif kind == "unknown knows":
+        ghost = "ghost" + "".join(net.ids)  # longer than any id: not a member
+        rows[t][9], field = join_items([ghost]), "knows"
+    elif kind == "bad lat":
+        rows[t][5], rows[t][6], field = "abc", "1.5", "lat"
+    elif kind == "lat out of range":
+        rows[t][5], rows[t][6], field = "-90.5", "1.5", "lat"
+    elif kind == "only lat":
+        rows[t][5], rows[t][6], field = "45.1", "", "lon"
+    elif kind == "short row":
+        rows[t] = rows[t][:-1]
+        field = unescape_cell(header[-1]).strip()
+    elif kind == "extra cell":
+        rows[t] = [*rows[t], "surplus"]
+        field = f"column {len(header) + 1}"
+    else:
+        column = 0 if kind == "no id column" else 1
+        header[column] = "x" + header[column]
+        line_row, field = 0, "id" if column == 0 else "name"
+    before = io.StringIO()
+    csv.writer(before).writerows(rows[:line_row])
+    expected_line = len(re.findall(r"\r\n|\r|\n", before.getvalue())) + 1
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_csv(path)
+    assert (info.value.line, info.value.field) == (expected_line, field), str(info.value)
+    assert info.value.source == str(path)
