@@ -610,3 +610,14 @@ def test_unusable_encodings_are_invalid_input(tmp_path: Path, encoding: str) -> 
         with pytest.raises(nm.InvalidInputError) as info:
             read(path, encoding=encoding)
         assert info.value.field == "encoding"
+
+
+def test_repeated_json_key_names_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '{"members": [\n {"id": "m1", "name": "A"},\n {"id": "m2",\n  "name": "B", "name": "C"}\n]}',
+        "dup.json",
+    )
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_json(path)
+    assert (info.value.line, info.value.field) == (3, "name")

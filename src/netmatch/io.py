@@ -1287,6 +1287,7 @@ class _DuplicateKeyError(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+        self.offset: int | None = None  # where the object holding the key starts
 
 
 _TOP_KEYS = ("format", "version", "name", "members", "acquaintances", "meetings", "declines")
@@ -1416,7 +1417,10 @@ def read_json(path: PathLike, *, limits: IOLimits | None = None) -> Network:
         ) from None
     except _DuplicateKeyError as err:
         raise InvalidInputError(
-            f"key {err.key!r} appears twice in one object", source=source, field=err.key
+            f"key {err.key!r} appears twice in one object",
+            source=source,
+            line=_duplicate_key_line(text),
+            field=err.key,
         ) from None
     except (ValueError, RecursionError) as err:
         raise InvalidInputError(f"malformed JSON: {err}", source=source) from None
@@ -1550,3 +1554,27 @@ def _json_line(text: str, path: str) -> int | None:
             break
         found = positions.get(id(node), found)
     return None if found is None else text.count("\n", 0, found) + 1
+
+
+def _duplicate_key_line(text: str) -> int | None:
+    """The line where the (innermost) object with a repeated key starts."""
+    decoder: Any = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)
+    parse_object = decoder.parse_object
+
+    def on_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        try:
+            return parse_object(s_and_end, *args)  # type: ignore[no-any-return]
+        except _DuplicateKeyError as err:
+            if err.offset is None:
+                err.offset = s_and_end[1] - 1
+            raise
+
+    decoder.parse_object = on_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    try:
+        decoder.decode(text)
+    except _DuplicateKeyError as err:
+        return None if err.offset is None else text.count("\n", 0, err.offset) + 1
+    except (ValueError, RecursionError):
+        return None
+    return None
