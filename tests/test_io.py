@@ -615,7 +615,8 @@ def test_unusable_encodings_are_invalid_input(tmp_path: Path, encoding: str) -> 
 def test_repeated_json_key_names_its_line(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        '{"members": [\n {"id": "m1", "name": "A"},\n {"id": "m2",\n  "name": "B", "name": "C"}\n]}',
+        '{"members": [\n {"id": "m1", "name": "A"},\n'
+        ' {"id": "m2",\n  "name": "B", "name": "C"}\n]}',
         "dup.json",
     )
     with pytest.raises(nm.InvalidInputError) as info:
