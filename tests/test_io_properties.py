@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 import tempfile
@@ -241,3 +242,44 @@ def test_every_kind_of_bad_input_names_its_line_and_field(
         nm.read_csv(path)
     assert (info.value.line, info.value.field) == (expected_line, field), str(info.value)
     assert info.value.source == str(path)
+
+
+@SETTINGS
+@given(
+    net=networks(min_members=1),
+    corruption=st.sampled_from(
+        [
+            ("location", [99.5, 0], "location"),
+            ("location", [1], "location"),
+            ("skills", "one string", "skills"),
+            ("needs", ["ok", 3], "needs"),
+            ("name", "  ", "name"),
+            ("id", None, "id"),
+            ("attributes", {"k": 1}, "attributes"),
+            ("colour", "red", "colour"),
+        ]
+    ),
+    data=st.data(),
+)
+def test_bad_json_members_name_their_line_and_path(
+    net: nm.Network, corruption: tuple[str, object, str], data: st.DataObject
+) -> None:
+    path = _scratch() / "net.json"
+    nm.write_json(net, path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    i = data.draw(st.integers(0, len(net) - 1), label="member")
+    key, value, field = corruption
+    document["members"][i][key] = value
+    nm.write_json(nm.Network(), path)  # the layout: one member per line from line 6
+    lines = path.read_text(encoding="utf-8").splitlines()
+    members = [json.dumps(m, ensure_ascii=False) for m in document["members"]]
+    head, tail = lines[:5], lines[5:]
+    head[4] = ' "members": ['
+    body = [f"  {m}," for m in members[:-1]] + [f"  {members[-1]}", " ],"]
+    rest = json.dumps({k: document[k] for k in ("acquaintances", "meetings", "declines")})
+    path.write_text("\n".join([*head, *body, f" {rest[1:-1]}", "}"]) + "\n", encoding="utf-8")
+    assert tail  # the empty network's file had the other keys after "members"
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_json(path)
+    assert info.value.field == f"members[{i}].{field}", str(info.value)
+    assert info.value.line == 6 + i
