@@ -207,3 +207,41 @@ def test_longest_match_never_keeps_a_contained_occurrence(words: list[str]) -> N
         for i, w in enumerate(words)
     )
     assert ("loan" in found) == lone
+
+
+def test_typo_correction_stays_within_one_edit_and_keeps_the_first_letter() -> None:
+    th = Thesaurus(
+        {
+            "catering": ["traiteur"],
+            "distribution": ["distributeur"],
+            "seo": ["référencement"],
+            "wealth": ["épargne"],
+            "roofing": ["tuile"],
+            "farming": ["élevage"],
+        }
+    )
+    assert th.concepts_in("tratieur") == ("catering",)  # transposition
+    assert th.concepts_in("distributer") == ("distribution",)  # omission
+    assert th.concepts_in("referencemnt") == ("seo",)
+    assert th.concepts_in("espagne") == ()  # two edits from "epargne"
+    assert th.concepts_in("huile d'olive") == ()  # other first letter
+    assert th.concepts_in("appareils de levage") == ()
+
+
+@given(st.text(alphabet="abcde", min_size=1, max_size=7), st.text(alphabet="abcde", max_size=7))
+@settings(max_examples=200, deadline=None)
+def test_one_edit_agrees_with_the_damerau_distance(a: str, b: str) -> None:
+    from netmatch.text import _one_edit
+
+    def osa(x: str, y: str) -> int:
+        d = [[i + j if i * j == 0 else 0 for j in range(len(y) + 1)] for i in range(len(x) + 1)]
+        for i in range(1, len(x) + 1):
+            for j in range(1, len(y) + 1):
+                d[i][j] = min(
+                    d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] != y[j - 1])
+                )
+                if i > 1 and j > 1 and x[i - 1] == y[j - 2] and x[i - 2] == y[j - 1]:
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+        return d[len(x)][len(y)]
+
+    assert _one_edit(a, b) == (osa(a, b) == 1)

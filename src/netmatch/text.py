@@ -394,7 +394,9 @@ class Thesaurus:
 
         A symmetric-deletion index (as in SymSpell) finds words at one insertion,
         deletion, substitution or adjacent transposition; ties go to the smallest
-        word so that the result is deterministic.
+        word so that the result is deterministic. The first letter must agree:
+        typos rarely hit it, while a changed first letter mostly turns one real word
+        into another ("huile" is not "tuile", "levage" is not "élevage").
         """
         if len(token) < _FUZZY_MIN_LENGTH or token in self._vocab:
             return token
@@ -409,7 +411,11 @@ class Thesaurus:
                         deletes.setdefault(key, word)
             self._deletes = deletes
         candidates = {
-            self._deletes[key] for key in (token, *_deletions(token)) if key in self._deletes
+            near
+            for key in (token, *_deletions(token))
+            if (near := self._deletes.get(key)) is not None
+            and near[0] == token[0]
+            and _one_edit(token, near)
         }
         # Prefer a transposition (same letters: "tratieur" -> "traiteur", not
         # "tracteur"), then an omitted letter (the commonest typo: "distributer" ->
@@ -437,6 +443,24 @@ _LENGTH_PREFERENCE = {1: 0, 0: 1, -1: 2}
 
 def _deletions(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one insertion, deletion,
+    substitution or transposition of adjacent letters (two deletions meeting in
+    the symmetric index can be two edits apart: "espagne" / "epargne")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
 
 
 @functools.lru_cache(maxsize=1)
