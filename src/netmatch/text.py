@@ -5,14 +5,16 @@ through three sparse views, each L2-normalised, then concatenated with the squar
 roots of their weights and L2-normalised again, so that the dot product of two
 rows is the weighted cosine of the views both texts have:
 
-* **words**: normalised words without stop words, lightly stemmed (plurals);
+* **words**: normalised words without stop words, stemmed (plurals, then the
+  longest derivational ending: "recruter" / "recrutement");
 * **character n-grams** (``char_wb``, 3 to 5 characters) so that morphology and
   typos still share most n-grams ("comptable" / "comptabilité",
   "referencement" / "référencement");
 * **concepts** from a bilingual :class:`Thesaurus`: every thesaurus term found in
   a text adds its concept, on both sides, so that synonyms and cross-language
   phrasings ("prêt bancaire" / "bank loan") meet; a term found inside a longer
-  term found there does not count ("prêt" in "prêt-à-porter").
+  term found there does not count ("prêt" in "prêt-à-porter"); each concept
+  also spreads to its related concepts (terms sharing words), with a smaller weight.
 
 An optional **encoder** (any callable mapping a list of texts to an array of
 shape ``(n, d)``, for instance a sentence-transformers model's ``encode``) adds a
@@ -222,6 +224,7 @@ class Thesaurus:
         self._vocab: set[str] = set()
         self._deletes: dict[str, str] | None = None
         self._corrections: dict[str, str] = {}
+        self._related: dict[tuple[int, float], sp.csr_matrix] = {}
         for concept, terms in (concepts or {}).items():
             self._add(concept, terms)
 
@@ -247,6 +250,7 @@ class Thesaurus:
             self._vocab.update(tokens)
             self._deletes = None
             self._corrections.clear()
+            self._related.clear()
         self._concepts[concept] = tuple(known)
 
     @classmethod
@@ -350,6 +354,47 @@ class Thesaurus:
     def to_dict(self) -> dict[str, list[str]]:
         """Concept → list of terms (JSON-serialisable)."""
         return {c: list(t) for c, t in self._concepts.items()}
+
+    def relatedness(self, *, k: int = 5, floor: float = 0.2) -> sp.csr_matrix:
+        """How related each pair of concepts is, from the words of their terms.
+
+        Each concept is a document made of the (derivationally stemmed) words of
+        its terms; the relatedness of two concepts is the cosine of their TF-IDF
+        vectors ("recruitment" and "executive_search" share "recrutement",
+        "social_media" and "community_management" share "social", "media"...).
+        Each concept keeps its ``k`` most related concepts at or above ``floor``;
+        the diagonal is 0. Rows and columns follow :attr:`concepts`.
+
+        Examples
+        --------
+        >>> from netmatch.text import Thesaurus
+        >>> th = Thesaurus({"loan": ["prêt bancaire", "crédit bancaire"],
+        ...                 "banking": ["relations bancaires", "banque"],
+        ...                 "legal": ["avocat"]})
+        >>> r = th.relatedness().toarray()
+        >>> bool(r[0, 1] > 0.2), float(r[0, 2]), float(r[0, 0])
+        (True, 0.0, 0.0)
+        """
+        key = (k, float(floor))
+        cached = self._related.get(key)
+        if cached is not None:
+            return cached
+        n = len(self._concepts)
+        docs = [
+            [_derivational_stem(w) for term in terms for w in tokenize(term)]
+            for terms in self._concepts.values()
+        ]
+        related = sp.csr_matrix((n, n), dtype=np.float32)
+        if any(docs):
+            vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+            x = vectorizer.fit_transform(docs)
+            sim = (x @ x.T).tocsr()
+            sim.setdiag(0)
+            sim.data[sim.data < floor] = 0
+            sim.eliminate_zeros()
+            related = _top_per_row(sim, k)
+        self._related[key] = related
+        return related
 
     def concepts_in_tokens(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Concepts whose terms occur in ``tokens`` (as :func:`tokenize` returns
@@ -472,8 +517,61 @@ def _default_thesaurus() -> Thesaurus:
     return Thesaurus.from_csv(str(resource))
 
 
+# Derivational endings (accents already removed), longest first: the word view
+# reduces "recruter"/"recrutement", "transporteur"/"transport",
+# "comptable"/"comptabilité" to one stem. The thesaurus keeps the light stemmer,
+# whose terms are written as people type them.
+_DERIVATIONAL = tuple(
+    sorted(
+        """
+        abilite abilites ibilite issements issement ements ement ations ation ateurs
+        ateur atrices atrice eurs eur euses euse trices trice iers ieres iere ier
+        iens ienne iennes ien aires aire iques ique ismes isme istes iste ites ite
+        ances ance ences ence ables able ibles ible ures ure ies ie er es e
+        ings ing ers ions ion ments ment ness ity ists ist ics ic y
+        """.split(),  # noqa: SIM905 (a word list reads better as text)
+        key=len,
+        reverse=True,
+    )
+)
+_MIN_STEM = 4
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _derivational_stem(word: str) -> str:
+    """The plural stem of ``word`` without its longest derivational ending,
+    when at least four letters remain ("recrutement" -> "recrut")."""
+    for suffix in _DERIVATIONAL:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """The ``k`` largest entries of each row of ``matrix`` (ties: smaller column)."""
+    matrix = matrix.tocsr()
+    rows, cols, vals = [], [], []
+    for i in range(matrix.shape[0]):
+        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+        order = np.lexsort((matrix.indices[lo:hi], -matrix.data[lo:hi]))[:k]
+        rows.append(np.full(len(order), i))
+        cols.append(matrix.indices[lo:hi][order])
+        vals.append(matrix.data[lo:hi][order])
+    if not rows:
+        return sp.csr_matrix(matrix.shape, dtype=np.float32)
+    return sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=matrix.shape,
+        dtype=np.float32,
+    )
+
+
 def _word_analyzer(text: str) -> list[str]:
-    return tokenize(text)
+    return [_derivational_stem(w) for w in tokenize(text)]
 
 
 def _char_preprocessor(text: str) -> str:
@@ -502,6 +600,11 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     char_max_df : float or int
         Character n-grams in more documents than this are ignored (they carry
         little information and make the sparse products dense on large networks).
+    concept_spread : float
+        Each concept found in a text also adds its related concepts
+        (:meth:`Thesaurus.relatedness`) with this factor times their
+        relatedness, so that neighbouring concepts ("recruitment" /
+        "executive_search") still meet; 0 turns it off.
 
     Examples
     --------
@@ -526,6 +629,7 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         encoder_weight: float = 1.0,
         char_ngram_range: tuple[int, int] = (3, 5),
         char_max_df: float | int = 1.0,
+        concept_spread: float = 0.7,
     ) -> None:
         self.thesaurus = thesaurus
         self.encoder = encoder
@@ -535,6 +639,7 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.encoder_weight = encoder_weight
         self.char_ngram_range = char_ngram_range
         self.char_max_df = char_max_df
+        self.concept_spread = concept_spread
 
     def _concept_analyzer(self, text: str) -> list[str]:
         return list(self.thesaurus_.concepts_in(text))
@@ -586,6 +691,9 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             fitted.append(vectorizer)
             blocks.append(block[: len(texts)] if keep else None)
         self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_ = fitted
+        self.concept_related_ = self._fit_related()
+        if keep and blocks[2] is not None:
+            blocks[2] = self._spread(blocks[2])
         self.encoder_mean_: np.ndarray[Any, Any] | None = None
         self._fitted_embeddings: np.ndarray[Any, Any] | None = None
         if self.encoder is not None and self.encoder_weight > 0 and texts:
@@ -603,7 +711,29 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
             raise NotFittedError("this TextMatcher is not fitted yet; call fit first")
         views = (self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_)
-        return self._fuse(texts, [v.transform(texts) if v is not None else None for v in views])
+        blocks = [v.transform(texts) if v is not None else None for v in views]
+        if blocks[2] is not None:
+            blocks[2] = self._spread(blocks[2])
+        return self._fuse(texts, blocks)
+
+    def _fit_related(self) -> sp.csr_matrix | None:
+        """Relatedness between the fitted concepts (``concept_spread`` > 0 only)."""
+        vectorizer = self.concept_vectorizer_
+        if vectorizer is None or self.concept_spread <= 0:
+            return None
+        names = self.thesaurus_.concepts
+        position = {c: i for i, c in enumerate(names)}
+        vocab = vectorizer.get_feature_names_out()
+        rows = np.array([position[c] for c in vocab], dtype=np.int64)
+        return self.thesaurus_.relatedness()[rows][:, rows].tocsr()
+
+    def _spread(self, block: sp.csr_matrix) -> sp.csr_matrix:
+        """Add ``concept_spread`` × the related concepts of each text's concepts."""
+        related = getattr(self, "concept_related_", None)
+        if related is None or related.nnz == 0:
+            return block
+        spread = block + (block @ related) * np.float32(self.concept_spread)
+        return _l2_normalize(spread.tocsr(), copy=False)
 
     def _fuse(
         self,
