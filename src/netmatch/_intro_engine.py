@@ -189,11 +189,15 @@ def forward_candidates(
     distance_scale: float,
     only_need: int | None = None,
     budget: int = 10**9,
+    w_second: float = 0.0,
 ) -> dict[str, Array]:
     """For each asking member in ``a_idx``, the ``keep`` best providers of their needs.
 
-    Returns arrays ``a, b, f, need, skill``: ``f`` is the best need→skill similarity
-    of the pair and ``need``/``skill`` the texts it comes from.
+    Returns arrays ``a, b, f, need, skill, f2, skill2, need2``: ``f`` is the best
+    need→skill similarity of the pair and ``need``/``skill`` the texts it comes
+    from; ``f2`` is the pair's best similarity through *another* skill text
+    ``skill2`` for need ``need2`` (0, -1, -1 if none, or when ``w_second`` is 0), which counts
+    ``w_second`` times in the ranking.
     """
     mn, ns = state.member_need, state.need_sim
     g, pos, _ = expand(mn.indptr[a_idx], mn.indptr[a_idx + 1] - mn.indptr[a_idx])
@@ -230,16 +234,64 @@ def forward_candidates(
     a = a2[groups]
     b = state.hold_members[np.concatenate([pos3, pos4])]
     f, need, skill = sim2[groups], need2[groups], skill2[groups]
-    best = group_first(a * state.n + b, f)
+    pair = a * state.n + b
+    if w_second:
+        f2, skill2nd, need2nd = _second_best(pair, skill, need, f, state.member_skill.shape[1])
+    best = group_first(pair, f)
     a, b, f, need, skill = a[best], b[best], f[best], need[best], skill[best]
+    if w_second:
+        f2, skill2nd, need2nd = f2[best], skill2nd[best], need2nd[best]
+    else:
+        f2 = np.zeros(len(a), dtype=np.float32)
+        skill2nd = need2nd = np.full(len(a), -1, dtype=np.int64)
     ok = ~is_excluded(state, a, b)
     a, b, f, need, skill = a[ok], b[ok], f[ok], need[ok], skill[ok]
+    f2, skill2nd, need2nd = f2[ok], skill2nd[ok], need2nd[ok]
     pre = (
         f
+        + w_second * f2
         + proximity_bonus(state, a, b, w_region, w_sector, w_distance, distance_scale, fast=True)[0]
     )
     top = top_per_group(a, pre, state.rank[b], keep)
-    return {"a": a[top], "b": b[top], "f": f[top], "need": need[top], "skill": skill[top]}
+    return {
+        "a": a[top],
+        "b": b[top],
+        "f": f[top],
+        "need": need[top],
+        "skill": skill[top],
+        "f2": f2[top],
+        "skill2": skill2nd[top],
+        "need2": need2nd[top],
+    }
+
+
+def _second_best(
+    pair: Array, skill: Array, need: Array, f: Array, n_skills: int
+) -> tuple[Array, Array, Array]:
+    """For each entry, the second-best ``f`` of its pair over distinct skill texts,
+    that skill and its need (0, -1, -1 when the pair matches through one skill only)."""
+    out = np.zeros(len(pair), dtype=np.float32)
+    out_skill = np.full(len(pair), -1, dtype=np.int64)
+    out_need = np.full(len(pair), -1, dtype=np.int64)
+    if len(pair) == 0:
+        return out, out_skill, out_need
+    # One entry per (pair, skill): its best similarity.
+    uniq = group_first(pair * max(n_skills, 1) + skill, f)
+    p, v, k, d = pair[uniq], f[uniq], skill[uniq], need[uniq]
+    order = np.lexsort((k, -v, p))
+    p, v, k, d = p[order], v[order], k[order], d[order]
+    start = np.ones(len(p), dtype=bool)
+    start[1:] = p[1:] != p[:-1]
+    second = np.zeros(len(p), dtype=bool)
+    second[1:] = start[:-1] & ~start[1:]
+    pairs_with_second = p[second]
+    if len(pairs_with_second):
+        pos = np.minimum(np.searchsorted(pairs_with_second, pair), len(pairs_with_second) - 1)
+        hit = pairs_with_second[pos] == pair
+        out[hit] = v[second][pos[hit]]
+        out_skill[hit] = k[second][pos[hit]]
+        out_need[hit] = d[second][pos[hit]]
+    return out, out_skill, out_need
 
 
 def _within_budget(groups: Array, counts: Array, budget: int) -> Array:
@@ -333,6 +385,7 @@ def score_pairs(
     w_distance: float,
     distance_scale: float,
     w_broker: float,
+    w_second: float = 0.0,
 ) -> dict[str, Array]:
     """Complete candidate pairs: reverse direction, reciprocity, bonuses, broker, score."""
     a, b, f = cand["a"], cand["b"], cand["f"]
@@ -343,7 +396,7 @@ def score_pairs(
         state, a, b, w_region, w_sector, w_distance, distance_scale
     )
     broker = brokers(state, a, b)
-    score = f + w_mutual * hm + bonus + w_broker * (broker >= 0)
+    score = f + w_second * cand["f2"] + w_mutual * hm + bonus + w_broker * (broker >= 0)
     out = dict(cand)
     out.update(
         r=r,

@@ -89,6 +89,9 @@ class Weights:
         Bonus when both members declare the same sector.
     broker : float
         Bonus when a member knows both (a warm introduction).
+    second_skill : float
+        Weight of the provider's *second* best skill for the asker's needs (a
+        member with two matching skills outranks one with a single, equal one).
     min_match : float
         Smallest need match that justifies an introduction.
 
@@ -109,6 +112,7 @@ class Weights:
     distance_scale_km: float = attrs.field(default=30.0, validator=_non_negative)
     same_sector: float = attrs.field(default=0.02, validator=_non_negative)
     broker: float = attrs.field(default=0.03, validator=_non_negative)
+    second_skill: float = attrs.field(default=0.2, validator=_non_negative)
     min_match: float = attrs.field(default=0.1, validator=_non_negative)
 
     def to_dict(self) -> dict[str, float]:
@@ -120,8 +124,9 @@ class Weights:
 class Reason:
     """One reason for an introduction, naming the exact texts it comes from.
 
-    ``kind`` is ``"need"`` (a's need served by b's skill), ``"mutual"`` (b's need
-    served by a's skill), ``"same_region"``, ``"distance"``, ``"same_sector"`` or
+    ``kind`` is ``"need"`` (a's need served by b's skill), ``"second_skill"``
+    (another skill of b serving a's needs), ``"mutual"`` (b's need served by a's
+    skill), ``"same_region"``, ``"distance"``, ``"same_sector"`` or
     ``"broker"``; ``need`` and ``skill`` are the declared texts (or None);
     ``weight`` is the part of the score it contributes; ``detail`` is the region,
     sector, distance in km or broker id.
@@ -153,6 +158,7 @@ class Reason:
 _LABELS = {
     "fr": {
         "need": "{a} cherche « {need} » ; {b} propose « {skill} »",
+        "second_skill": "{b} propose aussi « {skill} »",
         "mutual": "en retour, {b} cherche « {need} » et {a} propose « {skill} »",
         "same_region": "vous êtes tous deux en {detail}",
         "distance": "à {detail} km l'un de l'autre",
@@ -162,6 +168,7 @@ _LABELS = {
     },
     "en": {
         "need": "{a} is looking for “{need}”; {b} offers “{skill}”",
+        "second_skill": "{b} also offers “{skill}”",
         "mutual": "in return, {b} is looking for “{need}” and {a} offers “{skill}”",
         "same_region": "you are both in {detail}",
         "distance": "{detail} km apart",
@@ -657,6 +664,7 @@ class IntroductionMatcher:
             keep=keep,
             min_match=w.min_match,
             only_need=only_need,
+            w_second=w.second_skill,
             **self._params(),
         )
         return eng.score_pairs(
@@ -665,6 +673,7 @@ class IntroductionMatcher:
             served=SERVED_THRESHOLD,
             w_mutual=w.mutual,
             w_broker=w.broker,
+            w_second=w.second_skill,
             **self._params(),
         )
 
@@ -707,6 +716,7 @@ class IntroductionMatcher:
             served=SERVED_THRESHOLD,
             w_mutual=w.mutual,
             w_broker=w.broker,
+            w_second=w.second_skill,
             **self._params(),
         )
         jobs = (delayed(_block)(state, blk, **kwargs) for blk in blocks)
@@ -746,7 +756,7 @@ class IntroductionMatcher:
         out = []
         need_cache: dict[tuple[int, int], Reason] = {}
         mutual_cache: dict[tuple[int, int, int, int], Reason] = {}
-        other_cache: dict[tuple[str, float, str | None], Reason] = {}
+        other_cache: dict[tuple[str, float, str | None, str | None, str | None], Reason] = {}
         cols = [
             cand[key].tolist()
             for key in (
@@ -765,6 +775,9 @@ class IntroductionMatcher:
                 "km",
                 "broker",
                 "score",
+                "f2",
+                "skill2",
+                "need2",
             )
         ]
         for (
@@ -783,6 +796,9 @@ class IntroductionMatcher:
             km,
             broker,
             score,
+            f2,
+            skill2,
+            need2,
         ) in zip(*cols, strict=True):
             ma, mb = members[a], members[b]
             # Reasons repeat across introductions (same texts, region, broker...):
@@ -793,6 +809,17 @@ class IntroductionMatcher:
                     "need", need_texts[need], skill_texts[skill], f
                 )
             reasons = [reason]
+            if skill2 >= 0 and w.second_skill:
+                reasons.append(
+                    _cached(
+                        other_cache,
+                        "second_skill",
+                        w.second_skill * f2,
+                        None,
+                        need_texts[need2],
+                        skill_texts[skill2],
+                    )
+                )
             if mutual:
                 key4 = (need, skill, r_need, r_skill)
                 reason = mutual_cache.get(key4)
@@ -856,12 +883,17 @@ class IntroductionMatcher:
 
 
 def _cached(
-    cache: dict[tuple[str, float, str | None], Reason], kind: str, weight: float, detail: str | None
+    cache: dict[tuple[str, float, str | None, str | None, str | None], Reason],
+    kind: str,
+    weight: float,
+    detail: str | None,
+    need: str | None = None,
+    skill: str | None = None,
 ) -> Reason:
-    key = (kind, weight, detail)
+    key = (kind, weight, detail, need, skill)
     reason = cache.get(key)
     if reason is None:
-        reason = cache[key] = Reason(kind, weight=weight, detail=detail)
+        reason = cache[key] = Reason(kind, need, skill, weight, detail=detail)
     return reason
 
 
@@ -880,6 +912,7 @@ def _block(
     w_sector: float,
     w_distance: float,
     distance_scale: float,
+    w_second: float = 0.0,
 ) -> dict[str, Array]:
     cand = eng.forward_candidates(
         state,
@@ -888,6 +921,7 @@ def _block(
         budget=budget,
         keep=keep,
         min_match=min_match,
+        w_second=w_second,
         w_region=w_region,
         w_sector=w_sector,
         w_distance=w_distance,
@@ -903,6 +937,7 @@ def _block(
         w_distance=w_distance,
         distance_scale=distance_scale,
         w_broker=w_broker,
+        w_second=w_second,
     )
 
 

@@ -575,7 +575,10 @@ def _word_analyzer(text: str) -> list[str]:
 
 
 def _char_preprocessor(text: str) -> str:
-    return " ".join(w for w in normalize_text(text).split() if w not in STOP_WORDS)
+    # "ph" is spelt "f" by ear in both languages ("fotografe", "telefonie"): the
+    # character n-grams of the two spellings then meet.
+    words = " ".join(w for w in normalize_text(text).split() if w not in STOP_WORDS)
+    return words.replace("ph", "f")
 
 
 class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
