@@ -554,12 +554,73 @@ def search(
     restart_after: int = 3000,
     polish_iterations: int = 300,
     max_rows: int = 256,
+    mirror_iterations: int = 10_000,
 ) -> Result:
     """Tabu search on swaps of conflicting players, then a polish of the secondary goals.
 
     Stops at the repeat lower bound, at ``max_iterations`` or at ``time_limit``
     seconds (wall clock). Without a time cut, the run depends only on the seed.
     """
+    if unconstrained(problem):
+        if mirrored(problem) and max_iterations != 0:
+            # Every player misses exactly one other: first look for a plan invariant
+            # under a fixed pairing of players and tables (half the search space),
+            # for a fixed number of iterations.
+            budget = mirror_iterations if max_iterations is None else min(
+                mirror_iterations, max_iterations // 2
+            )
+            first = fast_search(
+                problem,
+                start,
+                rng=rng,
+                time_limit=time_limit,
+                max_iterations=budget,
+                progress=progress,
+                started_from=started_from,
+                tenure=tenure,
+                perturb_after=perturb_after,
+                restart_after=restart_after,
+                symmetric=True,
+            )
+            if first.repeats == 0 or first.hit_time_limit:
+                given = repeats_of(meet_counts(problem, start))
+                if first.hit_time_limit and given <= first.repeats:
+                    first.schedule, first.repeats = start.copy(), given
+                return first
+            if time_limit is not None:
+                time_limit = max(0.0, time_limit - first.elapsed)
+            if max_iterations is not None:
+                max_iterations -= first.iterations
+            done = first.iterations
+            rest = fast_search(
+                problem,
+                start,
+                rng=rng,
+                time_limit=time_limit,
+                max_iterations=max_iterations,
+                progress=progress,
+                started_from=started_from,
+                tenure=tenure,
+                perturb_after=perturb_after,
+                restart_after=restart_after,
+            )
+            rest.iterations += done
+            rest.elapsed += first.elapsed
+            if first.repeats < rest.repeats:
+                rest.schedule, rest.repeats = first.schedule, first.repeats
+            return rest
+        return fast_search(
+            problem,
+            start,
+            rng=rng,
+            time_limit=time_limit,
+            max_iterations=max_iterations,
+            progress=progress,
+            started_from=started_from,
+            tenure=tenure,
+            perturb_after=perturb_after,
+            restart_after=restart_after,
+        )
     t0 = time.perf_counter()
     p = problem
     w_rep, w_need = weights(p)
@@ -787,3 +848,285 @@ def _polish(
         i, b = divmod(int(np.argmin(total)), state.p.n)
         state.swap(int(R[i]), int(A[i]), b)
     return done + 1
+
+
+# ----------------------------------------------------------------------------------
+# Fast path: no hosts, groups, keep-apart, needs nor balance
+# ----------------------------------------------------------------------------------
+def unconstrained(problem: Problem) -> bool:
+    """Whether only repeats matter (then :func:`search` takes :class:`FastState`)."""
+    p = problem
+    off = p.prior[~np.eye(p.n, dtype=bool)] if p.n > 1 else p.prior.reshape(-1)
+    return (
+        not (p.fixed >= 0).any()
+        and not p.groups
+        and not p.apart.any()
+        and (p.serve is None or not p.needy.any())
+        and not p.cats
+        and not (off < 0).any()
+        # G1 = M1 @ P costs n * n * g * w multiply-adds per iteration.
+        and p.n * p.n * p.n_tables * p.rounds <= 30_000_000
+    )
+
+
+def symmetric_start(problem: Problem, rng: np.random.Generator) -> IntArray:
+    """A greedy schedule invariant under ``x -> x + n/2``, ``t -> t + g/2`` in every round.
+
+    Tables ``t`` and ``t + g/2`` hold mirror images of each other, so a player never
+    sits with their mirror: the pairs ``(x, x + n/2)`` are the ones left unmet. Each
+    table ``t < g/2`` is filled one person at a time (their mirror going to the mirror
+    table) with whoever met the fewest people already there, then whoever has met the
+    most people so far (least freedom), random ties.
+    """
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    half, hg, k = n // 2, g // 2, int(p.sizes[0, 0])
+    mirror = (np.arange(n) + half) % n
+    met = np.zeros((n, n), dtype=np.int64)
+    out = np.empty((w, n), dtype=np.int64)
+    for r in range(w):
+        free = np.ones(n, dtype=bool)
+        for t in range(hg):
+            members: list[int] = []
+            for _ in range(k):
+                cand = np.flatnonzero(free)
+                clash = met[np.ix_(cand, np.array(members, dtype=np.int64))].sum(axis=1)
+                seen = (met[cand] > 0).sum(axis=1)
+                order = np.lexsort((rng.random(cand.size), -seen, clash))
+                z = int(cand[order[0]])
+                members.append(z)
+                free[z] = free[mirror[z]] = False
+            mem = np.array(members)
+            out[r, mem] = t
+            out[r, mirror[mem]] = t + hg
+            for group in (mem, mirror[mem]):
+                met[np.ix_(group, group)] += 1
+        np.fill_diagonal(met, 0)
+    return out
+
+
+def mirrored(problem: Problem) -> bool:
+    """Whether every player must miss exactly one other (then a mirror search fits)."""
+    p = problem
+    k = int(p.sizes[0, 0]) if p.sizes.size else 0
+    return bool(
+        p.attend.all()
+        and k >= 2
+        and bool((p.sizes == k).all())
+        and p.n == p.n_tables * k
+        and p.n % 2 == 0
+        and p.n_tables % 2 == 0
+        and not (p.prior[~np.eye(p.n, dtype=bool)] != 0).any()
+        and p.n - 1 == p.rounds * (k - 1) + 1
+    )
+
+
+class FastState:
+    """Repeats only, evaluated with two small matrix products per iteration.
+
+    ``M[u, v]`` counts the meetings of each pair (prior ones included), ``M1`` and
+    ``M2`` are ``M >= 1`` and ``M >= 2`` as float32, ``P[r, v, t]`` is 1 when ``v`` sits
+    at table ``t`` in round ``r``. Then ``G1 = M1 @ P`` gives, for every round, player
+    and table, how many people there the player already met, and ``G2 = M2 @ P`` how
+    many they met at least twice: the change in repeats of swapping ``x`` (table A) and
+    ``y`` (table B) in round ``r`` is
+    ``G1[r,x,B] + G1[r,y,A] - 2*M1[x,y] - G2[r,x,A] - G2[r,y,B]``.
+    A swap updates four rows and columns of ``M`` and four entries of ``P``.
+    """
+
+    def __init__(self, problem: Problem, schedule: IntArray) -> None:
+        p = problem
+        n, w, g = p.n, p.rounds, p.n_tables
+        self.n, self.w, self.g = n, w, g
+        self.T = schedule.copy()
+        self.present = self.T >= 0
+        self.Tc = np.maximum(self.T, 0)
+        M = np.maximum(p.prior, 0).astype(np.int64)
+        for r in range(w):
+            M += (self.T[r][:, None] == self.T[r][None, :]) & self.present[r][:, None]
+        np.fill_diagonal(M, 0)
+        self.M = M
+        self.M1 = (M >= 1).astype(np.float32)
+        self.M2 = (M >= 2).astype(np.float32)
+        self.P = np.zeros((w, n, g), dtype=np.float32)
+        rr, xx = np.nonzero(self.present)
+        self.P[rr, xx, self.T[rr, xx]] = 1
+        self.repeats = repeats_of(M.astype(np.int32))
+        self.ar = np.arange(n)
+        # Flat index of (r, v, T[r, v]) into a (w, n, g) array.
+        self.own = (np.arange(w * n, dtype=np.int64) * g).reshape(w, n) + self.Tc
+
+    def deltas(self) -> tuple[IntArray, IntArray, NDArray[np.float32], IntArray, IntArray]:
+        """Players in conflict and the change in repeats of each of their swaps.
+
+        Returns rounds ``R`` and players ``X`` (one row per player sitting with someone
+        they met before), ``d[i, y]`` the change of swapping ``X[i]`` and ``y`` in round
+        ``R[i]`` (inf when not a swap), and the flat indexes of ``(R, X, T[R, y])`` and
+        ``(R, y, T[R, X])`` into any ``(w, n, g)`` array (the tabu list uses them).
+        """
+        n, g = self.n, self.g
+        G1 = (self.M1 @ self.P).reshape(-1)
+        G2 = (self.M2 @ self.P).reshape(-1)
+        c2 = G2.take(self.own) * self.present
+        R, X = np.nonzero(c2 > 0)
+        A = self.Tc[R, X]
+        TR = self.Tc[R]
+        at_b = ((R * n + X) * g)[:, None] + TR
+        at_a = (R[:, None] * n + self.ar) * g + A[:, None]
+        d = G1.take(at_b) + G1.take(at_a) - 2 * self.M1[X] - c2[R] - c2[R, X][:, None]
+        d[(A[:, None] == TR) | ~self.present[R]] = np.inf
+        return R.astype(np.int64), X.astype(np.int64), d, at_b, at_a
+
+    def swap(self, r: int, x: int, y: int) -> int:
+        """Swap ``x`` and ``y`` (different tables) in round ``r``; return the change."""
+        T, M = self.T, self.M
+        a, b = int(T[r, x]), int(T[r, y])
+        tr = T[r]
+        U = np.flatnonzero(tr == a)
+        U = U[x != U]
+        V = np.flatnonzero(tr == b)
+        V = V[y != V]
+        nu, nv = U.size, V.size
+        us = np.repeat(np.array([x, x, y, y]), [nu, nv, nv, nu])
+        vs = np.concatenate([U, V, V, U])
+        step = np.repeat(np.array([-1, 1, -1, 1]), [nu, nv, nv, nu])
+        old = M[us, vs]
+        change = int(((old >= 1) & (step > 0)).sum() - ((old >= 2) & (step < 0)).sum())
+        M[us, vs] = old + step
+        M[vs, us] = old + step
+        xy = [x, y]
+        rows = M[xy]
+        self.M1[xy] = rows >= 1
+        self.M1[:, xy] = self.M1[xy].T
+        self.M2[xy] = rows >= 2
+        self.M2[:, xy] = self.M2[xy].T
+        T[r, x], T[r, y] = b, a
+        self.Tc[r, x], self.Tc[r, y] = b, a
+        self.own[r, x] += b - a
+        self.own[r, y] += a - b
+        P = self.P
+        P[r, x, a] = P[r, y, b] = 0
+        P[r, x, b] = P[r, y, a] = 1
+        self.repeats += change
+        return change
+
+
+def fast_search(
+    problem: Problem,
+    start: IntArray,
+    *,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+    tenure: int = 10,
+    perturb_after: int = 40,
+    kicks: int = 2,
+    restart_after: int = 4000,
+    symmetric: bool = False,
+) -> Result:
+    """Tabu search on swaps of conflicting players when only repeats matter.
+
+    Every iteration evaluates every swap of a player who repeats with anyone of another
+    table of the same round and takes the best one that is not tabu (a player may not
+    return to the table they left for ``tenure`` to ``tenure + 4`` iterations) unless
+    it beats the best plan so far (aspiration); ties are broken at random. After
+    ``perturb_after`` iterations without a new best, ``kicks`` random swaps (Triska &
+    Musliu); after ``restart_after``, a restart from the best plan with more random
+    swaps. Decisions depend on iteration counts only: the clock only stops the search.
+    """
+    t0 = time.perf_counter()
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    half, hg = n // 2, g // 2
+    if symmetric:
+        start = symmetric_start(p, rng)
+    state = FastState(p, start)
+    target = repeat_lower_bound(p)
+    best_rep = state.repeats
+    best_t = state.T.copy()
+    tabu = np.zeros((w, n, g), dtype=np.int64)
+    rows = np.flatnonzero(state.present.sum(axis=1) >= 2)
+    it = 0
+    stale = 0
+    hit = False
+
+    def report(phase: str) -> None:
+        if progress is not None:
+            progress(Progress(phase, it, time.perf_counter() - t0, state.repeats, best_rep, 0))
+
+    def kick(count: int) -> None:
+        for _ in range(count):
+            for _ in range(20):
+                r = int(rows[rng.integers(rows.size)])
+                here = np.flatnonzero(state.present[r])
+                x, y = (int(q) for q in here[rng.choice(here.size, 2, replace=False)])
+                a, b = int(state.T[r, x]), int(state.T[r, y])
+                if a == b or (symmetric and b == (a + hg) % g):
+                    continue
+                state.swap(r, x, y)
+                if symmetric:
+                    state.swap(r, (x + half) % n, (y + half) % n)
+                break
+
+    report("start")
+    while state.repeats > target and rows.size:
+        if max_iterations is not None and it >= max_iterations:
+            break
+        if time_limit is not None and time.perf_counter() - t0 >= time_limit:
+            hit = True
+            break
+        R, X, d, at_b, at_a = state.deltas()
+        if symmetric:
+            # One player of each mirror pair stands for both; never swap with the
+            # mirror table (the mirrored swap would touch the same tables).
+            keep = half > X
+            R, X, d, at_b, at_a = R[keep], X[keep], d[keep], at_b[keep], at_a[keep]
+            mirror = (state.Tc[R, X] + hg) % g
+            d[state.Tc[R] == mirror[:, None]] = np.inf
+        flat = tabu.reshape(-1)
+        is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
+        d[is_tabu & (state.repeats + d >= best_rep)] = np.inf
+        it += 1
+        low = d.min() if d.size else np.inf
+        if np.isfinite(low):
+            cand = np.flatnonzero(d.reshape(-1) == low)
+            k = int(cand[rng.integers(cand.size)]) if cand.size > 1 else int(cand[0])
+            i, y = divmod(k, n)
+            r, x = int(R[i]), int(X[i])
+            a, b = int(state.T[r, x]), int(state.T[r, y])
+            state.swap(r, x, y)
+            tabu[r, x, a] = it + tenure + int(rng.integers(5))
+            tabu[r, y, b] = it + tenure + int(rng.integers(5))
+            if symmetric:
+                sx, sy = (x + half) % n, (y + half) % n
+                state.swap(r, sx, sy)
+                tabu[r, sx, (a + hg) % g] = tabu[r, x, a]
+                tabu[r, sy, (b + hg) % g] = tabu[r, y, b]
+        else:
+            kick(1)
+        if state.repeats < best_rep:
+            best_rep, best_t = state.repeats, state.T.copy()
+            stale = 0
+        else:
+            stale += 1
+            if stale % restart_after == 0:
+                state = FastState(p, best_t)
+                kick(max(2, n * w // 20))
+                tabu[:] = 0
+            elif stale % perturb_after == 0:
+                kick(kicks)
+        if progress is not None and it % 200 == 0:
+            report("tabu")
+    if state.repeats < best_rep:
+        best_rep, best_t = state.repeats, state.T.copy()
+    report("done")
+    return Result(
+        schedule=best_t,
+        repeats=best_rep,
+        iterations=it,
+        elapsed=time.perf_counter() - t0,
+        hit_time_limit=hit,
+        started_from=started_from,
+    )
