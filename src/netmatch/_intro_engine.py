@@ -235,13 +235,18 @@ def forward_candidates(
     b = state.hold_members[np.concatenate([pos3, pos4])]
     f, need, skill = sim2[groups], need2[groups], skill2[groups]
     pair = a * state.n + b
+    f2 = np.zeros(0, dtype=np.float32)
+    skill2nd = need2nd = np.zeros(0, dtype=np.int64)
     if w_second:
-        f2, skill2nd, need2nd = _second_best(pair, skill, need, f, state.member_skill.shape[1])
-    best = group_first(pair, f)
-    a, b, f, need, skill = a[best], b[best], f[best], need[best], skill[best]
-    if w_second:
-        f2, skill2nd, need2nd = f2[best], skill2nd[best], need2nd[best]
+        best, second = group_first_second(pair, f, skill)
+        has = second >= 0
+        f2 = np.where(has, f[second], 0).astype(np.float32)
+        skill2nd = np.where(has, skill[second], -1)
+        need2nd = np.where(has, need[second], -1)
     else:
+        best = group_first(pair, f)
+    a, b, f, need, skill = a[best], b[best], f[best], need[best], skill[best]
+    if not w_second:
         f2 = np.zeros(len(a), dtype=np.float32)
         skill2nd = need2nd = np.full(len(a), -1, dtype=np.int64)
     ok = ~is_excluded(state, a, b)
@@ -265,33 +270,34 @@ def forward_candidates(
     }
 
 
-def _second_best(
-    pair: Array, skill: Array, need: Array, f: Array, n_skills: int
-) -> tuple[Array, Array, Array]:
-    """For each entry, the second-best ``f`` of its pair over distinct skill texts,
-    that skill and its need (0, -1, -1 when the pair matches through one skill only)."""
-    out = np.zeros(len(pair), dtype=np.float32)
-    out_skill = np.full(len(pair), -1, dtype=np.int64)
-    out_need = np.full(len(pair), -1, dtype=np.int64)
-    if len(pair) == 0:
-        return out, out_skill, out_need
-    # One entry per (pair, skill): its best similarity.
-    uniq = group_first(pair * max(n_skills, 1) + skill, f)
-    p, v, k, d = pair[uniq], f[uniq], skill[uniq], need[uniq]
-    order = np.lexsort((k, -v, p))
-    p, v, k, d = p[order], v[order], k[order], d[order]
-    start = np.ones(len(p), dtype=bool)
-    start[1:] = p[1:] != p[:-1]
-    second = np.zeros(len(p), dtype=bool)
-    second[1:] = start[:-1] & ~start[1:]
-    pairs_with_second = p[second]
-    if len(pairs_with_second):
-        pos = np.minimum(np.searchsorted(pairs_with_second, pair), len(pairs_with_second) - 1)
-        hit = pairs_with_second[pos] == pair
-        out[hit] = v[second][pos[hit]]
-        out_skill[hit] = k[second][pos[hit]]
-        out_need[hit] = d[second][pos[hit]]
-    return out, out_skill, out_need
+def group_first_second(keys: Array, values: Array, other: Array) -> tuple[Array, Array]:
+    """Like :func:`group_first`, plus for each group's best entry the index of the
+    best entry of the same key whose ``other`` differs from the best's (-1 if none).
+
+    One sort serves both: within a key, entries are in decreasing value, so the
+    second is the first entry after the best with another ``other``.
+    """
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    keys = np.asarray(keys, dtype=np.int64)
+    if int(keys.max()) < 2 ** (63 - _Q_BITS):
+        order = np.argsort((keys << _Q_BITS) | _quantised_desc(values), kind="stable")
+    else:
+        order = np.lexsort((-values, keys))
+    k, o = keys[order], np.asarray(other)[order]
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = k[1:] != k[:-1]
+    first_pos = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+    differs = o != o[first_pos]
+    # First differing entry of each key: a differing entry whose predecessors in
+    # the key all share the best's ``other``.
+    seen = np.cumsum(differs)
+    before_group = seen[first_pos] - differs[first_pos]
+    first_differing = differs & (seen - before_group == 1)
+    second = np.full(int(start.sum()), -1, dtype=np.int64)
+    group_of = np.cumsum(start) - 1
+    second[group_of[first_differing]] = order[first_differing]
+    return np.asarray(order[start], dtype=np.int64), second
 
 
 def _within_budget(groups: Array, counts: Array, budget: int) -> Array:

@@ -112,7 +112,7 @@ class Weights:
     distance_scale_km: float = attrs.field(default=30.0, validator=_non_negative)
     same_sector: float = attrs.field(default=0.02, validator=_non_negative)
     broker: float = attrs.field(default=0.03, validator=_non_negative)
-    second_skill: float = attrs.field(default=0.2, validator=_non_negative)
+    second_skill: float = attrs.field(default=0.05, validator=_non_negative)
     min_match: float = attrs.field(default=0.1, validator=_non_negative)
 
     def to_dict(self) -> dict[str, float]:
