@@ -1,0 +1,129 @@
+"""The repeats-only fast path of the rotation search engine (``_rotation_search``)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import netmatch as nm
+from netmatch import _rotation_search as engine
+from netmatch import rotation
+
+
+def problem(
+    g: int, k: int, w: int, *, absent: float = 0.0, known: float = 0.0, seed: int = 0
+) -> engine.Problem:
+    """g tables of k for w rounds, some people absent some rounds, some pairs known."""
+    rng = np.random.default_rng(seed)
+    n = g * k
+    attend = rng.random((w, n)) >= absent
+    attend[:, : g * 2] = True  # at least two people at every table
+    sizes = np.zeros((w, g), dtype=np.int64)
+    for r in range(w):
+        here = int(attend[r].sum())
+        sizes[r] = here // g + (np.arange(g) < here % g)
+    prior = (np.triu(rng.random((n, n)) < known, 1)).astype(np.int32)
+    prior = prior + prior.T
+    np.fill_diagonal(prior, engine.FORCED)
+    return engine.Problem(
+        n=n,
+        rounds=w,
+        n_tables=g,
+        attend=attend,
+        sizes=sizes,
+        fixed=np.full((w, n), -1, dtype=np.int64),
+        groups=[],
+        apart=np.zeros((n, n), dtype=bool),
+        prior=prior,
+        serve=None,
+        needy=np.zeros(n, dtype=bool),
+        cats=[],
+        n_cats=[],
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    g=st.integers(2, 5),
+    k=st.integers(2, 4),
+    w=st.integers(2, 5),
+    absent=st.sampled_from([0.0, 0.2]),
+    known=st.sampled_from([0.0, 0.1]),
+    seed=st.integers(0, 10_000),
+)
+def test_swap_deltas_are_exact(
+    g: int, k: int, w: int, absent: float, known: float, seed: int
+) -> None:
+    p = problem(g, k, w, absent=absent, known=known, seed=seed)
+    assert engine.unconstrained(p)
+    rng = np.random.default_rng(seed)
+    state = engine.FastState(p, engine.greedy(p, rng))
+    for _ in range(15):
+        assert state.repeats == engine.repeats_of(engine.meet_counts(p, state.T))
+        rows, players, d, _, _ = state.deltas()
+        if rows.size == 0:
+            break
+        # every listed swap: predicted change == change after doing it and undoing it
+        for i in rng.choice(rows.size, min(rows.size, 4), replace=False).tolist():
+            r, x = int(rows[i]), int(players[i])
+            for y in np.flatnonzero(np.isfinite(d[i])).tolist()[:6]:
+                before = state.repeats
+                assert state.T[r, y] >= 0
+                assert state.T[r, y] != state.T[r, x]
+                change = state.swap(r, x, y)
+                assert change == d[i, y]
+                assert state.repeats == engine.repeats_of(engine.meet_counts(p, state.T))
+                state.swap(r, x, y)
+                assert state.repeats == before
+        # the absent stay absent, table sizes stay
+        assert ((state.T >= 0) == p.attend).all()
+        r, x = int(rows[0]), int(players[0])
+        y = int(np.flatnonzero(np.isfinite(d[0]))[0])
+        state.swap(r, x, y)
+        for rr in range(w):
+            sizes = np.bincount(state.T[rr][state.T[rr] >= 0], minlength=g)
+            assert (sizes == p.sizes[rr]).all()
+
+
+def test_mirror_start_is_symmetric_and_leaves_mirrors_apart() -> None:
+    p = problem(6, 3, 8)
+    assert engine.mirrored(p)
+    start = engine.symmetric_start(p, np.random.default_rng(0))
+    half = p.n // 2
+    assert (start[:, half:] == (start[:, :half] + 3) % 6).all()
+    assert (start[:, :half] != start[:, half:]).all()
+    for r in range(p.rounds):
+        assert (np.bincount(start[r], minlength=6) == 3).all()
+
+
+@pytest.mark.parametrize(("g", "k", "w"), [(5, 3, 7), (6, 3, 8)])
+def test_search_alone_solves_kirkman_and_near_kirkman(
+    monkeypatch: pytest.MonkeyPatch, g: int, k: int, w: int
+) -> None:
+    # No construction at all: greedy start, then the fast tabu (and for 6-3-8,
+    # where everyone misses exactly one person, the mirror search).
+    monkeypatch.setattr(rotation, "_from_construction", lambda *a, **kw: None)
+    ids = [f"s{i}" for i in range(g * k)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(
+            ids, rounds=w, table_size=k, seed=0, time_limit=None, max_iterations=60_000
+        )
+    assert plan.started_from == "greedy"
+    assert plan.stats().repeats == 0
+    again = nm.plan_rotation(
+        ids, rounds=w, table_size=k, seed=0, time_limit=None, max_iterations=60_000
+    )
+    assert again.rounds == plan.rounds
+    assert again.iterations == plan.iterations
+
+
+def test_fast_path_only_without_constraints() -> None:
+    p = problem(4, 3, 3)
+    assert engine.unconstrained(p)
+    p.fixed[:, 0] = 1
+    assert not engine.unconstrained(p)
