@@ -316,3 +316,24 @@ def test_query_for_one_need_only() -> None:
     assert only[0].reasons[0].need == "cherche un photographe"
     with pytest.raises(nm.InvalidInputError, match="no need"):
         matcher.suggest("a", need="cherche un avocat")
+
+
+def test_second_matching_skill_ranks_first_and_is_explained() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un comptable"]),
+            nm.Member("b", "Bo", skills=["comptabilité", "menuiserie"]),
+            nm.Member("c", "Cy", skills=["comptabilité", "expertise comptable"]),
+        ]
+    )
+    intros = nm.suggest_introductions(net, member="a", k=2)
+    assert [i.b for i in intros] == ["c", "b"]
+    (second,) = [r for r in intros[0].reasons if r.kind == "second_skill"]
+    assert second.skill == "expertise comptable"
+    assert second.need == "cherche un comptable"
+    assert intros[0].score == pytest.approx(sum(r.weight for r in intros[0].reasons), abs=1e-6)
+    assert "expertise comptable" in intros[0].explain()
+    assert not any(r.kind == "second_skill" for r in intros[1].reasons)
+    off = nm.suggest_introductions(net, member="a", k=2, weights=nm.Weights(second_skill=0))
+    assert off[0].score == off[1].score
+    assert not any(r.kind == "second_skill" for i in off for r in i.reasons)

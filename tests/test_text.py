@@ -245,3 +245,56 @@ def test_one_edit_agrees_with_the_damerau_distance(a: str, b: str) -> None:
         return d[len(x)][len(y)]
 
     assert _one_edit(a, b) == (osa(a, b) == 1)
+
+
+def test_word_view_joins_word_families() -> None:
+    tm = TextMatcher(thesaurus=Thesaurus.empty(), char_weight=0).fit(
+        ["recrutement", "transport routier", "photographie", "menuiserie"]
+    )
+    assert _sim(tm, "besoin de recruter", "recrutement") > 0.9
+    assert _sim(tm, "recherche un transporteur", "transport routier") > 0.5
+    assert _sim(tm, "recherche un transporteur", "menuiserie") == 0.0
+
+
+def test_char_view_reads_ph_as_f() -> None:
+    tm = TextMatcher(thesaurus=Thesaurus.empty(), word_weight=0).fit(
+        ["photographie", "photogrammétrie", "menuiserie"]
+    )
+    assert _sim(tm, "fotografie", "photographie") > 0.8
+
+
+def test_relatedness_is_symmetric_thresholded_and_zero_on_the_diagonal() -> None:
+    th = Thesaurus(
+        {
+            "recruitment": ["recrutement", "embauche"],
+            "executive_search": ["recrutement de cadres", "chasse de têtes"],
+            "carpentry": ["menuiserie", "menuisier"],
+        }
+    )
+    r = th.relatedness().toarray()
+    assert r.shape == (3, 3)
+    assert np.all(np.diag(r) == 0)
+    assert r[0, 1] > 0
+    assert r[0, 1] == pytest.approx(r[1, 0])
+    assert r[0, 2] == 0
+    assert r[2, 0] == 0
+    assert np.all((r == 0) | (r >= 0.2))
+    assert np.count_nonzero(th.relatedness(k=1).toarray(), axis=1).max() <= 1
+
+
+def test_concept_spread_lets_related_concepts_meet() -> None:
+    th = Thesaurus(
+        {
+            "recruitment": ["recrutement", "embauche"],
+            "executive_search": ["recrutement de cadres", "chasse de têtes"],
+            "carpentry": ["menuiserie", "menuisier"],
+        }
+    )
+    texts = ["embauche", "chasse de têtes", "menuisier"]
+    off = TextMatcher(thesaurus=th, word_weight=0, char_weight=0, concept_spread=0).fit(texts)
+    on = TextMatcher(thesaurus=th, word_weight=0, char_weight=0).fit(texts)
+    assert _sim(off, "embauche", "chasse de têtes") == 0.0
+    assert _sim(on, "embauche", "chasse de têtes") > 0.2
+    assert _sim(on, "embauche", "menuisier") == 0.0
+    x = on.transform(texts)
+    assert np.allclose(np.sqrt(x.multiply(x).sum(axis=1)), 1.0, atol=1e-5)
