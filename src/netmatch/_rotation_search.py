@@ -1096,7 +1096,8 @@ def fast_search(
             d[state.Tc[R] == mirror[:, None]] = np.inf
         flat = tabu.reshape(-1)
         is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
-        d[is_tabu & (state.repeats + d >= best_rep)] = np.inf
+        # A mirrored move changes twice as many pairs as it lists.
+        d[is_tabu & (state.repeats + (2 if symmetric else 1) * d >= best_rep)] = np.inf
         it += 1
         low = d.min() if d.size else np.inf
         if np.isfinite(low):
