@@ -577,13 +577,33 @@ def search(
             budget = mirror_iterations if max_iterations is None else min(
                 mirror_iterations, max_iterations // 2
             )
+            offset = 0
+
+            def relay(update: Progress) -> None:
+                # One "start" and one "done" for both phases, iterations counted on.
+                if progress is None or (update.phase, offset > 0) in (
+                    ("done", False),
+                    ("start", True),
+                ):
+                    return
+                progress(
+                    Progress(
+                        update.phase,
+                        update.iteration + offset,
+                        update.elapsed + (first.elapsed if offset else 0.0),
+                        update.repeats,
+                        min(update.best_repeats, first.repeats) if offset else update.best_repeats,
+                        update.unserved,
+                    )
+                )
+
             first = fast_search(
                 problem,
                 start,
                 rng=rng,
                 time_limit=time_limit,
                 max_iterations=budget,
-                progress=progress,
+                progress=relay if progress is not None else None,
                 started_from=started_from,
                 tenure=tenure,
                 perturb_after=perturb_after,
@@ -594,19 +614,24 @@ def search(
                 given = repeats_of(meet_counts(problem, start))
                 if first.hit_time_limit and given <= first.repeats:
                     first.schedule, first.repeats = start.copy(), given
+                if progress is not None:
+                    progress(
+                        Progress("done", first.iterations, first.elapsed, first.repeats,
+                                 first.repeats, 0)
+                    )
                 return first
             if time_limit is not None:
                 time_limit = max(0.0, time_limit - first.elapsed)
             if max_iterations is not None:
                 max_iterations -= first.iterations
-            done = first.iterations
+            done = offset = first.iterations
             rest = fast_search(
                 problem,
                 start,
                 rng=rng,
                 time_limit=time_limit,
                 max_iterations=max_iterations,
-                progress=progress,
+                progress=relay if progress is not None else None,
                 started_from=started_from,
                 tenure=tenure,
                 perturb_after=perturb_after,
