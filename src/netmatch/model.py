@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -87,18 +87,22 @@ def _location(value: object) -> tuple[float, float] | None:
     return (out[0], out[1])
 
 
-class FrozenAttributes(Mapping[str, str]):
-    """A read-only, hashable, picklable mapping of extra member attributes."""
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMapping(Mapping[K, V]):
+    """A read-only, hashable, picklable mapping (member attributes, rotation hosts)."""
 
     __slots__ = ("_data",)
 
-    def __init__(self, data: Mapping[str, str] | None = None) -> None:
-        self._data: dict[str, str] = dict(data or {})
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        self._data: dict[K, V] = dict(data or {})
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: K) -> V:
         return self._data[key]
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[K]:
         return iter(self._data)
 
     def __len__(self) -> int:
@@ -116,12 +120,12 @@ class FrozenAttributes(Mapping[str, str]):
         return repr(self._data)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (FrozenAttributes, (self._data,))
+        return (type(self), (self._data,))
 
 
 def _attributes(value: object) -> Mapping[str, str]:
     if value is None:
-        return FrozenAttributes()
+        return FrozenMapping()
     if not isinstance(value, Mapping):
         raise InvalidInputError(
             f"attributes must be a mapping of str to str, got {type(value).__name__}",
@@ -134,7 +138,7 @@ def _attributes(value: object) -> Mapping[str, str]:
                 f"attributes must map str to str, got {key!r}: {item!r}", field="attributes"
             )
         copy[key] = item
-    return FrozenAttributes(copy)
+    return FrozenMapping(copy)
 
 
 def _conv_id(value: object) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -36,6 +36,7 @@ from .errors import (
     RepeatsRemainWarning,
     UnknownMemberError,
 )
+from .model import FrozenMapping
 from .network import Network
 
 __all__ = ["RotationPlan", "RotationProgress", "RotationStats", "plan_rotation"]
@@ -181,36 +182,9 @@ def _freeze_ids(value: Iterable[object]) -> tuple[str, ...]:
     return tuple(str(x) for x in value)
 
 
-class _Hosts(Mapping[str, int]):
-    """A read-only, hashable, picklable ``{member: table}`` mapping."""
-
-    def __init__(self, data: Mapping[str, int]) -> None:
-        self._data = {str(k): int(v) for k, v in data.items()}
-
-    def __getitem__(self, key: str) -> int:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._data.items()))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self._data) == dict(other)
-
-    def __repr__(self) -> str:
-        return repr(self._data)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_Hosts, (self._data,))
-
-
 def _freeze_hosts(value: object) -> Mapping[str, int]:
-    return _Hosts(value if isinstance(value, Mapping) else {})
+    data = value if isinstance(value, Mapping) else {}
+    return FrozenMapping({str(k): int(v) for k, v in data.items()})
 
 
 @attrs.frozen
