@@ -110,7 +110,9 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
     keep_together = [list(p) for p in draw(st.lists(pairs, max_size=2))]
     attendance: dict[str, Any] = {}
     if draw(st.booleans()):
-        for m in draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)):
+        # At most n - 1 late arrivals, so that somebody attends every round (a round with
+        # nobody in it is refused with InvalidInputError, tested on its own).
+        for m in draw(st.lists(st.sampled_from(ids), max_size=min(3, n - 1), unique=True)):
             first = draw(st.integers(0, rounds - 1))
             attendance[m] = range(first, rounds)
     return {
@@ -534,3 +536,10 @@ def test_plans_pickle_and_hash() -> None:
     assert hash(again) == hash(plan)
     assert again.hosts == {"m00": 1}
     assert again.stats() == plan.stats()
+
+
+def test_a_round_nobody_attends_is_refused() -> None:
+    ids = ["a", "b", "c", "d"]
+    late = {m: range(1, 3) for m in ids}
+    with pytest.raises(nm.InvalidInputError, match="nobody attends round 0"):
+        nm.plan_rotation(ids, rounds=3, table_size=2, attendance=late)
