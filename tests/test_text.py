@@ -298,3 +298,87 @@ def test_concept_spread_lets_related_concepts_meet() -> None:
     assert _sim(on, "embauche", "menuisier") == 0.0
     x = on.transform(texts)
     assert np.allclose(np.sqrt(x.multiply(x).sum(axis=1)), 1.0, atol=1e-5)
+
+
+def test_explicit_related_links_reach_concepts_sharing_no_word() -> None:
+    # "visibilité" and "community management" share no word and no concept term:
+    # only the shipped related links (visibility <-> community_management) join them.
+    need, skill, other = "améliorer ma visibilité", "community manager freelance", "plombier"
+    texts = [need, skill, other]
+    words_only = Thesaurus(Thesaurus.default().to_dict())  # same terms, no explicit links
+    assert Thesaurus.default().related("visibility")
+    assert words_only.related("visibility") == ()
+    kwargs = {"word_weight": 0, "char_weight": 0}
+    without = TextMatcher(thesaurus=words_only, **kwargs).fit(texts)
+    with_links = TextMatcher(thesaurus=Thesaurus.default(), **kwargs).fit(texts)
+    assert _sim(without, need, skill) == 0.0
+    assert _sim(with_links, need, skill) > 0.2
+    assert _sim(with_links, need, other) == 0.0
+    # the default matcher (all views) ranks the community manager first as well
+    full = TextMatcher().fit(texts)
+    assert _sim(full, need, skill) > _sim(full, need, other)
+
+
+def test_explicit_links_are_symmetric_at_full_strength_beside_word_links() -> None:
+    th = Thesaurus(
+        {
+            "recruitment": ["recrutement", "embauche"],
+            "executive_search": ["recrutement de cadres", "chasse de têtes"],
+            "apprenticeship": ["apprentissage", "alternance"],
+        },
+        related={"apprenticeship": ["recruitment"]},
+    )
+    r = th.relatedness().toarray()
+    assert r[0, 2] == r[2, 0] == 1.0
+    assert 0.2 <= r[0, 1] < 1.0  # the shared-word link is still there
+    assert np.all(np.diag(r) == 0)
+    assert th.related("recruitment") == ("apprenticeship",)
+    assert th.related("executive_search") == ()
+
+
+def test_user_related_links_by_extend_and_by_file(tmp_path: Path) -> None:
+    th = Thesaurus({"wine": ["vin", "viticulteur"], "export": ["export", "exportation"]})
+    texts = ["viticulteur", "aide à l'exportation"]
+    kwargs = {"word_weight": 0, "char_weight": 0}
+    assert _sim(TextMatcher(thesaurus=th, **kwargs).fit(texts), *texts) == 0.0
+    linked = th.extend(related={"wine": ["export"]})
+    assert linked.related("export") == ("wine",)
+    assert th.related("export") == ()  # extend returns a new thesaurus
+    assert linked != th
+    assert _sim(TextMatcher(thesaurus=linked, **kwargs).fit(texts), *texts) > 0.2
+    concepts = tmp_path / "th.csv"
+    concepts.write_text("concept,terms\nwine,vin|viticulteur\nexport,export|exportation\n", "utf-8")
+    links = tmp_path / "rel.csv"
+    links.write_text("concept,related\nexport,wine\n", "utf-8")
+    assert Thesaurus.from_csv(concepts, related=links) == linked
+    assert th.extend(related=links) == linked
+    # a thesaurus passed to extend brings its links
+    assert Thesaurus.empty().extend(linked) == linked
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("concept,related\nexport,wine\nwine,beer\n", r"rel\.csv, line 3, field 'related'.*'beer'"),
+        ("concept,related\nexport,wine\nbeer,wine\n", r"rel\.csv, line 3, field 'concept'.*'beer'"),
+        ("concept,related\nwine,wine\n", r"line 2, field 'related'.*itself"),
+        ("concept,links\nwine,export\n", r"missing column 'related'"),
+        ("concept,related\n,export\n", r"line 2, field 'concept'"),
+    ],
+)
+def test_bad_related_links_are_refused_naming_file_line_and_field(
+    tmp_path: Path, content: str, match: str
+) -> None:
+    concepts = tmp_path / "th.csv"
+    concepts.write_text("concept,terms\nwine,vin|viticulteur\nexport,export|exportation\n", "utf-8")
+    links = tmp_path / "rel.csv"
+    links.write_text(content, "utf-8")
+    with pytest.raises(nm.InvalidInputError, match=match):
+        Thesaurus.from_csv(concepts, related=links)
+    th = Thesaurus.from_csv(concepts)
+    with pytest.raises(nm.InvalidInputError, match="unknown concept 'beer'"):
+        th.extend(related={"wine": ["beer"]})
+    with pytest.raises(nm.InvalidInputError, match="unknown concept 'beer'"):
+        Thesaurus({"wine": ["vin"]}, related={"beer": ["wine"]})
+    with pytest.raises(nm.InvalidInputError, match="cannot read related links"):
+        Thesaurus.from_csv(concepts, related=tmp_path / "missing.csv")

@@ -271,3 +271,60 @@ def test_most_concepts_have_several_phrasings() -> None:
     # rarely found. At least 90 % of the concepts carry six terms or more.
     sizes = [len(terms) for terms in _concepts().values()]
     assert sum(size >= 6 for size in sizes) / len(sizes) >= 0.9
+
+
+# --- thesaurus_related.csv: explicit links between concepts sharing no word ---
+
+RELATED = files("netmatch").joinpath("data/thesaurus_related.csv")
+
+
+def _related_rows() -> list[list[str]]:
+    text = RELATED.read_bytes().decode("utf-8")
+    return list(csv.reader(text.splitlines()))
+
+
+def test_related_file_parses_with_its_header() -> None:
+    raw = RELATED.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = _related_rows()
+    assert rows[0] == ["concept", "related"]
+    assert all(len(row) == 2 for row in rows[1:])
+    th = Thesaurus.from_csv(str(RESOURCE), related=str(RELATED))
+    assert th == Thesaurus.default()
+
+
+def test_every_related_id_exists_and_no_self_link_or_duplicate() -> None:
+    known = set(_concepts())
+    seen: set[str] = set()
+    for concept, related in _related_rows()[1:]:
+        assert concept in known, concept
+        assert concept not in seen, f"{concept} has two rows"
+        seen.add(concept)
+        others = related.split("|")
+        assert all(other in known for other in others), (concept, others)
+        assert concept not in others, f"{concept} is related to itself"
+        assert len(set(others)) == len(others), (concept, others)
+
+
+def test_related_links_are_written_both_ways_and_few_per_concept() -> None:
+    links = {row[0]: set(row[1].split("|")) for row in _related_rows()[1:]}
+    for concept, others in links.items():
+        for other in others:
+            assert concept in links.get(other, set()), f"{other} does not list {concept}"
+        assert 1 <= len(others) <= 10, (concept, len(others))
+
+
+@pytest.mark.parametrize(
+    ("concept", "neighbours"),
+    [
+        ("visibility", {"social_media", "seo", "advertising", "press_relations", "website"}),
+        ("business_creation", {"business_plan", "accounting", "legal_structure", "bank_loan"}),
+        ("export", {"translation", "international_freight", "customs"}),
+        ("recruitment", {"hr_management", "vocational_training", "apprenticeship"}),
+        ("renovation", {"joinery", "plumbing", "electrician", "architecture"}),
+    ],
+)
+def test_shipped_thesaurus_relates_concepts_that_belong_together(
+    concept: str, neighbours: set[str]
+) -> None:
+    assert neighbours <= set(Thesaurus.default().related(concept))

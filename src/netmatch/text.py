@@ -14,7 +14,8 @@ rows is the weighted cosine of the views both texts have:
   a text adds its concept, on both sides, so that synonyms and cross-language
   phrasings ("prêt bancaire" / "bank loan") meet; a term found inside a longer
   term found there does not count ("prêt" in "prêt-à-porter"); each concept
-  also spreads to its related concepts (terms sharing words), with a smaller weight.
+  also spreads to its related concepts (terms sharing words, and the explicit
+  links of ``netmatch/data/thesaurus_related.csv``), with a smaller weight.
 
 An optional **encoder** (any callable mapping a list of texts to an array of
 shape ``(n, d)``, for instance a sentence-transformers model's ``encode``) adds a
@@ -198,6 +199,11 @@ class Thesaurus:
     concepts : mapping of str to iterable of str
         Concept name → the terms (French or English, any case or accents) that
         express it.
+    related : mapping of str to iterable of str, optional
+        Explicit links between concepts that share no word but belong together
+        ("visibility" ↔ "social_media"): concept → related concepts. Links are
+        symmetric (``{"a": ["b"]}`` also relates ``b`` to ``a``); every id must be
+        a concept of this thesaurus.
 
     Examples
     --------
@@ -215,9 +221,21 @@ class Thesaurus:
     (('fashion',), ('loan',))
     >>> len(th.extend({"export": ["export", "international"]}))
     2
+
+    Explicit related links (symmetric):
+
+    >>> th3 = Thesaurus({"visibility": ["visibilité"], "seo": ["SEO"]},
+    ...                 related={"visibility": ["seo"]})
+    >>> th3.related("seo")
+    ('visibility',)
     """
 
-    def __init__(self, concepts: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        concepts: Mapping[str, Iterable[str]] | None = None,
+        *,
+        related: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self._concepts: dict[str, tuple[str, ...]] = {}
         # first token -> list of (token tuple, concept)
         self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -225,8 +243,61 @@ class Thesaurus:
         self._deletes: dict[str, str] | None = None
         self._corrections: dict[str, str] = {}
         self._related: dict[tuple[int, float], sp.csr_matrix] = {}
+        self._links: dict[str, set[str]] = {}
         for concept, terms in (concepts or {}).items():
             self._add(concept, terms)
+        if related is not None:
+            self._add_links(related)
+
+    def _add_links(
+        self,
+        related: Mapping[str, Iterable[str]],
+        *,
+        source: str | None = None,
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
+        """Add the symmetric links ``concept`` ↔ each of ``related[concept]``."""
+        if not isinstance(related, Mapping):
+            raise InvalidInputError(
+                f"related must be a mapping of concept to concepts, got {related!r}",
+                source=source,
+                field="related",
+            )
+        for concept, others in related.items():
+            line = (lines or {}).get(concept)
+            if concept not in self._concepts:
+                raise InvalidInputError(
+                    f"unknown concept {concept!r} in related links",
+                    source=source,
+                    line=line,
+                    field="concept",
+                )
+            if isinstance(others, str):
+                raise InvalidInputError(
+                    f"related concepts of {concept!r} must be a list of str, "
+                    f"got the string {others!r}",
+                    source=source,
+                    line=line,
+                    field="related",
+                )
+            for other in others:
+                if other not in self._concepts:
+                    raise InvalidInputError(
+                        f"unknown concept {other!r} related to {concept!r}",
+                        source=source,
+                        line=line,
+                        field="related",
+                    )
+                if other == concept:
+                    raise InvalidInputError(
+                        f"concept {concept!r} is related to itself",
+                        source=source,
+                        line=line,
+                        field="related",
+                    )
+                self._links.setdefault(concept, set()).add(other)
+                self._links.setdefault(other, set()).add(concept)
+                self._related.clear()
 
     def _add(self, concept: str, terms: Iterable[str]) -> None:
         if not isinstance(concept, str) or not concept.strip():
@@ -254,14 +325,31 @@ class Thesaurus:
         self._concepts[concept] = tuple(known)
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Thesaurus:
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        related: str | os.PathLike[str] | None = None,
+        encoding: str = "utf-8",
+    ) -> Thesaurus:
         """Read a thesaurus CSV with columns ``concept,terms`` (terms ``|``-separated).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The thesaurus file.
+        related : str or path-like, optional
+            A file of explicit related links with columns ``concept,related``
+            (related concept ids ``|``-separated; see :meth:`extend`).
+        encoding : str
+            Encoding of both files.
 
         Raises
         ------
         InvalidInputError
-            When the file lacks a column or a row has no concept or no term; the
-            message names the file and line.
+            When the file lacks a column or a row has no concept or no term, or a
+            related link names an unknown concept; the message names the file,
+            line and field.
         """
         source = os.fspath(path)
         concepts: dict[str, list[str]] = {}
@@ -296,7 +384,40 @@ class Thesaurus:
             raise InvalidInputError(f"cannot read thesaurus: {exc}", source=source) from None
         except UnicodeDecodeError as exc:
             raise InvalidInputError(f"not {encoding} text: {exc}", source=source) from None
-        return cls(concepts)
+        thesaurus = cls(concepts)
+        if related is not None:
+            thesaurus._read_links(related, encoding=encoding)
+        return thesaurus
+
+    def _read_links(self, path: str | os.PathLike[str], *, encoding: str = "utf-8") -> None:
+        """Add the links of a ``concept,related`` CSV file (errors name file/line/field)."""
+        source = os.fspath(path)
+        try:
+            with open(source, encoding=encoding, newline="") as handle:
+                reader = csv.DictReader(handle)
+                fields = reader.fieldnames or []
+                for required in ("concept", "related"):
+                    if required not in fields:
+                        raise InvalidInputError(
+                            f"missing column {required!r} (columns are {fields})",
+                            source=source,
+                            line=1,
+                        )
+                for row in reader:
+                    line = reader.line_num
+                    concept = (row.get("concept") or "").strip()
+                    others = [c.strip() for c in (row.get("related") or "").split("|")]
+                    if not concept:
+                        raise InvalidInputError(
+                            "empty concept", source=source, line=line, field="concept"
+                        )
+                    self._add_links(
+                        {concept: [c for c in others if c]}, source=source, lines={concept: line}
+                    )
+        except OSError as exc:
+            raise InvalidInputError(f"cannot read related links: {exc}", source=source) from None
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(f"not {encoding} text: {exc}", source=source) from None
 
     @classmethod
     def default(cls) -> Thesaurus:
@@ -315,13 +436,48 @@ class Thesaurus:
         """A thesaurus without concepts (turns concept matching off)."""
         return cls()
 
-    def extend(self, concepts: Thesaurus | Mapping[str, Iterable[str]]) -> Thesaurus:
-        """Return a new thesaurus with extra concepts or extra terms for known ones."""
-        new = Thesaurus(self._concepts)
-        items = concepts._concepts if isinstance(concepts, Thesaurus) else concepts
-        for concept, terms in items.items():
-            new._add(concept, terms)
+    def extend(
+        self,
+        concepts: Thesaurus | Mapping[str, Iterable[str]] | None = None,
+        *,
+        related: Mapping[str, Iterable[str]] | str | os.PathLike[str] | None = None,
+    ) -> Thesaurus:
+        """Return a new thesaurus with extra concepts, terms or related links.
+
+        Parameters
+        ----------
+        concepts : Thesaurus or mapping of str to iterable of str, optional
+            Extra concepts, or extra terms for known ones (a :class:`Thesaurus`
+            brings its related links too).
+        related : mapping of str to iterable of str, or path, optional
+            Extra symmetric links between concepts (of the result): a mapping
+            concept → related concepts, or a ``concept,related`` CSV file.
+
+        Examples
+        --------
+        >>> from netmatch.text import Thesaurus
+        >>> th = Thesaurus.default().extend(related={"wine": ["export"]})
+        >>> "export" in th.related("wine"), "wine" in th.related("export")
+        (True, True)
+        """
+        new = Thesaurus(self._concepts, related=self._links)
+        if concepts is not None:
+            items = concepts._concepts if isinstance(concepts, Thesaurus) else concepts
+            for concept, terms in items.items():
+                new._add(concept, terms)
+            if isinstance(concepts, Thesaurus):
+                new._add_links(concepts._links)
+        if isinstance(related, (str, os.PathLike)):
+            new._read_links(related)
+        elif related is not None:
+            new._add_links(related)
         return new
+
+    def related(self, concept: str) -> tuple[str, ...]:
+        """The concepts explicitly linked to ``concept`` (sorted; word links excluded)."""
+        if concept not in self._concepts:
+            raise InvalidInputError(f"unknown concept {concept!r}", field="concept")
+        return tuple(sorted(self._links.get(concept, ())))
 
     def __len__(self) -> int:
         return len(self._concepts)
@@ -332,7 +488,7 @@ class Thesaurus:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Thesaurus):
             return NotImplemented
-        return self._concepts == other._concepts
+        return self._concepts == other._concepts and self._links == other._links
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -363,7 +519,9 @@ class Thesaurus:
         vectors ("recruitment" and "executive_search" share "recrutement",
         "social_media" and "community_management" share "social", "media"...).
         Each concept keeps its ``k`` most related concepts at or above ``floor``;
-        the diagonal is 0. Rows and columns follow :attr:`concepts`.
+        the diagonal is 0. Rows and columns follow :attr:`concepts`. The explicit
+        links (``related=``, :meth:`related`) are added at full strength 1, both
+        ways, whatever ``k``.
 
         Examples
         --------
@@ -393,6 +551,17 @@ class Thesaurus:
             sim.data[sim.data < floor] = 0
             sim.eliminate_zeros()
             related = _top_per_row(sim, k)
+        if self._links:
+            position = {c: i for i, c in enumerate(self._concepts)}
+            pairs = np.array(
+                [(position[a], position[b]) for a, others in self._links.items() for b in others],
+                dtype=np.int64,
+            ).reshape(-1, 2)
+            links = sp.csr_matrix(
+                (np.ones(len(pairs), dtype=np.float32), (pairs[:, 0], pairs[:, 1])),
+                shape=(n, n),
+            )
+            related = related.maximum(links).tocsr().astype(np.float32)
         self._related[key] = related
         return related
 
@@ -514,7 +683,8 @@ def _default_thesaurus() -> Thesaurus:
     resource = files("netmatch").joinpath("data/thesaurus.csv")
     if not resource.is_file():
         return Thesaurus()
-    return Thesaurus.from_csv(str(resource))
+    related = files("netmatch").joinpath("data/thesaurus_related.csv")
+    return Thesaurus.from_csv(str(resource), related=str(related) if related.is_file() else None)
 
 
 # Derivational endings (accents already removed), longest first: the word view
