@@ -29,7 +29,7 @@ import functools
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib.resources import files
 from typing import Any
 
@@ -353,37 +353,12 @@ class Thesaurus:
         """
         source = os.fspath(path)
         concepts: dict[str, list[str]] = {}
-        try:
-            with open(source, encoding=encoding, newline="") as handle:
-                reader = csv.DictReader(handle)
-                fields = reader.fieldnames or []
-                for required in ("concept", "terms"):
-                    if required not in fields:
-                        raise InvalidInputError(
-                            f"missing column {required!r} (columns are {fields})",
-                            source=source,
-                            line=1,
-                        )
-                for row in reader:
-                    line = reader.line_num
-                    concept = (row.get("concept") or "").strip()
-                    terms = [t.strip() for t in (row.get("terms") or "").split("|") if t.strip()]
-                    if not concept:
-                        raise InvalidInputError(
-                            "empty concept", source=source, line=line, field="concept"
-                        )
-                    if not terms:
-                        raise InvalidInputError(
-                            f"concept {concept!r} has no term",
-                            source=source,
-                            line=line,
-                            field="terms",
-                        )
-                    concepts.setdefault(concept, []).extend(terms)
-        except OSError as exc:
-            raise InvalidInputError(f"cannot read thesaurus: {exc}", source=source) from None
-        except UnicodeDecodeError as exc:
-            raise InvalidInputError(f"not {encoding} text: {exc}", source=source) from None
+        for line, concept, terms in _read_concept_rows(source, "terms", encoding, "thesaurus"):
+            if not terms:
+                raise InvalidInputError(
+                    f"concept {concept!r} has no term", source=source, line=line, field="terms"
+                )
+            concepts.setdefault(concept, []).extend(terms)
         thesaurus = cls(concepts)
         if related is not None:
             thesaurus._read_links(related, encoding=encoding)
@@ -392,32 +367,9 @@ class Thesaurus:
     def _read_links(self, path: str | os.PathLike[str], *, encoding: str = "utf-8") -> None:
         """Add the links of a ``concept,related`` CSV file (errors name file/line/field)."""
         source = os.fspath(path)
-        try:
-            with open(source, encoding=encoding, newline="") as handle:
-                reader = csv.DictReader(handle)
-                fields = reader.fieldnames or []
-                for required in ("concept", "related"):
-                    if required not in fields:
-                        raise InvalidInputError(
-                            f"missing column {required!r} (columns are {fields})",
-                            source=source,
-                            line=1,
-                        )
-                for row in reader:
-                    line = reader.line_num
-                    concept = (row.get("concept") or "").strip()
-                    others = [c.strip() for c in (row.get("related") or "").split("|")]
-                    if not concept:
-                        raise InvalidInputError(
-                            "empty concept", source=source, line=line, field="concept"
-                        )
-                    self._add_links(
-                        {concept: [c for c in others if c]}, source=source, lines={concept: line}
-                    )
-        except OSError as exc:
-            raise InvalidInputError(f"cannot read related links: {exc}", source=source) from None
-        except UnicodeDecodeError as exc:
-            raise InvalidInputError(f"not {encoding} text: {exc}", source=source) from None
+        rows = _read_concept_rows(source, "related", encoding, "related links")
+        for line, concept, others in rows:
+            self._add_links({concept: others}, source=source, lines={concept: line})
 
     @classmethod
     def default(cls) -> Thesaurus:
@@ -675,6 +627,37 @@ def _one_edit(a: str, b: str) -> bool:
     if a[i + 1 :] == b[i + 1 :]:
         return True
     return a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+
+
+def _read_concept_rows(
+    source: str, column: str, encoding: str, what: str
+) -> Iterator[tuple[int, str, list[str]]]:
+    """Yield ``(line, concept, items)`` from a ``concept,<column>`` CSV whose items are
+    ``|``-separated; a missing column, an empty concept or an unreadable file raises
+    :class:`InvalidInputError` naming the file, line and field."""
+    try:
+        with open(source, encoding=encoding, newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields = reader.fieldnames or []
+            for required in ("concept", column):
+                if required not in fields:
+                    raise InvalidInputError(
+                        f"missing column {required!r} (columns are {fields})",
+                        source=source,
+                        line=1,
+                    )
+            for row in reader:
+                concept = (row.get("concept") or "").strip()
+                items = [t.strip() for t in (row.get(column) or "").split("|") if t.strip()]
+                if not concept:
+                    raise InvalidInputError(
+                        "empty concept", source=source, line=reader.line_num, field="concept"
+                    )
+                yield reader.line_num, concept, items
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {what}: {exc}", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"not {encoding} text: {exc}", source=source) from None
 
 
 @functools.lru_cache(maxsize=1)
