@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import defaultdict
 from importlib.resources import files
 
 import pytest
 
-from netmatch.text import Thesaurus
+from netmatch.text import Thesaurus, _stem, normalize_text
 
 RESOURCE = files("netmatch").joinpath("data/thesaurus.csv")
 CONCEPT_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -28,25 +27,9 @@ def _rows() -> list[list[str]]:
 
 
 def _fold(term: str) -> str:
-    """Compare terms roughly as the matcher sees them: no case, accents,
-    punctuation, French elisions or plural endings."""
-    text = term.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
-    text = text.replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"\b(?:[ldjmnstc]|qu)'", " ", text)
-    words = re.sub(r"[\W_]+", " ", text).split()
-    return " ".join(_fold_plural(w) for w in words)
-
-
-def _fold_plural(word: str) -> str:
-    if len(word) > 5 and word.endswith("eaux"):
-        return word[:-1]
-    if len(word) > 4 and word.endswith("aux"):
-        return word[:-3] + "al"
-    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "su":
-        return word[:-1]
-    return word
+    """Compare terms as the matcher sees them: its own normalisation (no case,
+    accents, punctuation or French elisions) and its plural stemming."""
+    return " ".join(_stem(w) for w in normalize_text(term).split())
 
 
 def _concepts() -> dict[str, list[str]]:
