@@ -719,21 +719,10 @@ def _check_output(path: str | None, option: str) -> None:
 
 
 def _write_text(path: str, text: str) -> None:
-    """Write a file atomically: a failed write leaves no half-written file behind."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        # mkstemp makes the file private; give it the permissions of any new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write a UTF-8 file atomically: a failed write leaves no half-written file behind."""
+    from .io import _atomic_write
+
+    _atomic_write(path, lambda handle: handle.write(text), encoding="utf-8")
 
 
 def _name(network: Network, member_id: str) -> str:

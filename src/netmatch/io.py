@@ -832,7 +832,7 @@ def read_acquaintances_csv(
 
 
 # -- writing --------------------------------------------------------------------------------
-def _atomic_write(path: PathLike, write: Callable[[TextIO], None], *, encoding: str) -> None:
+def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding: str) -> None:
     """Write through ``write`` into a temporary file next to ``path``, then rename it."""
     target = Path(os.fspath(path))
     directory = target.parent
