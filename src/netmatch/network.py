@@ -241,9 +241,10 @@ class Network:
             self._require(a, context)
             self._require(b, context)
         if a == b:
-            raise InvalidInputError(f"{what} ({a!r}, {b!r}) pairs a member with themself",
-                                    field=what)
-        return (a, b) if a <= b else (b, a)
+            raise InvalidInputError(
+                f"{what} ({a!r}, {b!r}) pairs a member with themself", field=what
+            )
+        return _pair(a, b)
 
     # -- acquaintances -----------------------------------------------------------
     def add_acquaintance(self, a: str, b: str) -> None:
