@@ -228,6 +228,14 @@ def test_typo_correction_stays_within_one_edit_and_keeps_the_first_letter() -> N
     assert th.concepts_in("appareils de levage") == ()
 
 
+def test_typo_correction_reads_ph_as_f() -> None:
+    th = Thesaurus({"photography": ["photographie", "photographe"], "phone": ["téléphonie"]})
+    assert th.concepts_in("fotografe") == ("photography",)  # ph spelt f
+    assert th.concepts_in("photografie") == ("photography",)  # and one typo on top
+    assert th.concepts_in("telefonie") == ("phone",)
+    assert th.concepts_in("fotocopie") == ()  # more than one edit from any term
+
+
 @given(st.text(alphabet="abcde", min_size=1, max_size=7), st.text(alphabet="abcde", max_size=7))
 @settings(max_examples=200, deadline=None)
 def test_one_edit_agrees_with_the_damerau_distance(a: str, b: str) -> None:

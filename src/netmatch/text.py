@@ -560,9 +560,12 @@ class Thesaurus:
 
         A symmetric-deletion index (as in SymSpell) finds words at one insertion,
         deletion, substitution or adjacent transposition; ties go to the smallest
-        word so that the result is deterministic. The first letter must agree:
-        typos rarely hit it, while a changed first letter mostly turns one real word
-        into another ("huile" is not "tuile", "levage" is not "élevage").
+        word so that the result is deterministic. Words are compared with ``ph``
+        read as ``f`` (as the character n-grams read them), so that "fotografe"
+        or "photografie" still find "photographe" / "photographie". The first
+        letter must agree: typos rarely hit it, while a changed first letter mostly
+        turns one real word into another ("huile" is not "tuile", "levage" is not
+        "élevage").
         """
         if len(token) < _FUZZY_MIN_LENGTH or token in self._vocab:
             return token
@@ -573,28 +576,35 @@ class Thesaurus:
             deletes: dict[str, str] = {}
             for word in sorted(self._vocab):
                 if len(word) >= _FUZZY_MIN_LENGTH:
-                    for key in (word, *_deletions(word)):
+                    folded = _fold_sound(word)
+                    for key in (folded, *_deletions(folded)):
                         deletes.setdefault(key, word)
             self._deletes = deletes
+        folded = _fold_sound(token)
         candidates = {
             near
-            for key in (token, *_deletions(token))
+            for key in (folded, *_deletions(folded))
             if (near := self._deletes.get(key)) is not None
-            and near[0] == token[0]
-            and _one_edit(token, near)
+            and (near_folded := _fold_sound(near))[0] == folded[0]
+            and (near_folded == folded or _one_edit(folded, near_folded))
         }
-        # Prefer a transposition (same letters: "tratieur" -> "traiteur", not
-        # "tracteur"), then an omitted letter (the commonest typo: "distributer" ->
-        # "distributeur"), then a substitution, then an extra letter; then alphabetical.
-        letters = sorted(token)
-        best = (
-            min(
-                candidates,
-                key=lambda c: (sorted(c) != letters, _LENGTH_PREFERENCE[len(c) - len(token)], c),
+        # Prefer the same word read aloud ("fotografe" -> "photographe"), then a
+        # transposition (same letters: "tratieur" -> "traiteur", not "tracteur"),
+        # then an omitted letter (the commonest typo: "distributer" ->
+        # "distributeur"), then a substitution, then an extra letter; then
+        # alphabetical.
+        letters = sorted(folded)
+
+        def preference(word: str) -> tuple[bool, bool, int, str]:
+            near_folded = _fold_sound(word)
+            return (
+                near_folded != folded,
+                sorted(near_folded) != letters,
+                _LENGTH_PREFERENCE[len(near_folded) - len(folded)],
+                word,
             )
-            if candidates
-            else token
-        )
+
+        best = min(candidates, key=preference) if candidates else token
         self._corrections[token] = best
         return best
 
@@ -605,6 +615,11 @@ class Thesaurus:
 
 _FUZZY_MIN_LENGTH = 5
 _LENGTH_PREFERENCE = {1: 0, 0: 1, -1: 2}
+
+
+def _fold_sound(word: str) -> str:
+    """``word`` with ``ph`` read as ``f`` (French and English spell it both ways)."""
+    return word.replace("ph", "f")
 
 
 def _deletions(word: str) -> list[str]:
