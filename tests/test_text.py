@@ -236,6 +236,17 @@ def test_typo_correction_reads_ph_as_f() -> None:
     assert th.concepts_in("fotocopie") == ()  # more than one edit from any term
 
 
+def test_typo_correction_reads_doubled_letters_as_single() -> None:
+    th = Thesaurus(
+        {"web_development": ["développement web"], "sales": ["commercial"], "home": ["adresse"]}
+    )
+    # a doubled letter missed plus one more typo: two edits, one of them a doubling
+    assert th.concepts_in("devlopement web") == ("web_development",)
+    assert th.concepts_in("agent comercail") == ("sales",)
+    assert th.concepts_in("address") == ("home",)  # the English spelling
+    assert th.concepts_in("developement") == ()  # one word of a two-word term
+
+
 @given(st.text(alphabet="abcde", min_size=1, max_size=7), st.text(alphabet="abcde", max_size=7))
 @settings(max_examples=200, deadline=None)
 def test_one_edit_agrees_with_the_damerau_distance(a: str, b: str) -> None:

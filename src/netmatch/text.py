@@ -560,9 +560,11 @@ class Thesaurus:
 
         A symmetric-deletion index (as in SymSpell) finds words at one insertion,
         deletion, substitution or adjacent transposition; ties go to the smallest
-        word so that the result is deterministic. Words are compared with ``ph``
-        read as ``f`` (as the character n-grams read them), so that "fotografe"
-        or "photografie" still find "photographe" / "photographie". The first
+        word so that the result is deterministic. Words are compared as they
+        sound (:func:`_fold_sound`: ``ph`` read as ``f``, as the character
+        n-grams read it, and doubled letters single), so that "fotografe",
+        "photografie" or "devlopement" still find "photographe", "photographie"
+        and "developpement". The first
         letter must agree: typos rarely hit it, while a changed first letter mostly
         turns one real word into another ("huile" is not "tuile", "levage" is not
         "élevage").
@@ -617,9 +619,17 @@ _FUZZY_MIN_LENGTH = 5
 _LENGTH_PREFERENCE = {1: 0, 0: 1, -1: 2}
 
 
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
 def _fold_sound(word: str) -> str:
-    """``word`` with ``ph`` read as ``f`` (French and English spell it both ways)."""
-    return word.replace("ph", "f")
+    """``word`` as it sounds: ``ph`` read as ``f`` and doubled letters single.
+
+    French and English spell both ways ("photographe" / "fotografe"), and a
+    doubled consonant is the commonest French misspelling ("dévelopement",
+    "comercial"), also between the two languages ("adresse" / "address").
+    """
+    return _DOUBLED.sub(r"\1", word.replace("ph", "f"))
 
 
 def _deletions(word: str) -> list[str]:
