@@ -170,6 +170,11 @@ def _tokens(normalised: str, stop_words: bool) -> tuple[str, ...]:
     return tuple(_stem(w) for w in words if not (stop_words and w in STOP_WORDS))
 
 
+# Stop words as :func:`tokenize` spells them with ``stop_words=False`` (stemmed:
+# "dans" -> "dan"), for the thesaurus's content-word matching.
+_STOP_STEMS: frozenset[str] = STOP_WORDS | frozenset(_stem(w) for w in STOP_WORDS)
+
+
 def split_desires(need: str) -> tuple[str, ...]:
     """Split a need into its desires ("un comptable et un avocat" → two desires).
 
@@ -239,6 +244,9 @@ class Thesaurus:
         self._concepts: dict[str, tuple[str, ...]] = {}
         # first token -> list of (token tuple, concept)
         self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # the same for the content words of terms with two or more of them and
+        # stop words between ("remonter sur Google" -> ("remonter", "google"))
+        self._content_index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self._vocab: set[str] = set()
         self._deletes: dict[str, str] | None = None
         self._corrections: dict[str, str] = {}
@@ -318,6 +326,9 @@ class Thesaurus:
                 continue
             known.append(term.strip())
             self._index.setdefault(tokens[0], []).append((tokens, concept))
+            content = tuple(t for t in tokens if t not in _STOP_STEMS)
+            if len(content) >= 2 and content != tokens:
+                self._content_index.setdefault(content[0], []).append((content, concept))
             self._vocab.update(tokens)
             self._deletes = None
             self._corrections.clear()
@@ -521,6 +532,13 @@ class Thesaurus:
         """Concepts whose terms occur in ``tokens`` (as :func:`tokenize` returns
         them with ``stop_words=False``), in order of first occurrence.
 
+        A term of two or more content words also matches when its content words
+        occur consecutively once stop words are skipped on both sides, so that
+        the small words people vary do not matter ("remonter sur Google" is found
+        in "remonter dans Google", "trouver de nouveaux clients" in "trouver des
+        nouveaux clients"); a term with a single content word still needs its
+        exact words ("trouver des clients" is not found in "clients").
+
         The longest match wins: a term whose occurrence lies inside the occurrence
         of a longer term does not count ("prêt" inside "prêt-à-porter",
         "restauration" inside "restauration du patrimoine"). Occurrences that only
@@ -536,6 +554,16 @@ class Thesaurus:
                 size = len(term)
                 if size == 1 or (i + size <= n and tuple(tokens[i : i + size]) == term):
                     spans.append((i, i + size, concept))
+        if self._content_index:
+            # The same on content words, mapped back to positions in ``tokens``.
+            where = [i for i, t in enumerate(tokens) if t not in _STOP_STEMS]
+            content = [tokens[i] for i in where]
+            for j, token in enumerate(content):
+                for term, concept in self._content_index.get(token, ()):
+                    size = len(term)
+                    if j + size <= len(content) and tuple(content[j : j + size]) == term:
+                        spans.append((where[j], where[j + size - 1] + 1, concept))
+            spans.sort(key=lambda span: span[0])
         found: dict[str, None] = {}
         reach = 0  # furthest end of the occurrences that start before the current start
         k = 0
