@@ -554,12 +554,13 @@ class Thesaurus:
                 size = len(term)
                 if size == 1 or (i + size <= n and tuple(tokens[i : i + size]) == term):
                     spans.append((i, i + size, concept))
-        if self._content_index:
+        content_index = self._content_index
+        if n >= 2 and any(t in content_index for t in tokens):
             # The same on content words, mapped back to positions in ``tokens``.
             where = [i for i, t in enumerate(tokens) if t not in _STOP_STEMS]
             content = [tokens[i] for i in where]
             for j, token in enumerate(content):
-                for term, concept in self._content_index.get(token, ()):
+                for term, concept in content_index.get(token, ()):
                     size = len(term)
                     if j + size <= len(content) and tuple(content[j : j + size]) == term:
                         spans.append((where[j], where[j + size - 1] + 1, concept))
