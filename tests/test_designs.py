@@ -42,6 +42,7 @@ TARGETS = [
 # Reached by algebra alone (no search): these must always come out.
 ALGEBRAIC = {
     (4, 4, 5): "affine-geometry",
+    (8, 4, 10): "binary-four-classes",
     (8, 6, 8): "mols",
     (10, 10, 4): "mols",
     (6, 6, 3): "mols",
@@ -159,6 +160,30 @@ def test_modular_grid_for_large_events(g: int, p: int, w: int) -> None:
     assert got is not None
     assert got[1] in {"modular-grid", "mols", "affine-geometry"}
     assert_valid(got[0], g, p, w)
+
+
+@pytest.mark.parametrize("q", [8, 16, 32])
+def test_binary_four_classes_family(q: int) -> None:
+    # 4q people at q tables of four for q + 2 rounds, everyone meeting 3(q + 2) people;
+    # for q = 8 each person misses exactly one other (a resolvable group divisible
+    # design with groups of two: the ten rounds of 32 golfers).
+    schedule = designs._binary_four_classes(q, 4, q + 2)
+    assert schedule is not None
+    assert_valid(schedule, q, 4, q + 2)
+    met = np.zeros((4 * q, 4 * q), dtype=int)
+    for rnd in schedule:
+        for table in rnd:
+            for a, b in itertools.combinations(table, 2):
+                met[a, b] = met[b, a] = 1
+    assert (met.sum(axis=1) == 3 * (q + 2)).all()
+    if q == 8:
+        assert (met.sum(axis=1) == 4 * q - 2).all()
+    # Fewer rounds: a prefix; out of its range: None.
+    assert designs._binary_four_classes(q, 4, 3) == schedule[:3]
+    assert designs._binary_four_classes(q, 4, q + 3) is None
+    assert designs._binary_four_classes(q, 3, 5) is None
+    assert designs._binary_four_classes(12, 4, 5) is None  # not a power of two
+    assert designs._binary_four_classes(4, 4, 5) is None  # q = 4: the a_i sum to 0
 
 
 def test_result_is_a_fresh_copy() -> None:

@@ -106,7 +106,7 @@ def test_search_alone_solves_kirkman_and_near_kirkman(
 ) -> None:
     # No construction at all: greedy start, then the fast tabu (and for 6-3-8,
     # where everyone misses exactly one person, the mirror search).
-    monkeypatch.setattr(rotation, "_from_construction", lambda *a, **kw: None)
+    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **kw: None)
     ids = [f"s{i}" for i in range(g * k)]
     with warnings.catch_warnings():
         warnings.simplefilter("error", nm.RepeatsRemainWarning)
@@ -120,6 +120,20 @@ def test_search_alone_solves_kirkman_and_near_kirkman(
     )
     assert again.rounds == plan.rounds
     assert again.iterations == plan.iterations
+
+
+def test_complete_construction_skips_the_search() -> None:
+    # 8-4-10 (32 people, tables of four, ten rounds): the algebraic construction is
+    # already repeat-free, so neither the mirror search nor the tabu runs.
+    ids = [f"g{i:02d}" for i in range(32)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=10, table_size=4, seed=3, time_limit=None)
+    assert plan.started_from == "construction"
+    assert plan.iterations == 0
+    stats = plan.stats()
+    assert stats.repeats == 0
+    assert stats.repeat_free_rounds == 10
 
 
 def test_fast_path_only_without_constraints() -> None:

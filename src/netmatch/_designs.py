@@ -516,6 +516,78 @@ def _modular_grid(g: int, p: int, w: int) -> Schedule | None:
 
 
 # ---------------------------------------------------------------------------
+# four classes over a binary field
+
+
+def _binary_four_classes(g: int, p: int, w: int) -> Schedule | None:
+    """Tables of four for ``q + 2`` rounds, ``q = g = 2**k >= 8`` (8-4-10).
+
+    People are ``(x, i)`` for ``x`` in GF(q) and four classes ``i``, numbered
+    ``i * q + x``.  With ``a = (0, 1, z, z**2)`` (``z`` the field's generator, so the
+    three non-zero ``a_i`` are linearly independent over GF(2) and ``a_0 + .. + a_3``
+    is not 0), and two columns ``b1 = 0``, ``b2 = 1`` set aside:
+
+    * ``q - 2`` *transversal* rounds, one per ``b`` other than ``b1, b2``: the tables
+      ``{(t + a_i b, i)}`` for ``t`` in GF(q).  Two people of classes ``i != j`` then
+      meet when their difference is ``(a_i + a_j) b``, once for each ``b``: a
+      difference matrix, which leaves for each pair of classes exactly the two
+      differences ``(a_i + a_j) b1`` and ``(a_i + a_j) b2``, a coset of the subgroup
+      ``{0, h_ij}`` with ``h_ij = (a_i + a_j)(b1 + b2)``.
+    * three *paired* rounds, one per way of splitting the four classes into two
+      pairs: classes ``i, j`` sit at the tables ``{x, x + h_ij}`` of class ``i`` with
+      ``{x + d, x + d + h_ij}`` of class ``j``, ``d = (a_i + a_j) b1``, which are
+      exactly the two differences left, and the difference ``h_ij`` inside each class.
+    * one *split* round: class ``i`` sits at the cosets of the subgroup of order four
+      spanned by the pairwise sums of its three ``h_ij``.  The three ``h_ij`` are
+      linearly independent (because the ``a_i`` are), so they lie in one coset of that
+      subgroup and its non-zero elements are differences no other round used.
+
+    Everyone meets ``3 * (q + 2)`` people and no one twice: for ``q = 8`` these are the
+    ten rounds of the original Social Golfer problem (32 golfers in foursomes), which
+    is a resolvable group divisible design with groups of two (each person misses
+    exactly one other).  For ``q >= 16`` affine geometries give more rounds when
+    ``4 q`` is a power of 4; otherwise this family is still tried first.
+    """
+    q = g
+    if p != 4 or q < 8 or q & (q - 1) or w > q + 2:
+        return None
+    add, mul = galois_field(q)
+    a = (0, 1, 2, 4)  # 0, 1, z, z**2 in galois_field's numbering
+    b1, b2 = 0, 1
+    c = int(add[b1, b2])
+    sched: Schedule = []
+    for b in range(q):
+        if b in (b1, b2):
+            continue
+        shift = [int(mul[ai, b]) for ai in a]
+        sched.append([[i * q + int(add[t, shift[i]]) for i in range(4)] for t in range(q)])
+    h = {(i, j): int(mul[add[a[i], a[j]], c]) for i, j in itertools.combinations(range(4), 2)}
+    for split in (((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2))):
+        tables: list[list[int]] = []
+        for i, j in split:
+            hij, d = h[i, j], int(mul[add[a[i], a[j]], b1])
+            for x in range(q):
+                if x < int(add[x, hij]):  # one representative of each {x, x + h}
+                    xh = int(add[x, hij])
+                    tables.append(
+                        [i * q + x, i * q + xh, j * q + int(add[x, d]), j * q + int(add[xh, d])]
+                    )
+        sched.append(tables)
+    tables = []
+    for i in range(4):
+        hs = [h[min(i, j), max(i, j)] for j in range(4) if j != i]
+        sub = (0, int(add[hs[0], hs[1]]), int(add[hs[0], hs[2]]), int(add[hs[1], hs[2]]))
+        seen: set[int] = set()
+        for x in range(q):
+            if x not in seen:
+                coset = sorted(int(add[x, e]) for e in sub)
+                seen.update(coset)
+                tables.append([i * q + y for y in coset])
+    sched.append(tables)
+    return sched[:w]
+
+
+# ---------------------------------------------------------------------------
 # cyclic difference search
 
 
@@ -933,6 +1005,7 @@ def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, 
         ("affine-geometry", functools.partial(_affine_geometry, g, p, w)),
         ("mols", functools.partial(_mols_grid, g, p, w)),
         ("modular-grid", functools.partial(_modular_grid, g, p, w)),
+        ("binary-four-classes", functools.partial(_binary_four_classes, g, p, w)),
     )
     for name, make in attempts:
         sched = make()

@@ -19,8 +19,8 @@ event is small, :func:`search` hands over to :func:`fast_search`: the same tabu 
 on :class:`FastState`, which recomputes ``G1``/``G2`` with two small matrix products
 per iteration instead of updating them in every round (about 1.4-1.8 times the
 iterations per second). When every player must miss exactly one other (6-3-8,
-8-4-10, ...) it first searches plans invariant under a fixed mirror pairing of
-players and tables, a search space half as large.
+8-4-10, ...) and the start still repeats, it first searches plans invariant under a
+fixed mirror pairing of players and tables, a search space half as large.
 """
 
 # Matrix names (M, G1, T, R, A, ...) follow the notation of the delta formulas.
@@ -570,10 +570,15 @@ def search(
     seconds (wall clock). Without a time cut, the run depends only on the seed.
     """
     if unconstrained(problem):
-        if mirrored(problem) and max_iterations != 0:
+        if (
+            mirrored(problem)
+            and max_iterations != 0
+            and repeats_of(meet_counts(problem, start)) > repeat_lower_bound(problem)
+        ):
             # Every player misses exactly one other: first look for a plan invariant
             # under a fixed pairing of players and tables (half the search space),
-            # for a fixed number of iterations.
+            # for a fixed number of iterations.  (Not when the start, a complete
+            # construction for instance, already has no repeat to remove.)
             budget = mirror_iterations if max_iterations is None else min(
                 mirror_iterations, max_iterations // 2
             )
