@@ -175,7 +175,7 @@ def test_social_golfer_instances_without_repeats(g: int, k: int, w: int) -> None
 
 
 def test_local_search_alone_solves_kirkman_schoolgirls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rotation, "_from_construction", lambda *a, **k: None)
+    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
     ids = [f"s{i}" for i in range(15)]
     plan = nm.plan_rotation(ids, rounds=7, table_size=3, seed=1, time_limit=10)
     assert plan.started_from == "greedy"
@@ -204,9 +204,7 @@ def test_hosts_and_keep_apart_on_a_club() -> None:
         seed=5,
         time_limit=5,
     )
-    check_plan(
-        plan, list(net.ids), rounds=4, hosts=hosts, keep_apart=apart, keep_together=together
-    )
+    check_plan(plan, list(net.ids), rounds=4, hosts=hosts, keep_apart=apart, keep_together=together)
     assert plan.hosts == hosts
     assert plan.itinerary("m01") == (1, 1, 1, 1)
     # Only the group's own pair repeats: it is forced, not reported as a failure.
@@ -227,6 +225,52 @@ def test_construction_keeps_hosts_at_their_table() -> None:
     check_plan(plan, ids, rounds=5, hosts=hosts)
 
 
+@pytest.mark.parametrize(("g", "k", "w"), [(8, 4, 10), (10, 4, 13), (7, 4, 9), (5, 3, 7)])
+def test_odd_numbers_use_a_construction_with_empty_seats(g: int, k: int, w: int) -> None:
+    # One person short of a Social Golfer construction: the construction with an
+    # empty seat is still repeat-free, with no search at all.
+    ids = [f"o{i}" for i in range(g * k - 1)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=w, n_tables=g, seed=1, max_iterations=0)
+    check_plan(plan, ids, rounds=w)
+    assert plan.started_from == "construction with empty seats"
+    assert plan.stats().repeats == 0
+    assert sorted(len(t) for t in plan.rounds[0]) == [k - 1] + [k] * (g - 1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from([(8, 4, 10), (7, 4, 9), (5, 3, 7), (4, 4, 5)]),
+    st.integers(1, 4),
+    st.data(),
+)
+def test_absences_on_a_construction_stay_valid(
+    gkw: tuple[int, int, int], short: int, data: st.DataObject
+) -> None:
+    g, k, w = gkw
+    ids = [f"v{i}" for i in range(g * k - short + 1)]
+    late = data.draw(st.lists(st.sampled_from(ids), max_size=4, unique=True))
+    attendance = {m: range(data.draw(st.integers(0, w - 1)), w) for m in late}
+    hosts = {ids[0]: 0} if data.draw(st.booleans()) else {}
+    apart = [(ids[1], ids[2])] if data.draw(st.booleans()) else []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(
+            ids,
+            rounds=w,
+            n_tables=g,
+            attendance=attendance,
+            hosts=hosts,
+            keep_apart=apart,
+            seed=0,
+            max_iterations=0,
+        )
+    check_plan(plan, ids, rounds=w, hosts=hosts, keep_apart=apart, attendance=attendance)
+    if short == 1 and not late and not hosts and not apart:
+        assert plan.stats().repeats == 0
+
+
 def test_late_arrivals_and_early_departures() -> None:
     ids = [f"a{i}" for i in range(20)]
     attendance = {"a0": range(1, 4), "a1": [0, 1], "a2": []}
@@ -244,9 +288,7 @@ def test_explicit_table_sizes_per_round() -> None:
     ids = [f"t{i}" for i in range(10)]
     plan = nm.plan_rotation(ids, rounds=2, table_sizes=[4, 3, 3], seed=0, **FAST)
     check_plan(plan, ids, rounds=2, table_sizes=[4, 3, 3])
-    plan = nm.plan_rotation(
-        ids, rounds=2, table_sizes=[[5, 5], [2, 8]], seed=0, **FAST
-    )
+    plan = nm.plan_rotation(ids, rounds=2, table_sizes=[[5, 5], [2, 8]], seed=0, **FAST)
     assert [len(t) for t in plan.rounds[1]] == [2, 8]
     # Sizes for everyone; two people miss round 1: the largest tables lose a seat.
     plan = nm.plan_rotation(
@@ -269,9 +311,7 @@ def test_avoid_known_keeps_acquaintances_apart() -> None:
     stats = plan.stats()
     assert stats.known_pairs_seated == 0
     assert stats.new_pairs == stats.pairs_met
-    loose = nm.plan_rotation(
-        net, rounds=1, table_sizes=[16], avoid_known=False, seed=1, **FAST
-    )
+    loose = nm.plan_rotation(net, rounds=1, table_sizes=[16], avoid_known=False, seed=1, **FAST)
     assert loose.stats().known_pairs_seated == 4
 
 
@@ -310,8 +350,9 @@ def test_balance_mixes_sectors() -> None:
 
 def test_progress_is_reported() -> None:
     seen: list[nm.RotationProgress] = []
-    nm.plan_rotation([f"q{i}" for i in range(12)], rounds=3, table_size=3, seed=0,
-                     progress=seen.append, **FAST)
+    nm.plan_rotation(
+        [f"q{i}" for i in range(12)], rounds=3, table_size=3, seed=0, progress=seen.append, **FAST
+    )
     assert seen
     assert seen[-1].phase == "done"
     json.dumps(seen[-1].to_dict())
@@ -359,20 +400,27 @@ def test_records_and_lookups() -> None:
             "more than the largest table",
         ),
         (
-            {"rounds": 2, "table_size": 4, "keep_together": [["a", "b"]],
-             "keep_apart": [("b", "a")]},
+            {
+                "rounds": 2,
+                "table_size": 4,
+                "keep_together": [["a", "b"]],
+                "keep_apart": [("b", "a")],
+            },
             nm.InfeasibleError,
             "keep_apart",
         ),
         (
-            {"rounds": 2, "table_size": 4, "hosts": {"a": 0, "b": 1},
-             "keep_together": [["a", "b"]]},
+            {
+                "rounds": 2,
+                "table_size": 4,
+                "hosts": {"a": 0, "b": 1},
+                "keep_together": [["a", "b"]],
+            },
             nm.InfeasibleError,
             "different tables",
         ),
         (
-            {"rounds": 2, "table_size": 4, "hosts": {"a": 0, "b": 0},
-             "keep_apart": [("a", "b")]},
+            {"rounds": 2, "table_size": 4, "hosts": {"a": 0, "b": 0}, "keep_apart": [("a", "b")]},
             nm.InfeasibleError,
             "same table",
         ),

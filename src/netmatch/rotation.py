@@ -216,9 +216,7 @@ class RotationPlan:
 
     rounds: tuple[tuple[tuple[str, ...], ...], ...] = attrs.field(converter=_freeze_rounds)
     member_ids: tuple[str, ...] = attrs.field(converter=_freeze_ids)
-    hosts: Mapping[str, int] = attrs.field(
-        factory=dict, converter=_freeze_hosts, hash=False
-    )
+    hosts: Mapping[str, int] = attrs.field(factory=dict, converter=_freeze_hosts, hash=False)
     seed: object = attrs.field(default=None, eq=False, repr=False)
     elapsed: float = attrs.field(default=0.0, eq=False, repr=False)
     iterations: int = attrs.field(default=0, eq=False, repr=False)
@@ -866,6 +864,164 @@ def _from_construction(
     return best
 
 
+def _padded_construction(
+    problem: _engine.Problem,
+    hosts: dict[int, int],
+    rng: np.random.Generator,
+    budget: float,
+) -> NDArray[np.int64] | None:
+    """A full construction for ``g`` tables of the largest size, with empty seats.
+
+    For odd numbers (31 people at 8 tables for 10 rounds) and absences (late arrivals,
+    early departures): the construction for ``g * k`` seats, ``k`` the largest table
+    size, is relabelled so that the seats left empty belong to construction players
+    who never meet one another where it has such players (then each round loses at
+    most one person per table), hosts sit on players who never meet and keep-apart
+    pairs on pairs who never meet where possible; then, round by round, the tables
+    are renumbered to the sizes wanted and any table still too full hands over the
+    person whose move adds the fewest repeats.  Everything left is the local search's
+    job.  None when no construction fits.
+    """
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    if p.groups or w < 2 or len(set(hosts.values())) != len(hosts):
+        return None
+    k = int(p.sizes.max())
+    m = g * k
+    if k < 2 or m < n or m > 400:
+        return None
+    base = _construct_base(g, k, w, budget)
+    if base is None:
+        return None
+    never = np.ones((m, m), dtype=bool)
+    for r in range(w):
+        never &= base[r][:, None] != base[r][None, :]
+    apart = [tuple(int(x) for x in pair) for pair in np.argwhere(np.triu(p.apart))]
+    w_rep, w_need = _engine.weights(p)
+    best: NDArray[np.int64] | None = None
+    best_cost = 0
+    for _ in range(12):
+        label = _padded_labels(never, n, hosts, apart, rng)
+        if label is None:
+            continue
+        out = np.where(p.attend, base[:, label], -1)
+        met = sum((_together(out[r]) for r in range(w)), np.zeros((n, n), dtype=np.int64))
+        for r in range(w):
+            own = _together(out[r])
+            fitted = _fit_round(p, r, out[r], met - own, hosts)
+            if fitted is None:
+                break
+            out[r] = fitted
+            met += _together(fitted) - own
+        else:
+            if apart and any(((out[:, a] == out[:, b]) & (out[:, a] >= 0)).any() for a, b in apart):
+                continue  # keep-apart is a hard constraint: this labelling breaks it
+            cost = _engine.State(p, out).cost(w_rep, w_need)
+            if best is None or cost < best_cost:
+                best, best_cost = out, cost
+    return best
+
+
+def _padded_labels(
+    never: NDArray[np.bool_],
+    n: int,
+    hosts: dict[int, int],
+    apart: list[tuple[int, ...]],
+    rng: np.random.Generator,
+) -> NDArray[np.int64] | None:
+    """``label[participant]`` = construction player, for :func:`_padded_construction`."""
+    m = never.shape[0]
+    order = [int(c) for c in rng.permutation(m)]
+    empty: list[int] = []
+    for c in order:  # empty seats on players who never meet one another, if possible
+        if len(empty) < m - n and never[c, empty].all():
+            empty.append(c)
+    for c in order:
+        if len(empty) < m - n and c not in empty:
+            empty.append(c)
+    free = np.ones(m, dtype=bool)
+    free[empty] = False
+    label = np.full(n, -1, dtype=np.int64)
+    placed: list[int] = []
+    for h in hosts:
+        ok = np.flatnonzero(free & never[:, placed].all(axis=1)) if placed else np.flatnonzero(free)
+        if ok.size == 0:
+            return None
+        c = int(rng.choice(ok))
+        label[h], free[c] = c, False
+        placed.append(c)
+    for i in rng.permutation(len(apart)):
+        a, b = apart[int(i)]
+        if label[a] < 0 and label[b] < 0:
+            cand = np.argwhere(never & free[:, None] & free[None, :])
+            if cand.size:
+                c, d = (int(x) for x in cand[int(rng.integers(len(cand)))])
+                label[a], label[b], free[c], free[d] = c, d, False, False
+        elif (label[a] < 0) != (label[b] < 0):
+            x, y = (a, b) if label[a] < 0 else (b, a)
+            ok = np.flatnonzero(free & never[int(label[y])])
+            if ok.size:
+                c = int(rng.choice(ok))
+                label[x], free[c] = c, False
+    rest = np.flatnonzero(label < 0)
+    label[rest] = rng.permutation(np.flatnonzero(free))[: rest.size]
+    return label
+
+
+def _together(row: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``1`` where two present players share a table in this round (diagonal included)."""
+    same: NDArray[np.int64] = ((row[:, None] == row[None, :]) & (row >= 0)[:, None]).astype(
+        np.int64
+    )
+    return same
+
+
+def _fit_round(
+    p: _engine.Problem,
+    r: int,
+    row: NDArray[np.int64],
+    met: NDArray[np.int64],
+    hosts: dict[int, int],
+) -> NDArray[np.int64] | None:
+    """Round ``r`` with its tables renumbered and resized to ``p.sizes[r]``.
+
+    ``met`` counts the meetings in the other rounds.  None when the sizes cannot be
+    reached by moving people who are not hosts.
+    """
+    g = p.n_tables
+    row = row.copy()
+    here = row >= 0
+    counts = np.bincount(row[here], minlength=g)
+    perm = np.full(g, -1, dtype=np.int64)
+    for h, t in hosts.items():
+        if here[h]:
+            perm[row[h]] = t
+    taken = set(perm[perm >= 0].tolist())
+    # The remaining tables, fullest first, to the remaining numbers, largest first.
+    tables = [int(t) for t in np.argsort(-counts, kind="stable") if perm[t] < 0]
+    numbers = [int(t) for t in np.argsort(-p.sizes[r], kind="stable") if int(t) not in taken]
+    perm[tables] = numbers[: len(tables)]
+    row[here] = perm[row[here]]
+    movable = here & (p.fixed[r] < 0)
+    while True:
+        counts = np.bincount(row[here], minlength=g)
+        over = np.flatnonzero(counts > p.sizes[r])
+        under = np.flatnonzero(counts < p.sizes[r])
+        if over.size == 0:
+            return row
+        best: tuple[int, int] | None = None
+        best_cost = 0
+        for x in np.flatnonzero(movable & np.isin(row, over)).tolist():
+            for t in under.tolist():
+                at = row == t
+                cost = int((met[x, at] > 0).sum()) + 1000 * int(p.apart[x, at].any())
+                if best is None or cost < best_cost:
+                    best, best_cost = (int(x), int(t)), cost
+        if best is None:
+            return None
+        row[best[0]] = best[1]
+
+
 def _partial_construction(
     problem: _engine.Problem,
     hosts: dict[int, int],
@@ -1198,8 +1354,7 @@ def plan_rotation(
             t = int(over[0])
             who = [ids[i] for i in np.flatnonzero(fixed[r] == t)]
             raise InfeasibleError(
-                f"hosts {who} all keep table {t}, which seats only {int(sizes[r, t])} "
-                f"in round {r}"
+                f"hosts {who} all keep table {t}, which seats only {int(sizes[r, t])} in round {r}"
             )
 
     # Meetings that never count: oneself, members of a group, hosts of one table.
@@ -1299,13 +1454,18 @@ def plan_rotation(
     w_rep, w_need = _engine.weights(problem)
     if start is None:
         start, started_from = _partial_construction(problem, host_of, rng, budget / 2)
+        padded = _padded_construction(problem, host_of, rng, budget / 2)
+        if padded is not None and _engine.State(problem, padded).cost(
+            w_rep, w_need
+        ) < _engine.State(problem, start).cost(w_rep, w_need):
+            start, started_from = padded, "construction with empty seats"
     elif _engine.State(problem, start).repeats > 0:
         # A construction that still repeats (table revisits with hosts): a shorter
         # construction completed greedily may start better.
         other, how = _partial_construction(problem, host_of, rng, budget / 2)
-        if _engine.State(problem, other).cost(w_rep, w_need) < _engine.State(
-            problem, start
-        ).cost(w_rep, w_need):
+        if _engine.State(problem, other).cost(w_rep, w_need) < _engine.State(problem, start).cost(
+            w_rep, w_need
+        ):
             start, started_from = other, how
 
     def relay(update: _engine.Progress) -> None:
