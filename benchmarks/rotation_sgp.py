@@ -162,6 +162,34 @@ def run_instance(g: int, p: int, w: int, time_limit: float) -> dict[str, object]
     }
 
 
+def run_short(g: int, p: int, w: int, short: int, time_limit: float) -> dict[str, object]:
+    """``short`` people fewer than ``g * p``: tables of ``p`` and ``p - 1`` (odd numbers)."""
+    n = g * p - short
+    ids = [f"p{i:04d}" for i in range(n)]
+    t0 = time.perf_counter()
+    plan = nm.plan_rotation(ids, rounds=w, n_tables=g, seed=0, time_limit=time_limit)
+    seconds = time.perf_counter() - t0
+    rep, prefix = repeats_and_prefix(as_indexes(plan, ids), n)
+    t0 = time.perf_counter()
+    base = greedy_round_by_round(n, [p] * (g - short) + [p - 1] * short, w)
+    base_seconds = time.perf_counter() - t0
+    base_rep, base_prefix = repeats_and_prefix(base, n)
+    return {
+        "instance": f"{n} people at {g} tables, {w} rounds",
+        "repeats": rep,
+        "rf_rounds": prefix,
+        "seconds": seconds,
+        "method": plan.started_from,
+        "base_repeats": base_rep,
+        "base_rf_rounds": base_prefix,
+        "base_seconds": base_seconds,
+    }
+
+
+# Odd numbers: one to three people short of a Social Golfer instance.
+SHORT = [(8, 4, 10, 1), (8, 4, 10, 2), (10, 4, 13, 1), (7, 4, 9, 3), (10, 6, 7, 1), (9, 9, 10, 2)]
+
+
 def run_large(time_limit: float, seed: int = 0) -> dict[str, object]:
     """1,000 participants, tables of 8, 8 rounds, 20 hosts, 50 keep-apart pairs."""
     n, p, w = 1000, 8, 8
@@ -228,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--only", nargs="*", default=None, help="instances like 5-3-7")
     parser.add_argument("--no-large", action="store_true", help="skip the 1,000-person event")
+    parser.add_argument("--no-odd", action="store_true", help="skip the odd-number events")
     parser.add_argument("--construct-only", action="store_true")
     parser.add_argument("--budget", type=float, default=1.0, help="for --construct-only")
     args = parser.parse_args(argv)
@@ -244,6 +273,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     jobs = [lambda g=g, p=p, w=w: run_instance(g, p, w, args.time_limit) for g, p, w in instances]
+    if not args.no_odd and not args.only:
+        jobs += [
+            lambda g=g, p=p, w=w, k=k: run_short(g, p, w, k, args.time_limit)
+            for g, p, w, k in SHORT
+        ]
     if not args.no_large:
         jobs.append(lambda: run_large(args.time_limit))
     rows = []
