@@ -17,8 +17,9 @@ the machine and on whatever else runs on it.
 from __future__ import annotations
 
 import argparse
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -131,11 +132,12 @@ def as_indexes(plan: nm.RotationPlan, ids: list[str]) -> Seating:
     return [[[pos[m] for m in table] for table in rnd] for rnd in plan.rounds]
 
 
-def run_instance(g: int, p: int, w: int, time_limit: float) -> dict[str, object]:
-    n = g * p
+def run_instance(g: int, p: int, w: int, time_limit: float, short: int = 0) -> dict[str, object]:
+    """g-p-w, or ``short`` people fewer than ``g * p`` (tables of ``p`` and ``p - 1``)."""
+    n = g * p - short
     ids = [f"p{i:04d}" for i in range(n)]
     t0 = time.perf_counter()
-    plan = nm.plan_rotation(ids, rounds=w, table_size=p, seed=0, time_limit=time_limit)
+    plan = nm.plan_rotation(ids, rounds=w, n_tables=g, seed=0, time_limit=time_limit)
     seconds = time.perf_counter() - t0
     rep, prefix = repeats_and_prefix(as_indexes(plan, ids), n)
     method = plan.started_from
@@ -144,42 +146,18 @@ def run_instance(g: int, p: int, w: int, time_limit: float) -> dict[str, object]
         # wall-clock budget finds the same schedule the planner started from
         got = _designs.construct_with_method(g, p, w, budget=10.0)
         method = f"construction ({got[1]})" if got is not None else method
-    elif rep == 0:
+    elif rep == 0 and not method.startswith("construction"):
         method = f"{method} + local search"
-    t0 = time.perf_counter()
-    base = greedy_round_by_round(n, [p] * g, w)
-    base_seconds = time.perf_counter() - t0
-    base_rep, base_prefix = repeats_and_prefix(base, n)
-    return {
-        "instance": f"{g}-{p}-{w}",
-        "repeats": rep,
-        "rf_rounds": prefix,
-        "seconds": seconds,
-        "method": method,
-        "base_repeats": base_rep,
-        "base_rf_rounds": base_prefix,
-        "base_seconds": base_seconds,
-    }
-
-
-def run_short(g: int, p: int, w: int, short: int, time_limit: float) -> dict[str, object]:
-    """``short`` people fewer than ``g * p``: tables of ``p`` and ``p - 1`` (odd numbers)."""
-    n = g * p - short
-    ids = [f"p{i:04d}" for i in range(n)]
-    t0 = time.perf_counter()
-    plan = nm.plan_rotation(ids, rounds=w, n_tables=g, seed=0, time_limit=time_limit)
-    seconds = time.perf_counter() - t0
-    rep, prefix = repeats_and_prefix(as_indexes(plan, ids), n)
     t0 = time.perf_counter()
     base = greedy_round_by_round(n, [p] * (g - short) + [p - 1] * short, w)
     base_seconds = time.perf_counter() - t0
     base_rep, base_prefix = repeats_and_prefix(base, n)
     return {
-        "instance": f"{n} people at {g} tables, {w} rounds",
+        "instance": f"{n} people at {g} tables, {w} rounds" if short else f"{g}-{p}-{w}",
         "repeats": rep,
         "rf_rounds": prefix,
         "seconds": seconds,
-        "method": plan.started_from,
+        "method": method,
         "base_repeats": base_rep,
         "base_rf_rounds": base_prefix,
         "base_seconds": base_seconds,
@@ -272,14 +250,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         "| greedy repeats | greedy repeat-free rounds | greedy seconds |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    jobs = [lambda g=g, p=p, w=w: run_instance(g, p, w, args.time_limit) for g, p, w in instances]
+    jobs: list[Callable[[], dict[str, object]]] = [
+        functools.partial(run_instance, g, p, w, args.time_limit) for g, p, w in instances
+    ]
     if not args.no_odd and not args.only:
         jobs += [
-            lambda g=g, p=p, w=w, k=k: run_short(g, p, w, k, args.time_limit)
+            functools.partial(run_instance, g, p, w, args.time_limit, short=k)
             for g, p, w, k in SHORT
         ]
     if not args.no_large:
-        jobs.append(lambda: run_large(args.time_limit))
+        jobs.append(functools.partial(run_large, args.time_limit))
     rows = []
     for job in jobs:
         row = job()
