@@ -271,6 +271,57 @@ def test_typo_correction_reads_doubled_letters_as_single() -> None:
     assert th.concepts_in("developement") == ()  # one word of a two-word term
 
 
+def test_typo_correction_leaves_stop_words_and_common_words_alone() -> None:
+    # Each of these ordinary words is one typo (or a doubled letter and one typo)
+    # from a term, and used to be "corrected" into it.
+    th = Thesaurus(
+        {
+            "cleaning": ["vitre"],
+            "recycling": ["reuse"],
+            "plating": ["chromage"],
+            "paving": ["paving"],
+            "thesis": ["thèse"],
+            "sales": ["selling"],
+            "geography": ["world"],
+            "commuting": ["commute"],
+            "accounting": ["comptable"],
+            "catering": ["traiteur"],
+        }
+    )
+    assert th.concepts_in("votre site") == ()  # not "vitre"
+    assert th.concepts_in("je refuse") == ()  # not "reuse"
+    assert th.concepts_in("chômage partiel") == ()  # not "chromage"
+    assert th.concepts_in("paying customers") == ()  # not "paving"
+    assert th.concepts_in("those customers") == ()  # not "these" = thèse
+    assert th.concepts_in("seeking advice") == ()  # not "selling"
+    assert th.concepts_in("would like") == ()  # not "world"
+    assert th.concepts_in("ça coûte cher") == ()  # not "commute" (comute)
+    # genuine typos beside them are still corrected
+    assert th.concepts_in("votre comtable") == ("accounting",)
+    assert th.concepts_in("leur tratieur") == ("catering",)
+    # a thesaurus word is read as itself, common or not
+    assert th.concepts_in("selling") == ("sales",)
+
+
+def test_no_stop_word_or_common_word_is_corrected() -> None:
+    from netmatch.text import _common_words
+
+    def neighbour(word: str) -> str:  # one substitution, first letter kept
+        i = len(word) // 2
+        return word[:i] + ("z" if word[i] != "z" else "y") + word[i + 1 :]
+
+    ordinary = {w for w in STOP_WORDS | _common_words() if len(w) >= 5}
+    for required in ("votre", "notre", "leur", "those", "these", "would", "could", "should"):
+        assert required in STOP_WORDS
+    for required in ("which", "their", "about", "cette", "comme", "avec"):
+        assert required in STOP_WORDS
+    assert len(_common_words()) > 2000
+    traps = sorted({neighbour(w) for w in ordinary} - ordinary)
+    th = Thesaurus({"trap": traps})
+    fired = [w for w in sorted(ordinary) if th.concepts_in(w)]
+    assert fired == []
+
+
 @given(st.text(alphabet="abcde", min_size=1, max_size=7), st.text(alphabet="abcde", max_size=7))
 @settings(max_examples=200, deadline=None)
 def test_one_edit_agrees_with_the_damerau_distance(a: str, b: str) -> None:

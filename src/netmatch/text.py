@@ -84,6 +84,12 @@ cherche cherchons recherche recherchons recherchez cherchez chercher rechercher
 besoin besoins souhaite souhaitons souhaiterais voudrais aimerais aider aide
 trouver trouvons quelqu quelque quelques personne personnes membre membres
 contact contacts contacter mettre relation echanger echange secteur domaine
+comme cela ceci celui celle celles ceux quel quelle quels quelles lequel laquelle
+lesquels lesquelles quoi lorsque puisque quand parce alors elles etait etaient serait
+seraient sera seront avait avaient aura aurait auraient ayant etant peut peuvent pouvez
+pouvons pourrait pourraient doit doivent devrait veux veut voulons voulez voudrait
+voudrions aucun aucune chaque plusieurs certains certaines mien mienne sien sienne
+notres votres
 """.split()  # noqa: SIM905 (a word list reads better as text)
 _STOP_EN = """
 a an the and or of to in on for with by at from as is are be been being was were it its
@@ -93,6 +99,11 @@ looking look seeking seek need needs needed want wants wanted find finding searc
 searching someone somebody anyone help helping who which what how about into over
 get getting some any person people member members contact connect connection
 sector field
+theirs ours yours him himself herself itself myself ourselves themselves yourself
+yourselves there here where when while why whom whose whether because although though
+if then also just each every all both either neither other others such am may might
+must shall onto upon within without through during between among until since unless
+whereas
 """.split()  # noqa: SIM905 (same)
 
 #: Normalised French and English stop words, including the verbs of asking
@@ -597,8 +608,18 @@ class Thesaurus:
         letter must agree: typos rarely hit it, while a changed first letter mostly
         turns one real word into another ("huile" is not "tuile", "levage" is not
         "élevage").
+
+        Ordinary words are not typos: a stop word (:data:`STOP_WORDS`) or a common
+        French or English word (``netmatch/data/common_words.txt``) is read as
+        itself ("votre" is not "vitre", "would" is not "world", "coûte" is not
+        "commute").
         """
-        if len(token) < _FUZZY_MIN_LENGTH or token in self._vocab:
+        if (
+            len(token) < _FUZZY_MIN_LENGTH
+            or token in self._vocab
+            or token in _STOP_STEMS
+            or token in _common_words()
+        ):
             return token
         cached = self._corrections.get(token)
         if cached is not None:
@@ -645,6 +666,21 @@ class Thesaurus:
 
 
 _FUZZY_MIN_LENGTH = 5
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """The common French and English words of ``netmatch/data/common_words.txt``,
+    normalised and plural-stemmed as :func:`tokenize` spells them (typo correction
+    reads them as themselves)."""
+    resource = files("netmatch").joinpath("data/common_words.txt")
+    if not resource.is_file():
+        return frozenset()
+    words: set[str] = set()
+    for line in resource.read_text(encoding="utf-8").splitlines():
+        if not line.lstrip().startswith("#"):
+            words.update(_stem(word) for word in normalize_text(line).split())
+    return frozenset(words)
 _LENGTH_PREFERENCE = {1: 0, 0: 1, -1: 2}
 
 
