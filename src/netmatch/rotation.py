@@ -201,7 +201,9 @@ class RotationPlan:
     hosts : mapping of str to int
         Members who keep a table, and that table.
     seed, elapsed, iterations, started_from, hit_time_limit
-        How the plan was computed (not part of equality).
+        How the plan was computed (not part of equality). ``started_from`` is
+        ``"construction"``, ``"construction with empty seats"``, ``"construction of N
+        rounds + greedy"``, ``"greedy"`` or ``"given"``.
 
     Examples
     --------
@@ -1196,8 +1198,10 @@ def plan_rotation(
     from a combinatorial construction when one fits (full attendance, equal tables, no
     keep-together; hosts and keep-apart pairs are honoured by relabelling players, or,
     with the same number of hosts at every table, by a construction for the rotating
-    members whose groups are assigned to tables), or from a construction of fewer rounds
-    completed greedily, otherwise from a greedy seating in which the least free players
+    members whose groups are assigned to tables), or from the construction for the
+    largest table size with empty seats (odd numbers, absences: 31 people at 8 tables
+    for 10 rounds keep no repeat), or from a construction of fewer rounds completed
+    greedily, otherwise from a greedy seating in which the least free players
     choose first (Triska & Musliu). A tabu search on swaps of conflicting players over
     all rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
     improves needs and balance without adding repeats. Hosts and keep-together groups
