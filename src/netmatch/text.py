@@ -681,6 +681,8 @@ def _common_words() -> frozenset[str]:
         if not line.lstrip().startswith("#"):
             words.update(_stem(word) for word in normalize_text(line).split())
     return frozenset(words)
+
+
 _LENGTH_PREFERENCE = {1: 0, 0: 1, -1: 2}
 
 
