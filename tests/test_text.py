@@ -303,6 +303,16 @@ def test_typo_correction_leaves_stop_words_and_common_words_alone() -> None:
     assert th.concepts_in("selling") == ("sales",)
 
 
+def test_default_thesaurus_reads_ordinary_words_as_themselves() -> None:
+    # each used to be read as a term of the shipped thesaurus ("parce que" as a
+    # parcel, "mentir" as mentoring, "joined" as joinery...)
+    th = Thesaurus.default()
+    words = "parce mentir trailing tendre joined properly compter autour voire cannot courir"
+    for word in words.split():
+        assert th._correct(word) == word
+    assert th._correct("comtable") == "comptable"  # a genuine typo still is corrected
+
+
 def test_no_stop_word_or_common_word_is_corrected() -> None:
     from netmatch.text import _common_words
 
