@@ -26,6 +26,11 @@ Families, tried in this order by :func:`construct`:
     the same grid with cyclic Latin rectangles ``j + r * i mod g`` for multipliers
     ``r`` whose differences times any row difference are non-zero modulo ``g``:
     large events with few rounds (100 tables of 10 for 11 rounds).
+``binary-four-classes``
+    ``q = 2**k >= 8`` tables of four for up to ``q + 2`` rounds from GF(q) and four
+    classes of people: a difference matrix for ``q - 2`` rounds, then three rounds
+    pairing the classes and one splitting each class (8-4-10, the original Social
+    Golfer problem: 32 golfers in foursomes for ten weeks).
 ``cyclic-search``
     a resolvable design invariant under the cyclic group ``Z_n``: points
     ``Z_n x {0..m-1}`` plus ``f`` fixed points, one or more *base rounds* whose
