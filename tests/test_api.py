@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import netmatch
 
 
@@ -28,3 +30,25 @@ def test_py_typed_is_shipped() -> None:
     from importlib.resources import files
 
     assert files("netmatch").joinpath("py.typed").is_file()
+
+
+def test_import_is_light_and_names_load_on_use() -> None:
+    # scikit-learn and the algorithm modules load on first use, so that importing
+    # netmatch (and ``netmatch --help``) stays quick; every public name still resolves.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, netmatch as nm\n"
+        "heavy = {'sklearn', 'netmatch.introductions', 'netmatch.rotation', 'netmatch.text'}\n"
+        "assert not heavy & set(sys.modules), heavy & set(sys.modules)\n"
+        "assert nm.plan_rotation.__module__ == 'netmatch.rotation'\n"
+        "assert 'netmatch.rotation' in sys.modules\n"
+        "assert nm.text.normalize_text('Été') == 'ete'\n"
+        "missing = [n for n in nm.__all__ if getattr(nm, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert set(nm.__all__) <= set(dir(nm))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        netmatch.no_such_name  # noqa: B018

@@ -13,21 +13,9 @@ Examples
 
 from __future__ import annotations
 
-from . import datasets, plot
-from .analysis import (
-    Broker,
-    Brokers,
-    Communities,
-    SkillCoverage,
-    UnmetNeed,
-    UnmetNeeds,
-    brokers,
-    communities,
-    isolated_members,
-    skill_coverage,
-    to_dataframe,
-    unmet_needs,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     InfeasibleError,
     InvalidInputError,
@@ -35,16 +23,6 @@ from .errors import (
     NetmatchWarning,
     RepeatsRemainWarning,
     UnknownMemberError,
-)
-from .introductions import (
-    SERVED_THRESHOLD,
-    Introduction,
-    IntroductionMatcher,
-    Reason,
-    Weights,
-    introduction_stats,
-    need_match_matrix,
-    suggest_introductions,
 )
 from .io import (
     IOLimits,
@@ -59,9 +37,87 @@ from .io import (
 )
 from .model import Member
 from .network import Meeting, Network, from_networkx, to_networkx
-from .report import render_event_html
-from .rotation import RotationPlan, RotationProgress, RotationStats, plan_rotation
-from .text import TextMatcher, Thesaurus
+
+# The modules behind introductions, text matching, rotations, analysis and reports
+# (scikit-learn, scipy) load on first use, so that ``import netmatch`` and the
+# command's ``--help`` stay quick; ``from netmatch import *`` and attribute access
+# work as if they had been imported here.
+_LAZY = {
+    "Broker": "analysis",
+    "Brokers": "analysis",
+    "Communities": "analysis",
+    "Introduction": "introductions",
+    "IntroductionMatcher": "introductions",
+    "Reason": "introductions",
+    "RotationPlan": "rotation",
+    "RotationProgress": "rotation",
+    "RotationStats": "rotation",
+    "SERVED_THRESHOLD": "introductions",
+    "SkillCoverage": "analysis",
+    "TextMatcher": "text",
+    "Thesaurus": "text",
+    "UnmetNeed": "analysis",
+    "UnmetNeeds": "analysis",
+    "Weights": "introductions",
+    "brokers": "analysis",
+    "communities": "analysis",
+    "introduction_stats": "introductions",
+    "isolated_members": "analysis",
+    "need_match_matrix": "introductions",
+    "plan_rotation": "rotation",
+    "render_event_html": "report",
+    "skill_coverage": "analysis",
+    "suggest_introductions": "introductions",
+    "to_dataframe": "analysis",
+    "unmet_needs": "analysis",
+}
+_SUBMODULES = ("analysis", "datasets", "introductions", "plot", "report", "rotation", "text")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import datasets, plot
+    from .analysis import (
+        Broker,
+        Brokers,
+        Communities,
+        SkillCoverage,
+        UnmetNeed,
+        UnmetNeeds,
+        brokers,
+        communities,
+        isolated_members,
+        skill_coverage,
+        to_dataframe,
+        unmet_needs,
+    )
+    from .introductions import (
+        SERVED_THRESHOLD,
+        Introduction,
+        IntroductionMatcher,
+        Reason,
+        Weights,
+        introduction_stats,
+        need_match_matrix,
+        suggest_introductions,
+    )
+    from .report import render_event_html
+    from .rotation import RotationPlan, RotationProgress, RotationStats, plan_rotation
+    from .text import TextMatcher, Thesaurus
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 
