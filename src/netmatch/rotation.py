@@ -921,6 +921,8 @@ def _padded_construction(
             cost = _engine.State(p, out).cost(w_rep, w_need)
             if best is None or cost < best_cost:
                 best, best_cost = out, cost
+    if best is not None and (p.cats or p.serve is not None or (p.prior > 0).any()):
+        best = _swap_itineraries(p, best, best_cost, [i for i in range(n) if i not in hosts], rng)
     return best
 
 
@@ -1093,9 +1095,16 @@ def _swap_itineraries(
     apart = np.argwhere(np.triu(problem.apart))
     for _ in range(tries):
         a, b = (int(x) for x in rng.choice(movable, 2, replace=False))
+        if (problem.attend[:, a] != problem.attend[:, b]).any():
+            continue  # only people who attend the same rounds can trade itineraries
         trial = schedule.copy()
         trial[:, [a, b]] = trial[:, [b, a]]
-        if apart.size and (trial[:, apart[:, 0]] == trial[:, apart[:, 1]]).any():
+        if (
+            apart.size
+            and (
+                (trial[:, apart[:, 0]] == trial[:, apart[:, 1]]) & (trial[:, apart[:, 0]] >= 0)
+            ).any()
+        ):
             continue
         new = _engine.State(problem, trial).cost(w_rep, w_need)
         if new < cost:
