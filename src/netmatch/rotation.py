@@ -798,9 +798,13 @@ def _from_construction(
     rng: np.random.Generator,
     budget: float,
 ) -> NDArray[np.int64] | None:
-    """A construction relabelled so hosts keep their table and keep-apart pairs never meet."""
+    """A construction relabelled so hosts keep their table and keep-apart pairs never meet.
+
+    Only for full attendance and equal tables filling ``g * k`` seats exactly; see
+    :func:`_padded_construction` for the relabelling, which also serves the other cases.
+    """
     p = problem
-    n, w, g = p.n, p.rounds, p.n_tables
+    n, g = p.n, p.n_tables
     if p.groups or not p.attend.all() or not (p.sizes == p.sizes[0, 0]).all():
         return None
     k = int(p.sizes[0, 0])
@@ -813,57 +817,9 @@ def _from_construction(
         hosted = _hosted_construction(p, hosts, int(per_table[0]), rng, budget)
         if hosted is not None:
             return hosted
-    if len(set(hosts.values())) != len(hosts):
-        return None  # hosts sharing a table meet every round: no relabelling does that
-    base = _construct_base(g, k, w, budget)
-    if base is None:
-        return None
-    together = np.zeros((n, n), dtype=np.int64)
-    for r in range(w):
-        together += base[r][:, None] == base[r][None, :]
-    np.fill_diagonal(together, 0)
-    host_players = list(hosts)
-    apart = np.argwhere(np.triu(p.apart))
-    # Several relabellings, keeping the best for known pairs, needs and balance.
-    w_rep, w_need = _engine.weights(p)
-    best: NDArray[np.int64] | None = None
-    best_cost = 0
-    tries = 0
-    for _ in range(60):
-        if tries >= 12:
-            break
-        # Construction players for the hosts must never meet one another.
-        chosen: list[int] = []
-        for c in rng.permutation(n):
-            if len(chosen) == len(host_players):
-                break
-            if not chosen or together[c, chosen].sum() == 0:
-                chosen.append(int(c))
-        if len(chosen) < len(host_players):
-            continue
-        rest = np.setdiff1d(np.arange(n), chosen)
-        rest = rest[rng.permutation(rest.size)]
-        others = [i for i in range(n) if i not in hosts]
-        label = np.empty(n, dtype=np.int64)  # label[participant] = construction player
-        label[host_players] = chosen
-        label[others] = rest
-        if apart.size and (together[label[apart[:, 0]], label[apart[:, 1]]] > 0).any():
-            continue
-        out = base[:, label]
-        for r in range(w):
-            perm = np.full(g, -1, dtype=np.int64)
-            for h, t in hosts.items():
-                perm[out[r, h]] = t
-            free = [t for t in range(g) if t not in set(hosts.values())]
-            perm[perm < 0] = free
-            out[r] = perm[out[r]]
-        tries += 1
-        cost = _engine.State(p, out).cost(w_rep, w_need)
-        if best is None or cost < best_cost:
-            best, best_cost = out, cost
-    if best is not None and (p.cats or p.serve is not None or (p.prior > 0).any()):
-        best = _swap_itineraries(p, best, best_cost, [i for i in range(n) if i not in hosts], rng)
-    return best
+    # Hosts on construction players who never meet one another, keep-apart pairs on
+    # pairs who never meet; a dozen labellings, the best kept (no seat left empty here).
+    return _padded_construction(p, hosts, rng, budget)
 
 
 def _padded_construction(
