@@ -245,6 +245,23 @@ def test_bad_input_raises_netmatch_errors(demo: nm.Network) -> None:
         nm.need_match_matrix(demo, ["nobody"])
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"sector_as_skill": "yes"}, "sector_as_skill"),
+        ({"floor": -0.1}, "floor"),
+        ({"floor": float("nan")}, "floor"),
+        ({"encoder_weight": "1"}, "encoder_weight"),
+        ({"encoder_weight": -1}, "encoder_weight"),
+        ({"holders": 0}, "holders"),
+    ],
+)
+def test_matcher_options_are_checked(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(nm.InvalidInputError, match=field) as err:
+        nm.IntroductionMatcher(**kwargs)  # type: ignore[arg-type]
+    assert err.value.field == field
+
+
 def test_stats_report_coverage_and_gini(demo: nm.Network) -> None:
     free = nm.introduction_stats(nm.suggest_introductions(demo, per_member=3), demo)
     capped = nm.introduction_stats(nm.suggest_introductions(demo, per_member=3, capacity=3), demo)

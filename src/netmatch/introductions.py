@@ -287,6 +287,14 @@ def _check_positive_int(value: object, name: str, *, allow_none: bool = False) -
     return int(value)
 
 
+def _check_non_negative(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}", field=name)
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}", field=name)
+    return float(value)
+
+
 def _spread_offsets(n: int, seed: int | None) -> tuple[Array, Array]:
     """Tie-break ranks and holder-window offsets: stable without a seed, seeded otherwise."""
     if seed is None:
@@ -385,9 +393,14 @@ class IntroductionMatcher:
         self.query_holders = _check_positive_int(query_holders, "query_holders") or 1
         self.budget = _check_positive_int(budget, "budget") or 1
         self.block_size = _check_positive_int(block_size, "block_size") or 1
-        self.sector_as_skill = sector_as_skill
-        self.floor = float(min(floor, self.weights.min_match))
-        self.encoder_weight = encoder_weight
+        if not isinstance(sector_as_skill, (bool, np.bool_)):
+            raise InvalidInputError(
+                f"sector_as_skill must be True or False, got {sector_as_skill!r}",
+                field="sector_as_skill",
+            )
+        self.sector_as_skill = bool(sector_as_skill)
+        self.floor = float(min(_check_non_negative(floor, "floor"), self.weights.min_match))
+        self.encoder_weight = _check_non_negative(encoder_weight, "encoder_weight")
         self._network: Network | None = None
 
     # -- fitting ------------------------------------------------------------------------
