@@ -271,6 +271,29 @@ def test_absences_on_a_construction_stay_valid(
         assert plan.stats().repeats == 0
 
 
+def test_keep_together_on_a_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pair kept together takes one construction player's seat: the pair's table
+    # hands one person over to the table with the empty seat, in every round.
+    ids = [f"k{i:02d}" for i in range(32)]
+    together = [["k01", "k02"]]
+    kwargs: dict[str, Any] = {
+        "rounds": 10,
+        "table_size": 4,
+        "keep_together": together,
+        "seed": 0,
+        "max_iterations": 0,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, **kwargs)
+        monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+        greedy = nm.plan_rotation(ids, **kwargs)
+    check_plan(plan, ids, rounds=10, keep_together=together)
+    assert plan.started_from == "construction with empty seats"
+    assert greedy.started_from == "greedy"
+    assert plan.stats().repeats < greedy.stats().repeats
+
+
 def test_late_arrivals_and_early_departures() -> None:
     ids = [f"a{i}" for i in range(20)]
     attendance = {"a0": range(1, 4), "a1": [0, 1], "a2": []}

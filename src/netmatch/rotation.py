@@ -842,11 +842,22 @@ def _padded_construction(
     """
     p = problem
     n, w, g = p.n, p.rounds, p.n_tables
-    if p.groups or w < 2 or len(set(hosts.values())) != len(hosts):
+    if w < 2 or len(set(hosts.values())) != len(hosts):
         return None
+    # A keep-together group takes the seat of one construction player (its host, if
+    # it has one), the others sit beside them: the table then hands someone over.
+    anchor_of = np.arange(n)
+    grouped = np.zeros(n, dtype=bool)
+    for grp in p.groups:
+        members = [int(x) for x in grp]
+        lead = next((x for x in members if x in hosts), members[0])
+        if (p.attend[:, members] != p.attend[:, [lead]]).any():
+            return None
+        anchor_of[members] = lead
+        grouped[members] = True
     k = int(p.sizes.max())
     m = g * k
-    if k < 2 or m < n or m > 400:
+    if k < 2 or m < int((anchor_of == np.arange(n)).sum()) or m > 400:
         return None
     base = _construct_base(g, k, w, budget)
     if base is None:
@@ -859,14 +870,14 @@ def _padded_construction(
     best: NDArray[np.int64] | None = None
     best_cost = 0
     for _ in range(12):
-        label = _padded_labels(never, n, hosts, apart, rng)
+        label = _padded_labels(never, anchor_of, hosts, apart, rng)
         if label is None:
             continue
-        out = np.where(p.attend, base[:, label], -1)
+        out = np.where(p.attend, base[:, label[anchor_of]], -1)
         met = sum((_together(out[r]) for r in range(w)), np.zeros((n, n), dtype=np.int64))
         for r in range(w):
             own = _together(out[r])
-            fitted = _fit_round(p, r, out[r], met - own, hosts)
+            fitted = _fit_round(p, r, out[r], met - own, hosts, grouped)
             if fitted is None:
                 break
             out[r] = fitted
@@ -878,19 +889,26 @@ def _padded_construction(
             if best is None or cost < best_cost:
                 best, best_cost = out, cost
     if best is not None and (p.cats or p.serve is not None or (p.prior > 0).any()):
-        best = _swap_itineraries(p, best, best_cost, [i for i in range(n) if i not in hosts], rng)
+        movable = [i for i in range(n) if i not in hosts and not grouped[i]]
+        best = _swap_itineraries(p, best, best_cost, movable, rng)
     return best
 
 
 def _padded_labels(
     never: NDArray[np.bool_],
-    n: int,
+    anchor_of: NDArray[np.int64],
     hosts: dict[int, int],
     apart: list[tuple[int, ...]],
     rng: np.random.Generator,
 ) -> NDArray[np.int64] | None:
-    """``label[participant]`` = construction player, for :func:`_padded_construction`."""
+    """``label[participant]`` = construction player, for :func:`_padded_construction`.
+
+    Only the participants who are their own anchor (everyone but the second and later
+    members of keep-together groups) get a label; the others are -1.
+    """
     m = never.shape[0]
+    lead = anchor_of == np.arange(anchor_of.size)
+    n = int(lead.sum())
     order = [int(c) for c in rng.permutation(m)]
     empty: list[int] = []
     for c in order:  # empty seats on players who never meet one another, if possible
@@ -901,7 +919,7 @@ def _padded_labels(
             empty.append(c)
     free = np.ones(m, dtype=bool)
     free[empty] = False
-    label = np.full(n, -1, dtype=np.int64)
+    label = np.full(anchor_of.size, -1, dtype=np.int64)
     placed: list[int] = []
     for h in hosts:
         ok = np.flatnonzero(free & never[:, placed].all(axis=1)) if placed else np.flatnonzero(free)
@@ -911,7 +929,9 @@ def _padded_labels(
         label[h], free[c] = c, False
         placed.append(c)
     for i in rng.permutation(len(apart)):
-        a, b = apart[int(i)]
+        a, b = (int(anchor_of[x]) for x in apart[int(i)])
+        if a == b:
+            continue  # refused before the search starts
         if label[a] < 0 and label[b] < 0:
             cand = np.argwhere(never & free[:, None] & free[None, :])
             if cand.size:
@@ -923,7 +943,7 @@ def _padded_labels(
             if ok.size:
                 c = int(rng.choice(ok))
                 label[x], free[c] = c, False
-    rest = np.flatnonzero(label < 0)
+    rest = np.flatnonzero((label < 0) & lead)
     label[rest] = rng.permutation(np.flatnonzero(free))[: rest.size]
     return label
 
@@ -942,11 +962,12 @@ def _fit_round(
     row: NDArray[np.int64],
     met: NDArray[np.int64],
     hosts: dict[int, int],
+    grouped: NDArray[np.bool_],
 ) -> NDArray[np.int64] | None:
     """Round ``r`` with its tables renumbered and resized to ``p.sizes[r]``.
 
     ``met`` counts the meetings in the other rounds.  None when the sizes cannot be
-    reached by moving people who are not hosts.
+    reached by moving people who are neither hosts nor in a keep-together group.
     """
     g = p.n_tables
     row = row.copy()
@@ -962,7 +983,7 @@ def _fit_round(
     numbers = [int(t) for t in np.argsort(-p.sizes[r], kind="stable") if int(t) not in taken]
     perm[tables] = numbers[: len(tables)]
     row[here] = perm[row[here]]
-    movable = here & (p.fixed[r] < 0)
+    movable = here & (p.fixed[r] < 0) & ~grouped
     while True:
         counts = np.bincount(row[here], minlength=g)
         over = np.flatnonzero(counts > p.sizes[r])
