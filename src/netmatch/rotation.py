@@ -1185,8 +1185,8 @@ def plan_rotation(
     keep-together; hosts and keep-apart pairs are honoured by relabelling players, or,
     with the same number of hosts at every table, by a construction for the rotating
     members whose groups are assigned to tables), or from the construction for the
-    largest table size with empty seats (odd numbers, absences: 31 people at 8 tables
-    for 10 rounds keep no repeat), or from a construction of fewer rounds completed
+    largest table size with empty seats (odd numbers, absences, keep-together groups:
+    31 people at 8 tables for 10 rounds keep no repeat), or from a construction of fewer rounds completed
     greedily, otherwise from a greedy seating in which the least free players
     choose first (Triska & Musliu). A tabu search on swaps of conflicting players over
     all rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
