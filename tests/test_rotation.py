@@ -189,6 +189,18 @@ def test_unavoidable_repeats_warn_with_a_count() -> None:
     check_plan(plan, list("abcdef"), rounds=4)
 
 
+def test_warning_counts_and_floor_agree_with_groups() -> None:
+    # Meetings of a keep-together pair never count, in the count or in the floor.
+    ids = [f"q{i:02d}" for i in range(12)]
+    with pytest.warns(nm.RepeatsRemainWarning) as caught:
+        nm.plan_rotation(ids, rounds=3, table_size=4, keep_together=[["q01", "q02"]], seed=0)
+    text = str(caught[0].message)
+    remain = int(text.split()[0])
+    floor = int(text.split("at least ")[1].split()[0])
+    assert "always sit together" in text
+    assert floor <= remain
+
+
 def test_hosts_and_keep_apart_on_a_club() -> None:
     net = sector_network(30)
     hosts = {"m00": 0, "m01": 1, "m02": 2}

@@ -545,6 +545,10 @@ def repeat_lower_bound(problem: Problem) -> int:
             for s in p.sizes[r].tolist():
                 base, extra = divmod(int(s), g)
                 consecutive += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+        # Pairs who always sit together (keep-together groups, hosts of one table) may
+        # be those pairs, and their meetings never count.
+        forced = int(np.triu(p.prior == FORCED, 1).sum())
+        consecutive = max(0, consecutive - (p.rounds - 1) * forced)
     return max(pigeonhole, consecutive)
 
 

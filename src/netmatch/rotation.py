@@ -1186,8 +1186,8 @@ def plan_rotation(
     with the same number of hosts at every table, by a construction for the rotating
     members whose groups are assigned to tables), or from the construction for the
     largest table size with empty seats (odd numbers, absences, keep-together groups:
-    31 people at 8 tables for 10 rounds keep no repeat), or from a construction of fewer rounds completed
-    greedily, otherwise from a greedy seating in which the least free players
+    31 people at 8 tables for 10 rounds keep no repeat), or from a construction of
+    fewer rounds completed greedily, otherwise from a greedy seating in which the least free players
     choose first (Triska & Musliu). A tabu search on swaps of conflicting players over
     all rounds together (Dotú & Van Hentenryck) removes repeats, then a short descent
     improves needs and balance without adding repeats. Hosts and keep-together groups
@@ -1508,6 +1508,8 @@ def plan_rotation(
             seated = plan.stats().known_pairs_seated
             if seated:
                 known = f", counting {seated} meeting(s) of pairs who already knew each other"
+        if problem.groups or len(set(host_of.values())) < len(host_of):
+            known += ", besides the meetings of people who always sit together"
         floor = _engine.repeat_lower_bound(problem)
         why = (
             f"; at least {floor} cannot be avoided with {n} participants over {w} rounds"
