@@ -201,6 +201,21 @@ def test_warning_counts_and_floor_agree_with_groups() -> None:
     assert floor <= remain
 
 
+def test_floor_leaves_out_hosts_sharing_a_table() -> None:
+    # Two hosts of table 0 meet in every round, which never counts: the floor must not
+    # count those meetings either (it said 'at least 8' while 6 remained).
+    ids = [f"c{i}" for i in range(8)]
+    with pytest.warns(nm.RepeatsRemainWarning) as caught:
+        plan = nm.plan_rotation(
+            ids, rounds=3, table_size=4, hosts={"c0": 0, "c1": 0}, seed=1, time_limit=5
+        )
+    check_plan(plan, ids, rounds=3, hosts={"c0": 0, "c1": 0})
+    text = str(caught[0].message)
+    remain = int(text.split()[0])
+    floor = int(text.split("at least ")[1].split()[0])
+    assert floor <= remain
+
+
 def test_hosts_and_keep_apart_on_a_club() -> None:
     net = sector_network(30)
     hosts = {"m00": 0, "m01": 1, "m02": 2}

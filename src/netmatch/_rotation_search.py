@@ -517,24 +517,28 @@ class State:
 def repeat_lower_bound(problem: Problem) -> int:
     """Repeats no schedule can avoid (pigeonhole on each player's tablemates)."""
     p = problem
+    # Partners whose meetings never count (keep-together groups, hosts of one table):
+    # they sit with the player in every round both attend.
+    always: BoolArray = np.asarray(p.prior == FORCED)
+    np.fill_diagonal(always, False)
     per_player = np.zeros(p.n, dtype=np.int64)
     for r in range(p.rounds):
         sizes_here = np.zeros(p.n, dtype=np.int64)
-        # The smallest table a player could sit at this round.
+        # The smallest table a player could sit at this round, less the forced partners.
         sizes_here[p.attend[r]] = int(p.sizes[r][p.sizes[r] > 0].min()) - 1
-        per_player += sizes_here
-    # People a player may meet: not themselves, not a keep-apart partner, not a host
-    # of another table when they are a host.
+        sizes_here -= (always & p.attend[r][None, :]).sum(axis=1)
+        per_player += np.maximum(sizes_here, 0) * p.attend[r]
+    # People a player may meet: not themselves, not a keep-apart partner, not a forced
+    # partner, not a host of another table when they are a host.
     others = np.full(p.n, int(p.attend.any(axis=0).sum()) - 1, dtype=np.int64)
     others -= p.apart.sum(axis=1)
+    others -= (always & np.asarray(p.attend.any(axis=0))[None, :]).sum(axis=1)
     host_table = p.fixed.max(axis=0)
     is_host = host_table >= 0
     others[is_host] -= int(is_host.sum()) - np.bincount(
         host_table[is_host], minlength=p.n_tables
     )[host_table[is_host]]
     excess = np.maximum(per_player - others, 0)
-    for grp in p.groups:
-        excess[grp] = 0  # their tablemates include partners whose meetings never count
     pigeonhole = int(np.ceil(excess.sum() / 2))
     # With everyone present, a table of s drawn from the g tables of the previous
     # round holds at least sum C(c_i, 2) pairs who just met (c_i an even split of s).
