@@ -201,6 +201,23 @@ def test_warning_counts_and_floor_agree_with_groups() -> None:
     assert floor <= remain
 
 
+def test_construction_with_empty_seats_keeps_to_the_time_limit() -> None:
+    # 400 people at 50 tables for 10 rounds, 30 % of them missing some rounds: fitting
+    # the construction's rounds to the sizes took 6 s whatever the time limit.
+    rng = np.random.default_rng(0)
+    ids = [f"b{i:03d}" for i in range(400)]
+    attendance = {
+        m: [r for r in range(10) if rng.random() < 0.5] or [0] for m in ids if rng.random() < 0.3
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(
+            ids, rounds=10, n_tables=50, attendance=attendance, seed=0, time_limit=1.0
+        )
+    check_plan(plan, ids, rounds=10, attendance=attendance)
+    assert plan.elapsed < 4.0
+
+
 def test_floor_leaves_out_hosts_sharing_a_table() -> None:
     # Two hosts of table 0 meet in every round, which never counts: the floor must not
     # count those meetings either (it said 'at least 8' while 6 remained).

@@ -990,17 +990,16 @@ def _fit_round(
         under = np.flatnonzero(counts < p.sizes[r])
         if over.size == 0:
             return row
-        best: tuple[int, int] | None = None
-        best_cost = 0
-        for x in np.flatnonzero(movable & np.isin(row, over)).tolist():
-            for t in under.tolist():
-                at = row == t
-                cost = int((met[x, at] > 0).sum()) + 1000 * int(p.apart[x, at].any())
-                if best is None or cost < best_cost:
-                    best, best_cost = (int(x), int(t)), cost
-        if best is None:
+        xs = np.flatnonzero(movable & np.isin(row, over))
+        if xs.size == 0:
             return None
-        row[best[0]] = best[1]
+        # cost[i, j]: people at table under[j] whom xs[i] met, 1000 more for a keep-apart
+        # partner there; the first lowest (by person, then table) moves.
+        at = (row[None, :] == under[:, None]).astype(np.int64)
+        cost = (met[xs] > 0).astype(np.int64) @ at.T
+        cost += 1000 * ((p.apart[xs].astype(np.int64) @ at.T) > 0)
+        i, j = divmod(int(np.argmin(cost)), under.size)
+        row[xs[i]] = under[j]
 
 
 def _partial_construction(
