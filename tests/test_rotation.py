@@ -233,6 +233,23 @@ def test_floor_leaves_out_hosts_sharing_a_table() -> None:
     assert floor <= remain
 
 
+def test_floor_leaves_out_keep_apart_partners_who_never_attend() -> None:
+    # d attends no round: keeping a away from d costs a no meeting (the floor said
+    # 'at least 4' while the three present, at one table twice, repeat 3 times).
+    with pytest.warns(nm.RepeatsRemainWarning) as caught:
+        plan = nm.plan_rotation(
+            list("abcd"),
+            rounds=2,
+            n_tables=1,
+            attendance={"d": []},
+            keep_apart=[("a", "d")],
+            seed=0,
+        )
+    assert plan.stats().repeats == 3
+    text = str(caught[0].message)
+    assert int(text.split("at least ")[1].split()[0]) <= int(text.split()[0])
+
+
 def test_hosts_and_keep_apart_on_a_club() -> None:
     net = sector_network(30)
     hosts = {"m00": 0, "m01": 1, "m02": 2}

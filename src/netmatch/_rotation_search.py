@@ -530,9 +530,10 @@ def repeat_lower_bound(problem: Problem) -> int:
         per_player += np.maximum(sizes_here, 0) * p.attend[r]
     # People a player may meet: not themselves, not a keep-apart partner, not a forced
     # partner, not a host of another table when they are a host.
-    others = np.full(p.n, int(p.attend.any(axis=0).sum()) - 1, dtype=np.int64)
-    others -= p.apart.sum(axis=1)
-    others -= (always & np.asarray(p.attend.any(axis=0))[None, :]).sum(axis=1)
+    present = np.asarray(p.attend.any(axis=0))
+    others = np.full(p.n, int(present.sum()) - 1, dtype=np.int64)
+    others -= (p.apart & present[None, :]).sum(axis=1)
+    others -= (always & present[None, :]).sum(axis=1)
     host_table = p.fixed.max(axis=0)
     is_host = host_table >= 0
     others[is_host] -= int(is_host.sum()) - np.bincount(
