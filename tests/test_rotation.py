@@ -250,6 +250,19 @@ def test_floor_leaves_out_keep_apart_partners_who_never_attend() -> None:
     assert int(text.split("at least ")[1].split()[0]) <= int(text.split()[0])
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_keep_apart_with_a_group_in_the_way(seed: int) -> None:
+    # Five people at tables of three and two: when the start puts the pair at the table
+    # of two, q1 and q3 must share the other; moving the group parts them (seeds 0 and
+    # 4 raised InfeasibleError).
+    ids = [f"q{i}" for i in range(5)]
+    apart, together = [("q3", "q1")], [["q0", "q2"]]
+    plan = nm.plan_rotation(
+        ids, rounds=1, n_tables=2, keep_apart=apart, keep_together=together, seed=seed, **FAST
+    )
+    check_plan(plan, ids, rounds=1, keep_apart=apart, keep_together=together)
+
+
 def test_hosts_and_keep_apart_on_a_club() -> None:
     net = sector_network(30)
     hosts = {"m00": 0, "m01": 1, "m02": 2}

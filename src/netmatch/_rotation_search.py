@@ -717,6 +717,8 @@ def search(
             return
 
     _repair_apart(state, w_rep, w_need)
+    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
+        state = _separate_with_groups(state, w_rep, w_need)
     _move_groups(state, w_rep, w_need)
     report("start")
     while state.repeats > target:
@@ -803,6 +805,46 @@ def _repair_apart(state: State, w_rep: int, w_need: int) -> None:
             return
         i, b = divmod(int(np.argmin(total)), p.n)
         state.swap(int(R[i]), int(A[i]), b)
+
+
+def _separate_with_groups(state: State, w_rep: int, w_need: int) -> State:
+    """Keep-apart pairs individual swaps could not part: move a keep-together group.
+
+    The start may have put a group where the seats left force a pair together (a group
+    of two at a table of two, the pair among the three at the other). For each round
+    with such a pair, each group trades places with people of another table (those
+    beside a partner first), then :func:`_repair_apart` runs again; a trial is kept
+    when fewer people sit beside a partner.
+    """
+    p = state.p
+
+    def broken(s: State) -> int:
+        assert s.GP is not None
+        return int((s.own(s.GP) > 0).sum())
+
+    best = broken(state)
+    for r in range(p.rounds):
+        for grp in p.groups:
+            if best == 0:
+                return state
+            bad = state.own(state.GP)[r] > 0  # type: ignore[arg-type]
+            members = grp[p.attend[r, grp]]
+            if not bad.any() or members.size == 0 or (p.fixed[r, members] >= 0).any():
+                continue
+            a = int(state.T[r, members[0]])
+            for b in range(p.n_tables):
+                seated = np.flatnonzero((state.T[r] == b) & state.mobile[r])
+                if b == a or seated.size < members.size:
+                    continue
+                chosen = seated[np.argsort(~bad[seated], kind="stable")[: members.size]]
+                trial = State(p, state.T.copy())
+                for x, y in zip(members.tolist(), chosen.tolist(), strict=True):
+                    trial.swap(r, x, y)
+                _repair_apart(trial, w_rep, w_need)
+                if broken(trial) < best:
+                    state, best = trial, broken(trial)
+                    break
+    return state
 
 
 def _move_groups(state: State, w_rep: int, w_need: int) -> bool:
