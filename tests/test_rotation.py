@@ -263,6 +263,17 @@ def test_keep_apart_with_a_group_in_the_way(seed: int) -> None:
     check_plan(plan, ids, rounds=1, keep_apart=apart, keep_together=together)
 
 
+def test_search_never_returns_the_start_it_repaired() -> None:
+    # The start breaks keep-apart and balances sectors better than any valid plan: the
+    # search kept it as its best and plan_rotation raised InfeasibleError.
+    net = nm.Network([nm.Member(f"q{i}", f"Q{i}", sector="CCCCA"[i]) for i in range(5)])
+    apart, together = [("q3", "q1")], [["q0", "q2"]]
+    plan = nm.plan_rotation(
+        net, rounds=1, n_tables=2, keep_apart=apart, keep_together=together, seed=0, **FAST
+    )
+    check_plan(plan, list(net.ids), rounds=1, keep_apart=apart, keep_together=together)
+
+
 def test_hosts_and_keep_apart_on_a_club() -> None:
     net = sector_network(30)
     hosts = {"m00": 0, "m01": 1, "m02": 2}

@@ -673,6 +673,11 @@ def search(
     w_rep, w_need = weights(p)
     state = State(p, start)
     target = repeat_lower_bound(p)
+    _repair_apart(state, w_rep, w_need)
+    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
+        state = _separate_with_groups(state, w_rep, w_need)
+    _move_groups(state, w_rep, w_need)
+    # The best so far is the repaired start (the start itself may break keep-apart).
     best_t = state.T.copy()
     best_cost = state.cost(w_rep, w_need)
     best_rep = state.repeats
@@ -716,10 +721,6 @@ def search(
             state.swap(r, a, b)
             return
 
-    _repair_apart(state, w_rep, w_need)
-    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
-        state = _separate_with_groups(state, w_rep, w_need)
-    _move_groups(state, w_rep, w_need)
     report("start")
     while state.repeats > target:
         if out_of_time():
