@@ -141,3 +141,22 @@ def test_fast_path_only_without_constraints() -> None:
     assert engine.unconstrained(p)
     p.fixed[:, 0] = 1
     assert not engine.unconstrained(p)
+
+
+def test_lower_bound_counts_each_unmeetable_person_once() -> None:
+    # Hosts 0 and 1 of tables 0 and 1, also kept apart: 1 is one person 0 cannot
+    # meet, not two.  Two rounds of two tables of two repeat nothing.
+    p = problem(2, 2, 2)
+    p.fixed[:, 0], p.fixed[:, 1] = 0, 1
+    p.apart[0, 1] = p.apart[1, 0] = True
+    plan = np.array([[0, 1, 0, 1], [0, 1, 1, 0]])
+    assert engine.repeats_of(engine.meet_counts(p, plan)) == 0
+    assert engine.repeat_lower_bound(p) == 0
+    # A host who never attends, of the same table as a keep-apart partner: no floor.
+    q = problem(2, 1, 1)  # two people, one round
+    q.attend[:, 0] = False
+    q.sizes[:] = [1, 0]
+    q.fixed[0, 1] = 0
+    q.prior[0, 1] = q.prior[1, 0] = engine.FORCED
+    q.apart[0, 1] = q.apart[1, 0] = True
+    assert engine.repeat_lower_bound(q) == 0

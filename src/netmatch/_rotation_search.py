@@ -530,15 +530,14 @@ def repeat_lower_bound(problem: Problem) -> int:
         per_player += np.maximum(sizes_here, 0) * p.attend[r]
     # People a player may meet: not themselves, not a keep-apart partner, not a forced
     # partner, not a host of another table when they are a host.
+    # (Each person is left out once, whatever the reasons: a keep-apart host of another
+    # table counts once.)
     present = np.asarray(p.attend.any(axis=0))
-    others = np.full(p.n, int(present.sum()) - 1, dtype=np.int64)
-    others -= (p.apart & present[None, :]).sum(axis=1)
-    others -= (always & present[None, :]).sum(axis=1)
     host_table = p.fixed.max(axis=0)
     is_host = host_table >= 0
-    others[is_host] -= int(is_host.sum()) - np.bincount(
-        host_table[is_host], minlength=p.n_tables
-    )[host_table[is_host]]
+    never = p.apart | always | np.eye(p.n, dtype=bool)
+    never |= np.outer(is_host, is_host) & (host_table[:, None] != host_table[None, :])
+    others = (~never & present[None, :]).sum(axis=1).astype(np.int64)
     excess = np.maximum(per_player - others, 0)
     pigeonhole = int(np.ceil(excess.sum() / 2))
     # With everyone present, a table of s drawn from the g tables of the previous
