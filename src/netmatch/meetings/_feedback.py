@@ -1,0 +1,2 @@
+def read_feedback(*a, **k):  # placeholder
+    raise NotImplementedError
