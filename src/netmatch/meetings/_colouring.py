@@ -70,7 +70,7 @@ class Colouring:
 
     def path(self, x: int, first: int, other: int) -> list[tuple[int, int, int]]:
         """The edges of the ``first``/``other`` alternating path leaving ``x`` by ``first``."""
-        edges = []
+        edges: list[tuple[int, int, int]] = []
         v, c = x, first
         while True:
             w = self.at[v][c]

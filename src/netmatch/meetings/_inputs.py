@@ -21,9 +21,13 @@ Seed = int | np.random.Generator | None
 
 def check_int(value: object, name: str, minimum: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise InvalidInputError(f"{name} must be an integer >= {minimum}, got {value!r}", field=name)
+        raise InvalidInputError(
+            f"{name} must be an integer >= {minimum}, got {value!r}", field=name
+        )
     if value < minimum:
-        raise InvalidInputError(f"{name} must be an integer >= {minimum}, got {value!r}", field=name)
+        raise InvalidInputError(
+            f"{name} must be an integer >= {minimum}, got {value!r}", field=name
+        )
     return int(value)
 
 
@@ -31,10 +35,14 @@ def check_priority(value: object, what: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
-        raise InvalidInputError(f"{what}: priority must be a number >= 0, got {value!r}", field="priority")
+        raise InvalidInputError(
+            f"{what}: priority must be a number >= 0, got {value!r}", field="priority"
+        )
     out = float(value)
     if not math.isfinite(out) or out < 0:
-        raise InvalidInputError(f"{what}: priority must be a number >= 0, got {value!r}", field="priority")
+        raise InvalidInputError(
+            f"{what}: priority must be a number >= 0, got {value!r}", field="priority"
+        )
     return out
 
 
@@ -62,7 +70,7 @@ class Requests:
     duplicates: int = 0
 
 
-def _unpack(request: object, k: int) -> tuple[object, object, object, object]:
+def _unpack(request: object, k: int) -> tuple[object, object, object, tuple[object, object] | None]:
     """(a, b, priority or None, display names) of one request."""
     if isinstance(request, (tuple, list)):
         if len(request) not in (2, 3):
@@ -99,17 +107,21 @@ def parse_requests(
         what = f"request {k} ({a!r}, {b!r})"
         for x in (a, b):
             if not isinstance(x, str) or not x:
-                raise InvalidInputError(f"{what}: member ids must be non-empty str", field="requests")
+                raise InvalidInputError(
+                    f"{what}: member ids must be non-empty str", field="requests"
+                )
             if network is not None and x not in network:
                 raise UnknownMemberError(x, f"{what} names unknown member {x!r}")
         if a == b:
             raise InvalidInputError(f"{what} pairs a member with themself", field="requests")
         p = 1.0 if prio is None else check_priority(prio, what)
-        ia, ib = (_person(out, x) for x in (a, b))  # type: ignore[arg-type]
+        assert isinstance(a, str)
+        assert isinstance(b, str)
+        ia, ib = _person(out, a), _person(out, b)
         if names is not None:
-            for x, name in zip((a, b), names):  # type: ignore[arg-type]
+            for x, name in zip((a, b), names, strict=True):
                 if isinstance(name, str) and name:
-                    out.names.setdefault(x, name)  # type: ignore[arg-type]
+                    out.names.setdefault(x, name)
         key = (min(ia, ib), max(ia, ib))
         if key in seen:
             e = seen[key]
@@ -216,9 +228,9 @@ def parse_slots(
                 "start and duration go together: give both to time the slots, or neither",
                 field="start" if start is None else "duration",
             )
-        first, step = _clock(start, "start"), _minutes(duration)
-        starts = [first + i * step for i in range(n)]
-        ends = [s + step for s in starts]
+        first, every = _clock(start, "start"), _minutes(duration)
+        starts = [first + i * every for i in range(n)]
+        ends: list[_dt.datetime | None] = [s + every for s in starts]
     elif isinstance(slots, Sequence):
         if start is not None:
             raise InvalidInputError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -204,9 +204,16 @@ class MeetingStats:
         return out
 
 
-def _freeze_meetings(value: object) -> tuple[ScheduledMeeting, ...]:
-    items = tuple(value)  # type: ignore[call-overload]
-    return tuple(sorted(items, key=lambda m: (m.slot, m.table)))
+def _freeze_meetings(value: Iterable[ScheduledMeeting]) -> tuple[ScheduledMeeting, ...]:
+    return tuple(sorted(value, key=lambda m: (m.slot, m.table)))
+
+
+def _unscheduled_tuple(value: Iterable[UnscheduledRequest]) -> tuple[UnscheduledRequest, ...]:
+    return tuple(value)
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 @attrs.frozen
@@ -242,14 +249,14 @@ class MeetingSchedule:
     """
 
     meetings: tuple[ScheduledMeeting, ...] = attrs.field(converter=_freeze_meetings)
-    unscheduled: tuple[UnscheduledRequest, ...] = attrs.field(converter=tuple)
+    unscheduled: tuple[UnscheduledRequest, ...] = attrs.field(converter=_unscheduled_tuple)
     slots: int
     tables: int
-    people: tuple[str, ...] = attrs.field(converter=tuple)
+    people: tuple[str, ...] = attrs.field(converter=_str_tuple)
     names: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map, eq=False)
-    slot_starts: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    slot_ends: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    table_labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    slot_starts: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    slot_ends: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    table_labels: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     max_degree: int = attrs.field(default=0, eq=False)
     bipartite: bool = attrs.field(default=True, eq=False)
     colours: int = attrs.field(default=0, eq=False)
@@ -326,10 +333,11 @@ class MeetingSchedule:
             return labels["none"].format(name=self.name(member))
         lines = [labels["title"].format(name=self.name(member))]
         for e in entries:
-            line = f"{self.slot_label(e.slot, lang)}  {e.table_label}  {labels['with']} {e.with_name}"
-            lines.append(line)
+            when = self.slot_label(e.slot, lang)
+            lines.append(f"{when}  {e.table_label}  {labels['with']} {e.with_name}")
             if e.why:
-                lines.append(f"    {labels['why']}: {e.why}" if lang == "en" else f"    {labels['why']} : {e.why}")
+                colon = ":" if lang == "en" else " :"
+                lines.append(f"    {labels['why']}{colon} {e.why}")
         return "\n".join(lines)
 
     def format_grid(self, lang: str = "fr") -> str:
@@ -364,9 +372,7 @@ class MeetingSchedule:
             requested[u.a] += 1
             requested[u.b] += 1
             reasons[u.reason] = reasons.get(u.reason, 0) + 1
-        idle = {
-            p: (max(s) - min(s) + 1 - len(s)) for p, s in slots_of.items() if s
-        }
+        idle = {p: (max(s) - min(s) + 1 - len(s)) for p, s in slots_of.items() if s}
         n_req = len(self.meetings) + len(self.unscheduled)
         p_done = sum(m.priority for m in self.meetings)
         p_all = p_done + sum(u.priority for u in self.unscheduled)

@@ -205,9 +205,7 @@ def improve(state: SlotState, pool: list[int], max_iterations: int) -> tuple[int
     changed = True
     while changed:
         changed = False
-        pool = sorted(
-            (e for e in pool if state.slot_of[e] < 0), key=lambda e: (-priority[e], e)
-        )
+        pool = sorted((e for e in pool if state.slot_of[e] < 0), key=lambda e: (-priority[e], e))
         for e in pool:
             if state.slot_of[e] >= 0:
                 continue

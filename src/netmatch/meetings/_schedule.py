@@ -143,14 +143,16 @@ def schedule_meetings(
     >>> s.stats().slots_used, s.stats().max_degree
     (3, 3)
 
-    A cap and a slot someone misses:
+    A cap, and two people who attend different slots:
 
-    >>> s = nm.schedule_meetings(requests, slots=3, tables=2, cap={"cy": 1},
-    ...                          availability={"dan": [2]})
+    >>> s = nm.schedule_meetings(requests, slots=3, tables=2, cap={"ana": 1},
+    ...                          availability={"cy": [0, 1], "dan": [2]})
     >>> [(m.slot, m.a, m.b) for m in s.meetings]
-    [(0, 'ana', 'bo'), (1, 'ana', 'cy')]
-    >>> [(u.b, u.reason) for u in s.unscheduled]
-    [('cy', 'cap'), ('dan', 'cap')]
+    [(0, 'bo', 'cy'), (1, 'ana', 'bo')]
+    >>> for u in s.unscheduled:
+    ...     print(u.reason, "-", u.message)
+    cap - ana reached their cap of 1 meeting; raise the cap
+    availability - cy and dan attend no slot in common; widen their availability
     """
     clock = time.perf_counter()
     if network is not None and not isinstance(network, Network):
@@ -166,9 +168,7 @@ def schedule_meetings(
     caps, cap_given = parse_cap(cap, req, network)
 
     order = _order(req, generator if seed is not None else None)
-    state = SlotState(
-        len(req.people), n_slots, n_tables, req.edges, req.priority, available, caps
-    )
+    state = SlotState(len(req.people), n_slots, n_tables, req.edges, req.priority, available, caps)
     kept = _select(req, order, state)
     bipartite = colouring.is_bipartite(len(req.people), [req.edges[e] for e in kept])
     colours = _construct(req, kept, state, bipartite)
@@ -190,17 +190,17 @@ def _order(req: Requests, generator: np.random.Generator | None) -> list[int]:
 
 def _select(req: Requests, order: list[int], state: SlotState) -> list[int]:
     """Take requests by priority within caps, attended slots and total capacity."""
-    room = [
-        min(state.cap[i], sum(state.available[i])) for i in range(len(req.people))
-    ]
+    room = [min(state.cap[i], sum(state.available[i])) for i in range(len(req.people))]
     capacity = state.n_slots * state.n_tables
     kept: list[int] = []
     for e in order:
         u, v = req.edges[e]
         if len(kept) >= capacity:
             break
-        if room[u] and room[v] and any(
-            a and b for a, b in zip(state.available[u], state.available[v])
+        if (
+            room[u]
+            and room[v]
+            and any(a and b for a, b in zip(state.available[u], state.available[v], strict=True))
         ):
             room[u] -= 1
             room[v] -= 1
@@ -221,7 +221,9 @@ def _construct(req: Requests, kept: list[int], state: SlotState, bipartite: bool
         col.add_colours(n_classes - col.k)
     colouring.balance(col, state.n_tables)
     edge_of = {req.edges[e]: e for e in kept}
-    classes = [[edge_of[p] if p in edge_of else edge_of[(p[1], p[0])] for p in c] for c in col.classes()]
+    classes = [
+        [edge_of[p] if p in edge_of else edge_of[(p[1], p[0])] for p in c] for c in col.classes()
+    ]
     slot_of_class = _assign_classes(req, classes, state)
     for c, members in enumerate(classes):
         s = slot_of_class.get(c)
@@ -233,9 +235,7 @@ def _construct(req: Requests, kept: list[int], state: SlotState, bipartite: bool
     return used
 
 
-def _assign_classes(
-    req: Requests, classes: list[list[int]], state: SlotState
-) -> dict[int, int]:
+def _assign_classes(req: Requests, classes: list[list[int]], state: SlotState) -> dict[int, int]:
     """Colour class -> slot keeping the most priority that availability allows."""
     k, n_slots = len(classes), state.n_slots
     everyone = all(all(row) for row in state.available)
@@ -256,10 +256,12 @@ def _assign_classes(
             # A tiny preference for early slots keeps schedules compact.
             weight[c] = (p + 1e-6) @ ok - 1e-9 * np.arange(n_slots) * len(members)
     rows, cols = linear_sum_assignment(weight, maximize=True)
-    return {int(c): int(s) for c, s in zip(rows, cols) if classes[c]}
+    return {int(c): int(s) for c, s in zip(rows, cols, strict=True) if classes[c]}
 
 
-def _assign_tables(state: SlotState, edges: Sequence[tuple[int, int]], priority: Sequence[float]) -> dict[int, int]:
+def _assign_tables(
+    state: SlotState, edges: Sequence[tuple[int, int]], priority: Sequence[float]
+) -> dict[int, int]:
     """Table of each placed meeting: a member keeps their last table when it is free."""
     last: dict[int, int] = {}
     table_of: dict[int, int] = {}
@@ -292,8 +294,9 @@ def _reason(
     name = [req.names.get(x, x) for x in req.people]
     common = [s for s in range(state.n_slots) if state.available[u][s] and state.available[v][s]]
     if not common:
-        reason, message = "availability", (
-            f"{name[u]} and {name[v]} attend no slot in common; widen their availability"
+        reason, message = (
+            "availability",
+            (f"{name[u]} and {name[v]} attend no slot in common; widen their availability"),
         )
     else:
         reason, message = _blocked(state, u, v, common, cap_given, name)
