@@ -43,6 +43,8 @@ _RATING = re.compile(r"^\s*([1-5])(?:[.,]0+)?\s*(?:/\s*5)?\s*$")
 
 
 def _key(text: str) -> str:
+    # "Utile ? (1-5)" and "Useful (1 to 5)" name the same column as "useful".
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text)
     plain = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(ch for ch in plain if ch.isalnum())
 

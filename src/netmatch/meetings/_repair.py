@@ -199,14 +199,17 @@ class SlotState:
 
 
 def improve(state: SlotState, pool: list[int], max_iterations: int) -> tuple[int, bool]:
-    """Insert and eject until no move helps; return (attempts, hit the limit)."""
-    priority = state.priority
+    """Insert and eject until no move helps; return (attempts, hit the limit).
+
+    ``pool`` lists every request, in the order to try them (by priority).
+    """
     attempts = 0
     changed = True
     while changed:
         changed = False
-        pool = sorted((e for e in pool if state.slot_of[e] < 0), key=lambda e: (-priority[e], e))
-        for e in pool:
+        # Every request left out, including those a move of the last pass ejected.
+        waiting = [e for e in pool if state.slot_of[e] < 0]
+        for e in waiting:
             if state.slot_of[e] >= 0:
                 continue
             if attempts >= max_iterations:
