@@ -220,7 +220,8 @@ def test_two_sided_requests_fit_in_delta_slots(seed: int) -> None:
     tables = math.ceil(len(pairs) / delta)
     s = nm.schedule_meetings(pairs, slots=delta + 2, tables=tables)
     stats = s.stats()
-    assert stats.bipartite and stats.bound == delta
+    assert stats.bipartite
+    assert stats.bound == delta
     assert stats.scheduled == len(pairs)
     assert stats.slots_used == delta
     assert max(m.slot for m in s.meetings) == delta - 1  # the first Δ slots
@@ -268,7 +269,8 @@ def test_tables_limit_each_slot_and_the_rest_is_reported() -> None:
     pairs = [(f"a{i}", f"b{i}") for i in range(7)]  # a perfect matching: Δ = 1
     s = nm.schedule_meetings(pairs, slots=2, tables=3)
     stats = s.stats()
-    assert stats.scheduled == 6 and stats.max_tables_used == 3
+    assert stats.scheduled == 6
+    assert stats.max_tables_used == 3
     assert [u.reason for u in s.unscheduled] == ["tables"]
     assert "add tables" in s.unscheduled[0].message
 
@@ -278,9 +280,7 @@ def test_availability_is_respected_and_explained() -> None:
     requests = [("ana", "bo"), ("ana", "cy"), ("bo", "cy"), ("cy", "dan")]
     availability = {"ana": [2, 3], "dan": [0]}
     s = nm.schedule_meetings(requests, slots=4, tables=2, availability=availability)
-    check_valid(
-        s, [(a, b, 1.0) for a, b in requests], slots=4, tables=2, availability=availability
-    )
+    check_valid(s, [(a, b, 1.0) for a, b in requests], slots=4, tables=2, availability=availability)
     assert s.stats().scheduled == 4
     s = nm.schedule_meetings(requests, slots=4, tables=2, availability={"ana": [3], "bo": [0]})
     (left,) = s.unscheduled
@@ -363,7 +363,8 @@ def test_search_regressions(inst: dict) -> None:  # type: ignore[type-arg]
 
 def test_duplicates_merge_and_keep_the_top_priority() -> None:
     s = nm.schedule_meetings([("a", "b", 1.0), ("b", "a", 3.0), ("a", "c")], slots=2, tables=1)
-    assert s.stats().requested == 2 and s.stats().duplicates_merged == 1
+    assert s.stats().requested == 2
+    assert s.stats().duplicates_merged == 1
     assert {m.priority for m in s.meetings if {m.a, m.b} == {"a", "b"}} == {3.0}
 
 
@@ -372,7 +373,8 @@ def test_iteration_limit_is_reported() -> None:
     # Without search, the constructive step already fits the best request only.
     s = nm.schedule_meetings(requests, slots=1, tables=1, max_iterations=0)
     stats = s.stats()
-    assert stats.iterations == 0 and stats.hit_iteration_limit
+    assert stats.iterations == 0
+    assert stats.hit_iteration_limit
     assert "max_iterations=0" in s.unscheduled[0].message
 
 
@@ -408,18 +410,24 @@ def test_introductions_become_an_agenda_with_reasons() -> None:
     assert stats.scheduled + len(s.unscheduled) == stats.requested > 0
     assert max(stats.per_person.values()) <= 4
     m = s.meetings[0]
-    assert m.why("fr") and m.why("en") and m.why("en") != m.why("fr")
+    assert m.why("fr")
+    assert m.why("en")
+    assert m.why("en") != m.why("fr")
     member = m.a
     card = s.format_agenda(member, lang="en")
-    assert net.member(member).name in card and "09:" in card and "why:" in card
+    assert net.member(member).name in card
+    assert "09:" in card
+    assert "why:" in card
     agenda = s.agenda(member)
     assert [e.slot for e in agenda] == sorted(e.slot for e in agenda)
     records = s.to_records(start=1, lang="en")
     assert len(records) == 2 * stats.scheduled
-    assert min(r["slot"] for r in records) == 1 and records[0]["start"] == "09:30"
+    assert min(r["slot"] for r in records) == 1
+    assert records[0]["start"] == "09:30"
     assert records[0]["name"] == net.member(records[0]["member_id"]).name
     grid = s.format_grid()
-    assert grid.count("\n") == 8 and "09:30–09:45" in grid
+    assert grid.count("\n") == 8
+    assert "09:30–09:45" in grid
 
 
 def test_slots_as_times_and_named_tables() -> None:
@@ -436,12 +444,12 @@ def test_slots_as_times_and_named_tables() -> None:
 
 
 def test_stats_count_idle_and_empty_slots() -> None:
-    s = nm.schedule_meetings(
-        [("a", "b"), ("a", "c")], slots=4, tables=1, availability={"c": [2]}
-    )
+    s = nm.schedule_meetings([("a", "b"), ("a", "c")], slots=4, tables=1, availability={"c": [2]})
     stats = s.stats()
-    assert stats.per_person["a"] == 2 and stats.idle_slots["a"] == 1
-    assert stats.empty_slots == (1, 3) and stats.slots_used == 2
+    assert stats.per_person["a"] == 2
+    assert stats.idle_slots["a"] == 1
+    assert stats.empty_slots == (1, 3)
+    assert stats.slots_used == 2
 
 
 def test_result_is_json_serialisable() -> None:
@@ -524,7 +532,8 @@ def test_outcomes_shape_the_history() -> None:
     s = nm.schedule_meetings([("a", "b"), ("c", "d")], slots=1, tables=2)
     net.record_schedule(s, event="E1")
     net.record_outcome("a", "b", event="E1", took_place=False)
-    assert not net.met("a", "b") and not net.excluded("a", "b")  # may be suggested again
+    assert not net.met("a", "b")
+    assert not net.excluded("a", "b")
     net.record_outcome("c", "d", event="E1", took_place=True, useful=2, follow_up=False)
     # the other side says it did take place: a "yes" wins, whatever the order
     net.record_outcome("d", "c", event="E1", took_place=False, comment="absent")
@@ -532,7 +541,8 @@ def test_outcomes_shape_the_history() -> None:
     net.record_outcome("b", "a", event="E1", took_place=True, useful=5)
     net.record_outcome("a", "b", event="E1", took_place=False)
     assert net.met("a", "b")
-    assert len(net.outcomes("a")) == 3 and len(net.outcomes(event="E1")) == 5
+    assert len(net.outcomes("a")) == 3
+    assert len(net.outcomes(event="E1")) == 5
     copy = net.copy()
     assert copy == net
     copy.record_outcome("a", "c", event="E2", took_place=True)
@@ -553,7 +563,8 @@ def test_a_second_event_avoids_the_pairs_who_met() -> None:
     net.record_schedule(first, event="Printemps")
     met = {_key(m.a, m.b) for m in first.meetings}
     again = nm.suggest_introductions(net, per_member=2)
-    assert met and not met & {_key(i.a, i.b) for i in again}
+    assert met
+    assert not met & {_key(i.a, i.b) for i in again}
 
 
 # -- feedback files ---------------------------------------------------------------------
@@ -577,7 +588,8 @@ def test_read_feedback_semicolons_french_and_names(tmp_path: Path) -> None:
         ("c", "d", False, None, None),
     ]
     assert outcomes[0].comment == "Devis envoyé, à suivre"
-    assert net.met("a", "b") and not net.met("c", "d")
+    assert net.met("a", "b")
+    assert not net.met("c", "d")
     assert outcomes[0].when == "2026-03-12"
 
 
@@ -617,7 +629,8 @@ def test_read_feedback_checks_members_before_recording(tmp_path: Path) -> None:
     net = _club()
     with pytest.raises(nm.UnknownMemberError, match=r"line 3, field 'with'.*'zed'"):
         nm.read_feedback(path, net, event="E")
-    assert net.outcomes() == () and not net.met("a", "b")
+    assert net.outcomes() == ()
+    assert not net.met("a", "b")
 
 
 def test_read_feedback_needs_an_event_and_warns_about_unknown_columns() -> None:
