@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 import math
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
+import strategies
 from netmatch.meetings import _colouring
 
 Pair = tuple[str, str]
@@ -638,3 +640,70 @@ def test_read_feedback_needs_an_event_and_warns_about_unknown_columns() -> None:
         nm.read_feedback(io.StringIO("who,with,took_place\na,b,yes\n"))
     with pytest.warns(nm.NetmatchWarning, match="horodateur"):
         nm.read_feedback(io.StringIO("horodateur,who,with,took_place\n1,a,b,yes\n"), event="E")
+
+
+@st.composite
+def feedback_rows(draw: st.DrawFn, alphabet: str | None) -> list[nm.Outcome]:
+    ids = st.sampled_from(["m1", "m2", "m3", "m4"]) | strategies.member_ids(alphabet=alphabet)
+    rows: list[nm.Outcome] = []
+    seen: set[tuple[str, str]] = set()
+    for _ in range(draw(st.integers(1, 5))):
+        a, b = draw(ids), draw(ids)
+        if a == b or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        rows.append(
+            nm.Outcome(
+                a,
+                b,
+                event="E",
+                took_place=draw(st.booleans()),
+                useful=draw(st.none() | st.integers(1, 5)),
+                follow_up=draw(st.none() | st.booleans()),
+                comment=draw(st.none() | strategies.texts(30, alphabet=alphabet)),
+            )
+        )
+    return rows
+
+
+def _feedback_csv(rows: Sequence[nm.Outcome], delimiter: str, french: bool) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    header = ["qui", "avec", "a eu lieu", "utile", "suite", "commentaire"]
+    writer.writerow(
+        header if french else ["who", "with", "took_place", "useful", "follow_up", "comment"]
+    )
+    yes, no = ("oui", "non") if french else ("yes", "no")
+
+    def flag(value: bool | None) -> str:
+        return "" if value is None else (yes if value else no)
+
+    for o in rows:
+        writer.writerow(
+            [o.a, o.b, flag(o.took_place), o.useful or "", flag(o.follow_up), o.comment or ""]
+        )
+    return out.getvalue()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data(), st.sampled_from([",", ";", "\t"]), st.booleans(), st.booleans())
+def test_read_feedback_round_trips(
+    tmp_path_factory: pytest.TempPathFactory,
+    data: st.DataObject,
+    delimiter: str,
+    cp1252: bool,
+    french: bool,
+) -> None:
+    rows = data.draw(feedback_rows(strategies.CP1252_ALPHABET if cp1252 else None))
+    assume(rows)
+    text = _feedback_csv(rows, delimiter, french)
+    raw = text.encode("cp1252" if cp1252 else "utf-8")
+    if cp1252:
+        try:  # bytes that are also valid UTF-8 are read as UTF-8, as spreadsheets do
+            raw.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
+    path = tmp_path_factory.mktemp("feedback") / "feedback.csv"
+    path.write_bytes(raw)
+    assert nm.read_feedback(path, event="E") == tuple(rows)

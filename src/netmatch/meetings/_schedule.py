@@ -288,10 +288,15 @@ def _assign_tables(
 
 
 def _reason(
-    req: Requests, state: SlotState, e: int, cap_given: list[bool], hit: bool, max_iter: int
+    req: Requests,
+    state: SlotState,
+    e: int,
+    cap_given: list[bool],
+    name: list[str],
+    limit: int | None,
 ) -> tuple[str, str]:
+    """Why request ``e`` is left out (``limit``: max_iterations, if the search hit it)."""
     u, v = req.edges[e]
-    name = [req.names.get(x, x) for x in req.people]
     common = [s for s in range(state.n_slots) if state.available[u][s] and state.available[v][s]]
     if not common:
         reason, message = (
@@ -300,8 +305,8 @@ def _reason(
         )
     else:
         reason, message = _blocked(state, u, v, common, cap_given, name)
-    if hit:
-        message += f" (the search stopped at max_iterations={max_iter}; raise it to search longer)"
+    if limit is not None:
+        message += f" (the search stopped at max_iterations={limit}; raise it to search longer)"
     return reason, message
 
 
@@ -350,6 +355,8 @@ def _result(
     table_of = _assign_tables(state, req.edges, req.priority)
     meetings = []
     unscheduled = []
+    name = [req.names.get(x, x) for x in req.people]
+    limit = max_iterations if hit else None
     for e, (u, v) in enumerate(req.edges):
         a, b = req.people[u], req.people[v]
         if state.slot_of[e] >= 0:
@@ -359,7 +366,7 @@ def _result(
                 )
             )
         else:
-            reason, message = _reason(req, state, e, cap_given, hit, max_iterations)
+            reason, message = _reason(req, state, e, cap_given, name, limit)
             unscheduled.append(UnscheduledRequest(a, b, req.priority[e], reason, message))
     unscheduled.sort(key=lambda x: -x.priority)
     return MeetingSchedule(
