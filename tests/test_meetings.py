@@ -250,6 +250,15 @@ def test_complete_bipartite_graph_is_a_latin_square() -> None:
     assert s.stats().empty_slots == ()
 
 
+@pytest.mark.parametrize("n", range(4, 21, 2))
+def test_round_robin_fits_in_n_minus_one_slots(n: int) -> None:
+    # K_n (n even) is class one: a round-robin tournament, Δ = n - 1 slots, full tables.
+    pairs = list(itertools.combinations([f"p{i}" for i in range(n)], 2))
+    s = nm.schedule_meetings(pairs, slots=n - 1, tables=n // 2)
+    assert s.stats().scheduled == len(pairs)
+    check_valid(s, [(a, b, 1.0) for a, b in pairs], slots=n - 1, tables=n // 2)
+
+
 def test_odd_cycle_needs_delta_plus_one_slots() -> None:
     triangle = [("a", "b"), ("b", "c"), ("a", "c")]
     assert nm.schedule_meetings(triangle, slots=3, tables=1).stats().scheduled == 3

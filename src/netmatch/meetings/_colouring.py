@@ -46,6 +46,15 @@ class Colouring:
         self.size.extend([0] * extra)
         self.k += extra
 
+    def drop_empty(self) -> None:
+        """Renumber the colours so that only those in use remain."""
+        keep = [c for c in range(self.k) if self.size[c]]
+        new = {c: i for i, c in enumerate(keep)}
+        self.at = [[row[c] for c in keep] for row in self.at]
+        self.colour = [{w: new[c] for w, c in d.items()} for d in self.colour]
+        self.size = [self.size[c] for c in keep]
+        self.k = len(keep)
+
     def free(self, v: int) -> int:
         row = self.at[v]
         for c in range(self.k):

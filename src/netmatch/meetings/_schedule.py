@@ -215,7 +215,8 @@ def _construct(req: Requests, kept: list[int], state: SlotState, bipartite: bool
     pairs = [req.edges[e] for e in kept]
     n = len(req.people)
     col = colouring.colour_bipartite(n, pairs) if bipartite else colouring.colour_general(n, pairs)
-    used = sum(1 for size in col.size if size)
+    col.drop_empty()  # Misra-Gries may leave its (Δ + 1)-th colour unused
+    used = col.k
     n_classes = max(col.k, math.ceil(len(kept) / state.n_tables))
     if n_classes > col.k:
         col.add_colours(n_classes - col.k)
