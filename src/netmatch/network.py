@@ -526,12 +526,19 @@ class Network:
         if isinstance(a, Outcome):
             outcome = a
         else:
-            if event is None:
-                raise InvalidInputError("record_outcome needs event=...", field="event")
+            if b is None or event is None:
+                missing = "the other member" if b is None else "event=..."
+                raise InvalidInputError(f"record_outcome needs {missing}", field="event")
             outcome = Outcome(
-                a, b, event=event, took_place=took_place, useful=useful,  # type: ignore[arg-type]
-                follow_up=follow_up, comment=comment, when=when,
-            )  # fmt: skip
+                a,
+                b,
+                event=event,
+                took_place=took_place,
+                useful=useful,
+                follow_up=follow_up,
+                comment=comment,
+                when=when,
+            )
         self.record_outcomes([outcome])
         return outcome
 

@@ -174,11 +174,20 @@ def schedule_meetings(
     colours = _construct(req, kept, state, bipartite)
     iterations, hit = improve(state, list(order), max_iterations)
     return _result(
-        req, state, cap_given, slot_starts, slot_ends, table_labels,
+        req,
+        state,
+        cap_given,
+        slot_starts,
+        slot_ends,
+        table_labels,
         bipartite=colouring.is_bipartite(len(req.people), req.edges),
-        colours=colours, iterations=iterations, max_iterations=max_iterations, hit=hit, seed=seed,
+        colours=colours,
+        iterations=iterations,
+        max_iterations=max_iterations,
+        hit=hit,
+        seed=seed,
         elapsed=time.perf_counter() - clock,
-    )  # fmt: skip
+    )
 
 
 def _order(req: Requests, generator: np.random.Generator | None) -> list[int]:
