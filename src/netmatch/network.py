@@ -528,7 +528,9 @@ class Network:
         else:
             if b is None or event is None:
                 missing = "the other member" if b is None else "event=..."
-                raise InvalidInputError(f"record_outcome needs {missing}", field="event")
+                raise InvalidInputError(
+                    f"record_outcome needs {missing}", field="b" if b is None else "event"
+                )
             outcome = Outcome(
                 a,
                 b,
