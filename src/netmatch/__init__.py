@@ -36,28 +36,33 @@ from .io import (
     write_records_csv,
 )
 from .model import Member
-from .network import Meeting, Network, from_networkx, to_networkx
+from .network import Meeting, Network, Outcome, from_networkx, to_networkx
 
 # The modules behind introductions, text matching, rotations, analysis and reports
 # (scikit-learn, scipy) load on first use, so that ``import netmatch`` and the
 # command's ``--help`` stay quick; ``from netmatch import *`` and attribute access
 # work as if they had been imported here.
 _LAZY = {
+    "AgendaEntry": "meetings",
     "Broker": "analysis",
     "Brokers": "analysis",
     "Communities": "analysis",
     "Introduction": "introductions",
     "IntroductionMatcher": "introductions",
+    "MeetingSchedule": "meetings",
+    "MeetingStats": "meetings",
     "Reason": "introductions",
     "RotationPlan": "rotation",
     "RotationProgress": "rotation",
     "RotationStats": "rotation",
     "SERVED_THRESHOLD": "introductions",
+    "ScheduledMeeting": "meetings",
     "SkillCoverage": "analysis",
     "TextMatcher": "text",
     "Thesaurus": "text",
     "UnmetNeed": "analysis",
     "UnmetNeeds": "analysis",
+    "UnscheduledRequest": "meetings",
     "Weights": "introductions",
     "brokers": "analysis",
     "communities": "analysis",
@@ -65,16 +70,27 @@ _LAZY = {
     "isolated_members": "analysis",
     "need_match_matrix": "introductions",
     "plan_rotation": "rotation",
+    "read_feedback": "meetings",
     "render_event_html": "report",
+    "schedule_meetings": "meetings",
     "skill_coverage": "analysis",
     "suggest_introductions": "introductions",
     "to_dataframe": "analysis",
     "unmet_needs": "analysis",
 }
-_SUBMODULES = ("analysis", "datasets", "introductions", "plot", "report", "rotation", "text")
+_SUBMODULES = (
+    "analysis",
+    "datasets",
+    "introductions",
+    "meetings",
+    "plot",
+    "report",
+    "rotation",
+    "text",
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import datasets, plot
+    from . import datasets, meetings, plot
     from .analysis import (
         Broker,
         Brokers,
@@ -99,6 +115,15 @@ if TYPE_CHECKING:  # pragma: no cover
         need_match_matrix,
         suggest_introductions,
     )
+    from .meetings import (
+        AgendaEntry,
+        MeetingSchedule,
+        MeetingStats,
+        ScheduledMeeting,
+        UnscheduledRequest,
+        read_feedback,
+        schedule_meetings,
+    )
     from .report import render_event_html
     from .rotation import RotationPlan, RotationProgress, RotationStats, plan_rotation
     from .text import TextMatcher, Thesaurus
@@ -122,6 +147,7 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0"
 
 __all__ = [  # noqa: RUF022 (plain sorted(), which tests/test_api.py checks)
+    "AgendaEntry",
     "Broker",
     "Brokers",
     "Communities",
@@ -131,22 +157,27 @@ __all__ = [  # noqa: RUF022 (plain sorted(), which tests/test_api.py checks)
     "IntroductionMatcher",
     "InvalidInputError",
     "Meeting",
+    "MeetingSchedule",
+    "MeetingStats",
     "Member",
     "NetmatchError",
     "NetmatchWarning",
     "Network",
+    "Outcome",
     "Reason",
     "RepeatsRemainWarning",
     "RotationPlan",
     "RotationProgress",
     "RotationStats",
     "SERVED_THRESHOLD",
+    "ScheduledMeeting",
     "SkillCoverage",
     "TextMatcher",
     "Thesaurus",
     "UnknownMemberError",
     "UnmetNeed",
     "UnmetNeeds",
+    "UnscheduledRequest",
     "Weights",
     "__version__",
     "brokers",
@@ -155,13 +186,16 @@ __all__ = [  # noqa: RUF022 (plain sorted(), which tests/test_api.py checks)
     "from_networkx",
     "introduction_stats",
     "isolated_members",
+    "meetings",
     "need_match_matrix",
     "plan_rotation",
     "plot",
     "read_acquaintances_csv",
     "read_csv",
+    "read_feedback",
     "read_json",
     "render_event_html",
+    "schedule_meetings",
     "skill_coverage",
     "suggest_introductions",
     "to_dataframe",

@@ -20,7 +20,7 @@ import networkx as nx
 from .errors import InvalidInputError, UnknownMemberError
 from .model import Member
 
-__all__ = ["Meeting", "Network", "from_networkx", "to_networkx"]
+__all__ = ["Meeting", "Network", "Outcome", "from_networkx", "to_networkx"]
 
 
 def _when(value: object) -> str | None:
@@ -60,6 +60,72 @@ class Meeting:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
         return {"a": self.a, "b": self.b, "event": self.event, "when": self.when}
+
+
+def _useful(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise InvalidInputError(
+            f"useful must be an integer from 1 to 5, got {value!r}", field="useful"
+        )
+    return value
+
+
+def _optional_bool(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidInputError(
+        f"follow_up must be True, False or None, got {value!r}", field="follow_up"
+    )
+
+
+def _comment(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(f"comment must be a str, got {value!r}", field="comment")
+    return value.strip() or None
+
+
+@attrs.frozen
+class Outcome:
+    """What member ``a`` said about meeting ``b`` at ``event``.
+
+    Parameters
+    ----------
+    a, b : str
+        Who answered, and whom they were to meet.
+    event : str
+    took_place : bool
+        Whether the meeting happened.
+    useful : int, optional
+        1 (not at all) to 5 (very).
+    follow_up : bool, optional
+        Whether they plan to follow up (a quote, a visit, a second meeting).
+    comment : str, optional
+    when : str, optional
+        ISO date.
+
+    Examples
+    --------
+    >>> o = nm.Outcome("m1", "m2", event="Club mars", took_place=True, useful=4)
+    >>> o.useful, o.follow_up
+    (4, None)
+    """
+
+    a: str
+    b: str
+    event: str = attrs.field(converter=_event)
+    took_place: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    useful: int | None = attrs.field(default=None, converter=_useful)
+    follow_up: bool | None = attrs.field(default=None, converter=_optional_bool)
+    comment: str | None = attrs.field(default=None, converter=_comment)
+    when: str | None = attrs.field(default=None, converter=_when)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return attrs.asdict(self)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -107,6 +173,7 @@ class Network:
         self._knows: dict[str, set[str]] = {}
         self._meetings: dict[tuple[str, str], list[Meeting]] = {}
         self._declined: set[tuple[str, str]] = set()
+        self._outcomes: dict[tuple[str, str], list[Outcome]] = {}
         self._version = 0
         self._graph_cache: tuple[int, nx.Graph] | None = None
         self._members_cache: tuple[int, tuple[Member, ...]] | None = None
@@ -162,6 +229,7 @@ class Network:
             self._knows[other].discard(member_id)
         self._meetings = {p: m for p, m in self._meetings.items() if member_id not in p}
         self._declined = {p for p in self._declined if member_id not in p}
+        self._outcomes = {p: o for p, o in self._outcomes.items() if member_id not in p}
         del self._members[member_id]
         self._changed()
         return member
@@ -213,6 +281,8 @@ class Network:
             and {p: sorted(map(_meeting_key, m)) for p, m in self._meetings.items()}
             == {p: sorted(map(_meeting_key, m)) for p, m in other._meetings.items()}
             and self._declined == other._declined
+            and {p: sorted(map(_outcome_key, o)) for p, o in self._outcomes.items()}
+            == {p: sorted(map(_outcome_key, o)) for p, o in other._outcomes.items()}
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -224,6 +294,7 @@ class Network:
             new._knows[a] = set(neighbours)
         new._meetings = {p: list(m) for p, m in self._meetings.items()}
         new._declined = set(self._declined)
+        new._outcomes = {p: list(o) for p, o in self._outcomes.items()}
         return new
 
     def _require(self, member_id: str, context: str | None = None) -> None:
@@ -340,6 +411,180 @@ class Network:
         """Each pair that met at a recorded event, once."""
         return iter(tuple(self._meetings))
 
+    def _record_pairs(
+        self, pairs: Iterable[tuple[str, str]], event: str, when: object, what: str
+    ) -> int:
+        event = _event(event)
+        when_text = _when(when)
+        new: dict[tuple[str, str], tuple[str, str]] = {}
+        for a, b in pairs:
+            pair = self._require_pair(a, b, what)
+            if pair not in new and not any(
+                m.event == event for m in self._meetings.get(pair, ())
+            ):
+                new[pair] = (a, b)
+        for pair, (a, b) in new.items():
+            self._meetings.setdefault(pair, []).append(Meeting(a, b, event=event, when=when_text))
+        if new:
+            self._changed()
+        return len(new)
+
+    def record_plan(
+        self, plan: Any, *, event: str, when: _dt.date | str | None = None
+    ) -> int:
+        """Record that everyone who shared a table in ``plan`` met at ``event``.
+
+        ``plan`` is a :class:`~netmatch.RotationPlan` (anything with ``.rounds``, a
+        sequence of rounds of tables of member ids). A pair already recorded at
+        ``event`` is not recorded again, so recording the same plan twice changes
+        nothing. Every id is checked before anything is recorded.
+
+        Returns
+        -------
+        int
+            How many pairs were newly recorded.
+
+        Examples
+        --------
+        >>> net = nm.Network([nm.Member(m, m) for m in "abcd"])
+        >>> plan = nm.plan_rotation(net, rounds=2, table_size=2, seed=0)
+        >>> net.record_plan(plan, event="Club mars")
+        4
+        >>> net.record_plan(plan, event="Club mars")
+        0
+        """
+        rounds = getattr(plan, "rounds", None)
+        if rounds is None:
+            raise InvalidInputError(
+                f"plan must be a RotationPlan (with .rounds), got {type(plan).__name__}",
+                field="plan",
+            )
+        pairs = [
+            (table[i], table[j])
+            for rnd in rounds
+            for table in rnd
+            for i in range(len(table))
+            for j in range(i + 1, len(table))
+        ]
+        return self._record_pairs(pairs, event, when, "plan")
+
+    def record_schedule(
+        self, schedule: Any, *, event: str, when: _dt.date | str | None = None
+    ) -> int:
+        """Record that the pairs of a :class:`~netmatch.MeetingSchedule` met at ``event``.
+
+        Like :meth:`record_plan`: idempotent per event, checked before recording; returns
+        how many pairs were newly recorded. Meetings that did not happen can be
+        corrected afterwards with :meth:`record_outcome` (``took_place=False``).
+
+        Examples
+        --------
+        >>> net = nm.Network([nm.Member(m, m) for m in "abc"])
+        >>> s = nm.schedule_meetings([("a", "b"), ("b", "c")], slots=2, tables=1, network=net)
+        >>> net.record_schedule(s, event="Club mars"), net.met("a", "b"), net.met("a", "c")
+        (2, True, False)
+        """
+        meetings = getattr(schedule, "meetings", None)
+        if meetings is None:
+            raise InvalidInputError(
+                f"schedule must be a MeetingSchedule (with .meetings), got "
+                f"{type(schedule).__name__}",
+                field="schedule",
+            )
+        return self._record_pairs(((m.a, m.b) for m in meetings), event, when, "schedule")
+
+    def record_outcome(
+        self,
+        a: str | Outcome,
+        b: str | None = None,
+        *,
+        event: str | None = None,
+        took_place: bool = True,
+        useful: int | None = None,
+        follow_up: bool | None = None,
+        comment: str | None = None,
+        when: _dt.date | str | None = None,
+    ) -> Outcome:
+        """Record what ``a`` said about meeting ``b`` at ``event``; return the Outcome.
+
+        Pass either an :class:`Outcome` or its fields. The history follows: a meeting
+        that took place is recorded at ``event`` (if it was not already); a meeting
+        that did not take place is removed from ``event``, unless someone reported
+        that it did, so the pair counts as not having met and may be suggested again.
+
+        Examples
+        --------
+        >>> net = nm.Network([nm.Member("m1", "Ana"), nm.Member("m2", "Bo")])
+        >>> net.record_meeting("m1", "m2", event="Club mars")
+        >>> _ = net.record_outcome("m1", "m2", event="Club mars", took_place=False)
+        >>> net.met("m1", "m2"), len(net.outcomes("m2"))
+        (False, 1)
+        >>> _ = net.record_outcome("m2", "m1", event="Club avril", useful=5, follow_up=True)
+        >>> net.met("m1", "m2"), [o.useful for o in net.outcomes(event="Club avril")]
+        (True, [5])
+        """
+        if isinstance(a, Outcome):
+            outcome = a
+        else:
+            if b is None or event is None:
+                missing = "the other member" if b is None else "event=..."
+                raise InvalidInputError(
+                    f"record_outcome needs {missing}", field="b" if b is None else "event"
+                )
+            outcome = Outcome(
+                a,
+                b,
+                event=event,
+                took_place=took_place,
+                useful=useful,
+                follow_up=follow_up,
+                comment=comment,
+                when=when,
+            )
+        self.record_outcomes([outcome])
+        return outcome
+
+    def record_outcomes(self, outcomes: Iterable[Outcome]) -> None:
+        """Record several outcomes (all checked first: on error nothing is recorded)."""
+        items = list(outcomes)
+        for o in items:
+            if not isinstance(o, Outcome):
+                raise InvalidInputError(
+                    f"expected an Outcome, got {type(o).__name__} {o!r}", field="outcome"
+                )
+            self._require_pair(o.a, o.b, "outcome")
+        for o in items:
+            pair = _pair(o.a, o.b)
+            self._outcomes.setdefault(pair, []).append(o)
+            said = [x.took_place for x in self._outcomes[pair] if x.event == o.event]
+            held = [m for m in self._meetings.get(pair, ()) if m.event == o.event]
+            if any(said) and not held:
+                self._meetings.setdefault(pair, []).append(
+                    Meeting(o.a, o.b, event=o.event, when=o.when)
+                )
+            elif not any(said) and held:
+                kept = [m for m in self._meetings[pair] if m.event != o.event]
+                if kept:
+                    self._meetings[pair] = kept
+                else:
+                    del self._meetings[pair]
+        if items:
+            self._changed()
+
+    def outcomes(
+        self, member_id: str | None = None, *, event: str | None = None
+    ) -> tuple[Outcome, ...]:
+        """Recorded outcomes: all, those of one member (either side), or of one event."""
+        if member_id is not None:
+            self._require(member_id)
+        return tuple(
+            o
+            for pair, items in self._outcomes.items()
+            if member_id is None or member_id in pair
+            for o in items
+            if event is None or o.event == event
+        )
+
     def decline(self, a: str, b: str) -> None:
         """Record that ``a`` or ``b`` declined to be introduced to the other."""
         pair = self._require_pair(a, b, "decline")
@@ -417,6 +662,11 @@ class Network:
             else:
                 g.add_edge(a, b, kind="met", events=events, meetings=meetings)
         return g
+
+
+def _outcome_key(o: Outcome) -> tuple[str, ...]:
+    fields = (o.a, o.event, o.took_place, o.useful, o.follow_up, o.comment, o.when)
+    return tuple(repr(x) for x in fields)
 
 
 def _meeting_key(m: Meeting) -> tuple[str, bool, str]:
