@@ -489,7 +489,7 @@ class IntroductionMatcher:
         holders: int,
         keep: int,
         only_need: int | None = None,
-    ) -> dict[str, Array]:
+    ) -> eng.ScoredCandidates:
         w = self.weights_
         cand = eng.forward_candidates(
             state,
@@ -529,10 +529,10 @@ class IntroductionMatcher:
         state = self._get_state()
         a_idx = np.array([self._index[member_id]], dtype=np.int64)
         cand = self._candidates(state, a_idx, self.query_holders, max(4 * k, 20), only_need)
-        top = eng.top_per_group(cand["a"], cand["score"], state.rank[cand["b"]], k)
+        top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], k)
         network = self._require_fitted()
         # Last line of defence (cheap for k results): never an excluded pair.
-        return [i for i in self._build(eng.take(cand, top)) if not network.excluded(i.a, i.b)]
+        return [i for i in self._build(cand.take(top)) if not network.excluded(i.a, i.b)]
 
     def suggest_all(self, per_member: int = 5, capacity: int | None = None) -> list[Introduction]:
         """Introductions for the whole network (see :func:`suggest_introductions`)."""
@@ -559,31 +559,23 @@ class IntroductionMatcher:
             parts = list(Parallel(n_jobs=self.n_jobs)(jobs))
         else:
             parts = [job[0](*job[1], **job[2]) for job in jobs]
-        cand = eng.concat([p for p in parts if len(p["a"])])
-        if not cand:
+        cand = eng.ScoredCandidates.concat([p for p in parts if len(p)])
+        if cand is None:
             return []
         if capacity is None:
-            top = eng.top_per_group(cand["a"], cand["score"], state.rank[cand["b"]], per_member)
+            top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], per_member)
         else:
-            counts = np.bincount(cand["a"], minlength=state.n)
+            counts = np.bincount(cand.a, minlength=state.n)
             has = np.flatnonzero(counts)
             order_a = has[np.lexsort((state.rank[has], counts[has]))]
             chosen = eng.assign_with_capacity(
-                cand["a"],
-                cand["b"],
-                cand["score"],
-                state.rank[cand["b"]],
-                order_a,
-                per_member,
-                capacity,
+                cand.a, cand.b, cand.score, state.rank[cand.b], order_a, per_member, capacity
             )
-            sub = eng.take(cand, chosen)
-            top = chosen[
-                eng.top_per_group(sub["a"], sub["score"], state.rank[sub["b"]], per_member)
-            ]
-        return self._build(eng.take(cand, top))
+            sub = cand.take(chosen)
+            top = chosen[eng.top_per_group(sub.a, sub.score, state.rank[sub.b], per_member)]
+        return self._build(cand.take(top))
 
-    def _build(self, cand: dict[str, Array]) -> list[Introduction]:
+    def _build(self, cand: eng.ScoredCandidates) -> list[Introduction]:
         skill_texts = list(self._skill_index)
         need_texts = list(self._need_index)
         members, ids = self._members, self._ids
@@ -593,7 +585,7 @@ class IntroductionMatcher:
         mutual_cache: dict[tuple[int, int, int, int], Reason] = {}
         other_cache: dict[tuple[str, float, str | None, str | None, str | None], Reason] = {}
         cols = [
-            cand[key].tolist()
+            getattr(cand, key).tolist()
             for key in (
                 "a",
                 "b",
@@ -615,8 +607,8 @@ class IntroductionMatcher:
                 "need2",
             )
         ]
-        evidence = self._evidence(cand["need"], cand["skill"])
-        r_evidence = self._evidence(cand["r_need"], cand["r_skill"])
+        evidence = self._evidence(cand.need, cand.skill)
+        r_evidence = self._evidence(cand.r_need, cand.r_skill)
         for (
             a,
             b,
@@ -779,7 +771,7 @@ def _block(
     w_distance: float,
     distance_scale: float,
     w_second: float = 0.0,
-) -> dict[str, Array]:
+) -> eng.ScoredCandidates:
     cand = eng.forward_candidates(
         state,
         a_idx,
