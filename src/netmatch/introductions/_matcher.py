@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from joblib import Parallel, delayed
 
 from .._validation import check_non_negative as _check_non_negative
 from .._validation import check_positive_int as _check_positive_int
-from ..errors import InvalidInputError, UnknownMemberError
+from ..errors import InvalidInputError, NoIntroductionWarning, UnknownMemberError
 from ..model import Member
 from ..network import Network
 from ..text import (
@@ -532,7 +533,25 @@ class IntroductionMatcher:
         top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], k)
         network = self._require_fitted()
         # Last line of defence (cheap for k results): never an excluded pair.
-        return [i for i in self._build(cand.take(top)) if not network.excluded(i.a, i.b)]
+        out = [i for i in self._build(cand.take(top)) if not network.excluded(i.a, i.b)]
+        if not out:
+            self._warn_empty(member_id)
+        return out
+
+    def _warn_empty(self, member_id: str | None) -> None:
+        """Never a silent zero: say why nothing was found, and what to change."""
+        if member_id is not None and not self._member_needs[self._index[member_id]]:
+            why = f"member {member_id!r} declares no need: add needs to their profile"
+        elif member_id is None and not any(self._member_needs):
+            why = "no member declares a need: fill the needs column"
+        else:
+            whose = f"a need of {member_id!r}" if member_id is not None else "any need"
+            why = (
+                f"nobody they do not already know serves {whose} with a match "
+                f"probability >= min_score ({self.min_score_:g}); lower min_score, extend "
+                "the thesaurus with the members' own words, or add the skill to a profile"
+            )
+        warnings.warn(f"no introduction: {why}", NoIntroductionWarning, stacklevel=3)
 
     def suggest_all(self, per_member: int = 5, capacity: int | None = None) -> list[Introduction]:
         """Introductions for the whole network (see :func:`suggest_introductions`)."""
@@ -561,6 +580,7 @@ class IntroductionMatcher:
             parts = [job[0](*job[1], **job[2]) for job in jobs]
         cand = eng.ScoredCandidates.concat([p for p in parts if len(p)])
         if cand is None:
+            self._warn_empty(None)
             return []
         if capacity is None:
             top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], per_member)
