@@ -255,6 +255,10 @@ def test_bad_input_raises_netmatch_errors(demo: nm.Network) -> None:
         ({"fusion": {"word": 1.0}}, "fusion"),
         ({"min_score": 1.5}, "min_score"),
         ({"holders": 0}, "holders"),
+        ({"seed": "abc"}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"seed": -1}, "seed"),
     ],
 )
 def test_matcher_options_are_checked_in_fit(kwargs: dict[str, object], field: str) -> None:

@@ -13,6 +13,7 @@ from joblib import Parallel, delayed
 
 from .._validation import check_non_negative as _check_non_negative
 from .._validation import check_positive_int as _check_positive_int
+from .._validation import check_seed as _check_seed
 from ..errors import InvalidInputError, NoIntroductionWarning, UnknownMemberError
 from ..model import Member
 from ..network import Network
@@ -190,6 +191,7 @@ class IntroductionMatcher:
         for name in ("holders", "query_holders", "budget", "block_size", "encoder_max_texts"):
             _check_positive_int(getattr(self, name), name)
         _check_positive_int(self.top_skills, "top_skills", allow_none=True)
+        _check_seed(self.seed)
         _check_non_negative(self.floor, "floor")
         if self.min_score is not None:
             value = _check_non_negative(self.min_score, "min_score")
