@@ -534,7 +534,9 @@ class IntroductionMatcher:
         transient: tuple[str, TextViews] | None = None
         if need is not None:
             if not isinstance(need, str) or not need.strip():
-                raise InvalidInputError(f"need must be a non-empty text, got {need!r}", field="need")
+                raise InvalidInputError(
+                    f"need must be a non-empty text, got {need!r}", field="need"
+                )
             if need in self._members[a].needs:
                 only_need = self._need_index[need]
             else:
