@@ -20,6 +20,7 @@ import argparse
 import functools
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -229,6 +230,31 @@ def construct_only(instances: Sequence[tuple[int, int, int]], budget: float) -> 
         print(f"| {g}-{p}-{w} | {'yes' if ok else 'no'} | {got[1] if got else '-'} | {dt:.2f} |")
 
 
+def record_bases(instances: Sequence[tuple[int, int, int]], budget: float) -> None:
+    """Print ``src/netmatch/_design_bases.py``: the cyclic search's base rounds.
+
+    Only for the instances no algebraic family builds; each search runs with its node
+    budgets (deterministic) and a wall-clock safety net of ``budget`` seconds.
+    """
+    import pprint
+
+    header, _, _ = Path(_designs.__file__).with_name("_design_bases.py").read_text().partition(
+        "BASES:"
+    )
+    found = {}
+    for g, p, w in instances:
+        if _designs._algebraic(g, p, w) is not None:
+            continue
+        got = _designs._cyclic_bases(g, p, w, _designs._clock() + budget)
+        if got is not None:
+            found[(g, p, w)] = got
+    body = pprint.pformat(found, width=95, compact=True)
+    kind = "dict[tuple[int, int, int], tuple[int, int, int, list[list[list[int]]], str]]"
+    print(f"{header}BASES: {kind} = (")
+    print("    " + body.replace("\n", "\n    "))
+    print(")")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time-limit", type=float, default=10.0)
@@ -237,10 +263,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-odd", action="store_true", help="skip the odd-number events")
     parser.add_argument("--construct-only", action="store_true")
     parser.add_argument("--budget", type=float, default=1.0, help="for --construct-only")
+    parser.add_argument(
+        "--record-bases", action="store_true", help="print src/netmatch/_design_bases.py"
+    )
     args = parser.parse_args(argv)
     instances = INSTANCES
     if args.only:
         instances = [tuple(int(x) for x in s.split("-")) for s in args.only]  # type: ignore[misc]
+    if args.record_bases:
+        record_bases(instances, max(args.budget, 60.0))
+        return
     if args.construct_only:
         construct_only(instances, args.budget)
         return
