@@ -47,6 +47,24 @@ _clock: Callable[[], float] = time.perf_counter
 _BIG = np.int64(2**62)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A moment on :data:`_clock` after which work stops (``end`` None: never)."""
+
+    end: float | None
+
+    @classmethod
+    def after(cls, seconds: float | None) -> Deadline:
+        return cls(None if seconds is None else _clock() + seconds)
+
+    def passed(self) -> bool:
+        return self.end is not None and _clock() >= self.end
+
+    def left(self, cap: float) -> float:
+        """Seconds left, at most ``cap`` (and at least 0)."""
+        return cap if self.end is None else max(0.0, min(cap, self.end - _clock()))
+
+
 @dataclass
 class Problem:
     """An instance on integer indexes (see the module docstring)."""

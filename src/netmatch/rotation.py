@@ -20,7 +20,6 @@ repeats (see ``docs/rotation.md``).
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -29,6 +28,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _rotation_labels as _labels
 from . import _rotation_search as _engine
 from .errors import (
     InfeasibleError,
@@ -666,12 +666,18 @@ def _need_matrix(network: Network, ids: list[str]) -> tuple[NDArray[np.float64],
 # ----------------------------------------------------------------------------------
 # Constructions
 # ----------------------------------------------------------------------------------
-def _construct_base(g: int, k: int, w: int, budget: float) -> NDArray[np.int64] | None:
-    """``construct(g, k, w)`` as an array ``(w, g*k)`` of tables, checked repeat-free."""
+def _construct_base(
+    g: int, k: int, w: int, deadline: _engine.Deadline
+) -> NDArray[np.int64] | None:
+    """``construct(g, k, w)`` as an array ``(w, g*k)`` of tables, checked repeat-free.
+
+    The cyclic search of :mod:`netmatch._designs` (when no recorded or algebraic design
+    fits) gets at most 3 s, and no more than is left before ``deadline``.
+    """
     try:
         from . import _designs
 
-        sched = _designs.construct(g, k, w, budget=budget)
+        sched = _designs.construct(g, k, w, budget=deadline.left(3.0))
     except (ImportError, AttributeError, TypeError):
         return None
     if sched is None:
@@ -702,7 +708,7 @@ def _hosted_construction(
     hosts: dict[int, int],
     h: int,
     rng: np.random.Generator,
-    budget: float,
+    deadline: _engine.Deadline,
 ) -> NDArray[np.int64] | None:
     """Every table has ``h`` hosts: a construction for the others, groups matched to tables.
 
@@ -716,7 +722,7 @@ def _hosted_construction(
     k = int(p.sizes[0, 0])
     if k - h < 2:
         return None
-    base = _construct_base(g, k - h, w, budget)
+    base = _construct_base(g, k - h, w, deadline)
     if base is None:
         return None
     rotating = np.array([i for i in range(n) if i not in hosts], dtype=np.int64)
@@ -796,7 +802,7 @@ def _from_construction(
     problem: _engine.Problem,
     hosts: dict[int, int],
     rng: np.random.Generator,
-    budget: float,
+    deadline: _engine.Deadline,
 ) -> NDArray[np.int64] | None:
     """A construction relabelled so hosts keep their table and keep-apart pairs never meet.
 
@@ -812,21 +818,31 @@ def _from_construction(
         return None
     if n > 400:
         return None  # large events: the greedy start already avoids repeats
+    # Hosts on construction players who never meet one another, keep-apart pairs and
+    # acquaintances on pairs who never meet (a labelling search, no seat left empty
+    # here); with the same number of hosts at every table, also a construction for the
+    # others whose groups go round the tables.  The cheaper plan is kept.
+    best = _padded_construction(p, hosts, rng, deadline)
     per_table = np.bincount(np.array(list(hosts.values()), dtype=np.int64), minlength=g)
-    if hosts and (per_table == per_table[0]).all():
-        hosted = _hosted_construction(p, hosts, int(per_table[0]), rng, budget)
-        if hosted is not None:
-            return hosted
-    # Hosts on construction players who never meet one another, keep-apart pairs on
-    # pairs who never meet; a dozen labellings, the best kept (no seat left empty here).
-    return _padded_construction(p, hosts, rng, budget)
+    equal = bool(hosts) and bool((per_table == per_table[0]).all())
+    if equal and not deadline.passed() and (best is None or _engine.State(p, best).repeats > 0):
+        hosted = _hosted_construction(p, hosts, int(per_table[0]), rng, deadline)
+        if hosted is not None and (best is None or _cost(p, hosted) < _cost(p, best)):
+            best = hosted
+    return best
+
+
+def _cost(p: _engine.Problem, schedule: NDArray[np.int64]) -> int:
+    """The search's objective of ``schedule`` (repeats >> needs >> balance)."""
+    w_rep, w_need = _engine.weights(p)
+    return _engine.State(p, schedule).cost(w_rep, w_need)
 
 
 def _padded_construction(
     problem: _engine.Problem,
     hosts: dict[int, int],
     rng: np.random.Generator,
-    budget: float,
+    deadline: _engine.Deadline,
 ) -> NDArray[np.int64] | None:
     """A full construction for ``g`` tables of the largest size, with empty seats.
 
@@ -859,39 +875,80 @@ def _padded_construction(
     m = g * k
     if k < 2 or m < int((anchor_of == np.arange(n)).sum()) or m > 400:
         return None
-    base = _construct_base(g, k, w, budget)
+    base = _construct_base(g, k, w, deadline)
     if base is None:
         return None
     never = np.ones((m, m), dtype=bool)
     for r in range(w):
         never &= base[r][:, None] != base[r][None, :]
     apart = [tuple(int(x) for x in pair) for pair in np.argwhere(np.triu(p.apart))]
-    w_rep, w_need = _engine.weights(p)
-    best: NDArray[np.int64] | None = None
-    best_cost = 0
-    for _ in range(12):
-        label = _padded_labels(never, anchor_of, hosts, apart, rng)
-        if label is None:
-            continue
-        out = np.where(p.attend, base[:, label[anchor_of]], -1)
-        met = sum((_together(out[r]) for r in range(w)), np.zeros((n, n), dtype=np.int64))
-        for r in range(w):
-            own = _together(out[r])
-            fitted = _fit_round(p, r, out[r], met - own, hosts, grouped)
-            if fitted is None:
-                break
-            out[r] = fitted
-            met += _together(fitted) - own
-        else:
-            if apart and any(((out[:, a] == out[:, b]) & (out[:, a] >= 0)).any() for a, b in apart):
-                continue  # keep-apart is a hard constraint: this labelling breaks it
-            cost = _engine.State(p, out).cost(w_rep, w_need)
-            if best is None or cost < best_cost:
-                best, best_cost = out, cost
-    if best is not None and (p.cats or p.serve is not None or (p.prior > 0).any()):
-        movable = [i for i in range(n) if i not in hosts and not grouped[i]]
-        best = _swap_itineraries(p, best, best_cost, movable, rng)
-    return best
+    label = _padded_labels(never, anchor_of, hosts, apart, rng)
+    label = _improve_labels(p, base, label, anchor_of, hosts, rng, deadline)
+    out = np.where(p.attend, base[:, label[anchor_of]], -1)
+    met = sum((_together(out[r]) for r in range(w)), np.zeros((n, n), dtype=np.int64))
+    for r in range(w):
+        own = _together(out[r])
+        fitted = _fit_round(p, r, out[r], met - own, hosts, grouped)
+        if fitted is None:
+            return None
+        out[r] = fitted
+        met += _together(fitted) - own
+    if apart and any(((out[:, a] == out[:, b]) & (out[:, a] >= 0)).any() for a, b in apart):
+        return None  # keep-apart is a hard constraint: the search repairs a greedy start
+    if not np.array_equal(np.where(p.fixed >= 0, out, -1), p.fixed):
+        return None  # two hosts on construction players who meet: no labelling parts them
+    return out
+
+
+def _improve_labels(
+    p: _engine.Problem,
+    base: NDArray[np.int64],
+    label: NDArray[np.int64],
+    anchor_of: NDArray[np.int64],
+    hosts: dict[int, int],
+    rng: np.random.Generator,
+    deadline: _engine.Deadline,
+) -> NDArray[np.int64]:
+    """:func:`netmatch._rotation_labels.label_search` on the leads of ``label``.
+
+    Each participant who is their own anchor is a unit of the labelling (a
+    keep-together group counts as its lead, with the group's mass); keep-apart pairs
+    and pairs who already know each other become pair terms between units.
+    """
+    units = np.flatnonzero(anchor_of == np.arange(p.n))
+    unit_of = np.full(p.n, -1, dtype=np.int64)
+    unit_of[units] = np.arange(units.size)
+    unit_of = unit_of[anchor_of]
+    mass = np.bincount(unit_of, minlength=units.size)
+    weight = np.where(p.apart, _labels.W_HARD, 0) + np.where(p.prior == 1, _labels.W_MEET, 0)
+    a, b = np.nonzero(np.triu(weight, 1))
+    ua, ub, wt = unit_of[a], unit_of[b], weight[a, b]
+    keep = ua != ub
+    ua, ub, wt = ua[keep], ub[keep], wt[keep]
+    qs = np.concatenate([ub, ua])
+    ws = np.concatenate([wt, wt]).astype(np.int64)
+    owner = np.concatenate([ua, ub])
+    order = np.argsort(owner, kind="stable")
+    cuts = np.searchsorted(owner[order], np.arange(units.size + 1))
+    partners = [
+        (qs[order[cuts[u] : cuts[u + 1]]], ws[order[cuts[u] : cuts[u + 1]]])
+        for u in range(units.size)
+    ]
+    state = _labels.Labelling(
+        base,
+        p.attend[:, units],
+        p.sizes,
+        {int(unit_of[h]): t for h, t in hosts.items()},
+        partners,
+        [cat[units] for cat in p.cats],
+        label[units],
+        mass,
+    )
+    steps = 4000 + 40 * units.size
+    state = _labels.label_search(state, rng, steps=steps, out_of_time=deadline.passed)
+    out: NDArray[np.int64] = label.copy()
+    out[units] = state.label
+    return out
 
 
 def _padded_labels(
@@ -900,7 +957,7 @@ def _padded_labels(
     hosts: dict[int, int],
     apart: list[tuple[int, ...]],
     rng: np.random.Generator,
-) -> NDArray[np.int64] | None:
+) -> NDArray[np.int64]:
     """``label[participant]`` = construction player, for :func:`_padded_construction`.
 
     Only the participants who are their own anchor (everyone but the second and later
@@ -924,7 +981,7 @@ def _padded_labels(
     for h in hosts:
         ok = np.flatnonzero(free & never[:, placed].all(axis=1)) if placed else np.flatnonzero(free)
         if ok.size == 0:
-            return None
+            ok = np.flatnonzero(free)  # the labelling search will move them apart
         c = int(rng.choice(ok))
         label[h], free[c] = c, False
         placed.append(c)
@@ -1006,7 +1063,7 @@ def _partial_construction(
     problem: _engine.Problem,
     hosts: dict[int, int],
     rng: np.random.Generator,
-    budget: float,
+    deadline: _engine.Deadline,
 ) -> tuple[NDArray[np.int64], str]:
     """Greedy start, or the longest construction found for fewer rounds, completed greedily.
 
@@ -1017,11 +1074,11 @@ def _partial_construction(
     start = _engine.greedy(p, rng)
     if p.rounds < 3 or p.n > 400 or p.groups or not p.attend.all():
         return start, "greedy"
-    spent = 0.0
-    for rounds in range(p.rounds - 1, 1, -1):
-        if spent >= budget:
+    k = max(int(p.sizes.max()), 2)
+    most = (p.n_tables * k - 1) // (k - 1)  # no construction has more rounds
+    for rounds in range(min(p.rounds - 1, most), 1, -1):
+        if deadline.passed():
             break
-        each = max(0.1, 0.6 * (budget - spent))  # the longest prefixes matter most
         sub = _engine.Problem(
             n=p.n,
             rounds=rounds,
@@ -1037,9 +1094,7 @@ def _partial_construction(
             cats=p.cats,
             n_cats=p.n_cats,
         )
-        t0 = _engine._clock()
-        prefix = _from_construction(sub, hosts, rng, each)
-        spent += _engine._clock() - t0
+        prefix = _from_construction(sub, hosts, rng, deadline)
         if prefix is None:
             continue
         candidate = _engine.greedy(p, rng, prefix=prefix)
@@ -1050,42 +1105,6 @@ def _partial_construction(
             return candidate, f"construction of {rounds} rounds + greedy"
         break
     return start, "greedy"
-
-
-def _swap_itineraries(
-    problem: _engine.Problem,
-    schedule: NDArray[np.int64],
-    cost: int,
-    movable: list[int],
-    rng: np.random.Generator,
-    tries: int = 300,
-) -> NDArray[np.int64]:
-    """Hill-climb by exchanging the whole itineraries of two players.
-
-    Such a relabelling keeps a construction repeat-free, so it can improve known
-    pairs, needs and balance where single swaps would all add repeats.
-    """
-    if len(movable) < 2 or problem.n > 200:
-        return schedule
-    w_rep, w_need = _engine.weights(problem)
-    apart = np.argwhere(np.triu(problem.apart))
-    for _ in range(tries):
-        a, b = (int(x) for x in rng.choice(movable, 2, replace=False))
-        if (problem.attend[:, a] != problem.attend[:, b]).any():
-            continue  # only people who attend the same rounds can trade itineraries
-        trial = schedule.copy()
-        trial[:, [a, b]] = trial[:, [b, a]]
-        if (
-            apart.size
-            and (
-                (trial[:, apart[:, 0]] == trial[:, apart[:, 1]]) & (trial[:, apart[:, 0]] >= 0)
-            ).any()
-        ):
-            continue
-        new = _engine.State(problem, trial).cost(w_rep, w_need)
-        if new < cost:
-            schedule, cost = trial, new
-    return schedule
 
 
 # ----------------------------------------------------------------------------------
@@ -1219,11 +1238,63 @@ def plan_rotation(
     (4, 4)
     """
     t0 = _engine._clock()
-    ids, network = _participants(participants, network)
-    n = len(ids)
-    if n == 0:
-        raise InvalidInputError("no participants", field="participants")
-    w = _int(rounds, "rounds", low=1)
+    setup = _problem_of(
+        participants,
+        network=network,
+        rounds=rounds,
+        table_size=table_size,
+        n_tables=n_tables,
+        table_sizes=table_sizes,
+        hosts=hosts,
+        keep_apart=keep_apart,
+        keep_together=keep_together,
+        attendance=attendance,
+        balance=balance,
+        avoid_known=avoid_known,
+        serve_needs=serve_needs,
+    )
+    _check_time_limit(time_limit)
+    if max_iterations is not None:
+        max_iterations = _int(max_iterations, "max_iterations", low=0)
+    rng = np.random.default_rng(seed)
+    # The start (constructions, their labelling and fitting) may use 60 % of the time.
+    start, started_from, cut = _start(
+        setup.problem,
+        setup.host_of,
+        rng,
+        _engine.Deadline.after(None if time_limit is None else 0.6 * time_limit),
+    )
+    remaining = None if time_limit is None else max(0.0, time_limit - (_engine._clock() - t0))
+    result = _engine.search(
+        setup.problem,
+        start,
+        rng=rng,
+        time_limit=remaining,
+        max_iterations=max_iterations,
+        progress=_relay(progress),
+        started_from=started_from,
+    )
+    schedule = _clean_rounds_first(setup.problem, result.schedule)
+    _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
+    plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
+    if result.repeats > 0:
+        _warn_repeats(plan, setup, result)
+    return plan
+
+
+@attrs.frozen
+class _Setup:
+    """An event checked and turned into integers: what the steps of the planner share."""
+
+    ids: list[str]
+    problem: _engine.Problem
+    host_of: dict[int, int]
+    apart_pairs: list[tuple[int, int]]
+    avoid_known: bool
+    context: _PlanContext
+
+
+def _check_time_limit(time_limit: object) -> None:
     if time_limit is not None and (
         not isinstance(time_limit, (int, float)) or isinstance(time_limit, bool) or time_limit < 0
     ):
@@ -1231,8 +1302,30 @@ def plan_rotation(
             f"time_limit must be a number of seconds >= 0 or None, got {time_limit!r}",
             field="time_limit",
         )
-    if max_iterations is not None:
-        max_iterations = _int(max_iterations, "max_iterations", low=0)
+
+
+def _problem_of(
+    participants: Network | Iterable[str],
+    *,
+    network: Network | None,
+    rounds: int,
+    table_size: int | None,
+    n_tables: int | None,
+    table_sizes: Sequence[int] | Sequence[Sequence[int]] | None,
+    hosts: Mapping[str, int] | None,
+    keep_apart: Iterable[tuple[str, str]],
+    keep_together: Iterable[Iterable[str]],
+    attendance: Mapping[str, Iterable[int]] | None,
+    balance: Iterable[str] | str,
+    avoid_known: bool,
+    serve_needs: bool,
+) -> _Setup:
+    """Check every argument and build the integer problem the engine works on."""
+    ids, network = _participants(participants, network)
+    n = len(ids)
+    if n == 0:
+        raise InvalidInputError("no participants", field="participants")
+    w = _int(rounds, "rounds", low=1)
     index = {m: i for i, m in enumerate(ids)}
     attend = _attendance(attendance, index, w)
     counts = attend.sum(axis=1)
@@ -1241,8 +1334,48 @@ def plan_rotation(
         raise InvalidInputError(f"nobody attends round {r}", field="attendance")
     sizes = _sizes(counts, table_size, n_tables, table_sizes, n)
     g = sizes.shape[1]
+    host_of = _host_tables(hosts, index, g)
+    fixed = np.full((w, n), -1, dtype=np.int64)
+    for i, t in host_of.items():
+        fixed[attend[:, i], i] = t
+    apart, apart_pairs = _keep_apart(keep_apart, index, ids, attend, host_of, g)
+    groups = _keep_together(keep_together, index, ids, attend, sizes, host_of, apart_pairs)
+    _check_host_loads(fixed, sizes, ids)
+    prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
+    serve, needy, servers = _needs(network, ids, serve_needs)
+    cats, n_cats, attr_values = _balance_codes(network, ids, balance)
+    people: dict[str, dict[str, str | None]] = {}
+    if network is not None:
+        for m in ids:
+            mem = network.member(m)
+            people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
+    problem = _engine.Problem(
+        n=n,
+        rounds=w,
+        n_tables=g,
+        attend=attend,
+        sizes=sizes,
+        fixed=fixed,
+        groups=groups,
+        apart=apart,
+        prior=prior,
+        serve=serve,
+        needy=needy,
+        cats=cats,
+        n_cats=n_cats,
+    )
+    context = _PlanContext(
+        prior_pairs=frozenset(prior_pairs),
+        servers=servers,
+        attributes=attr_values,
+        people=people,
+    )
+    return _Setup(ids, problem, host_of, apart_pairs, avoid_known, context)
 
-    # Hosts.
+
+def _host_tables(
+    hosts: Mapping[str, int] | None, index: Mapping[str, int], g: int
+) -> dict[int, int]:
     if hosts is not None and not isinstance(hosts, Mapping):
         raise InvalidInputError(
             f"hosts must map member ids to tables, got {hosts!r}", field="hosts"
@@ -1256,11 +1389,18 @@ def plan_rotation(
                 f"host {m!r} is given table {t}, but tables are 0..{g - 1}", field="hosts"
             )
         host_of[i] = t
-    fixed = np.full((w, n), -1, dtype=np.int64)
-    for i, t in host_of.items():
-        fixed[attend[:, i], i] = t
+    return host_of
 
-    # Keep apart.
+
+def _keep_apart(
+    keep_apart: Iterable[tuple[str, str]],
+    index: Mapping[str, int],
+    ids: list[str],
+    attend: NDArray[np.bool_],
+    host_of: dict[int, int],
+    g: int,
+) -> tuple[NDArray[np.bool_], list[tuple[int, int]]]:
+    n = len(ids)
     apart = np.zeros((n, n), dtype=bool)
     apart_pairs: list[tuple[int, int]] = []
     for pair in _pairs(keep_apart, "keep_apart"):
@@ -1281,13 +1421,25 @@ def plan_rotation(
                 f"keep_apart pair ({ids[i]!r}, {ids[j]!r}) cannot be honoured with a single "
                 f"table (round {int(both[0])})"
             )
-        if host_of.get(i, -1) == host_of.get(j, -2) and (attend[:, i] & attend[:, j]).any():
+        if host_of.get(i, -1) == host_of.get(j, -2) and both.size:
             raise InfeasibleError(
                 f"hosts {ids[i]!r} and {ids[j]!r} keep the same table {host_of[i]} "
                 "but are also in keep_apart"
             )
+    return apart, apart_pairs
 
-    # Keep together.
+
+def _keep_together(
+    keep_together: Iterable[Iterable[str]],
+    index: Mapping[str, int],
+    ids: list[str],
+    attend: NDArray[np.bool_],
+    sizes: NDArray[np.int64],
+    host_of: dict[int, int],
+    apart_pairs: list[tuple[int, int]],
+) -> list[NDArray[np.int64]]:
+    """Keep-together groups (overlapping ones merged), checked against the rest."""
+    n = len(ids)
     uf = _Groups(n)
     in_group = np.zeros(n, dtype=bool)
     for group in _pairs(keep_together, "keep_together"):
@@ -1305,38 +1457,54 @@ def plan_rotation(
         roots.setdefault(uf.find(gi), []).append(gi)
     groups = [np.array(sorted(v), dtype=np.int64) for v in roots.values()]
     for grp in groups:
-        names = [ids[i] for i in grp]
-        for i, j in apart_pairs:
-            if i in grp and j in grp:
-                raise InfeasibleError(
-                    f"{ids[i]!r} and {ids[j]!r} are both in keep_together group {names} "
-                    "and in keep_apart"
-                )
-        tables = {host_of[i] for i in grp if i in host_of}
-        if len(tables) > 1:
+        _check_group(grp, ids, attend, sizes, host_of, apart_pairs)
+    return groups
+
+
+def _check_group(
+    grp: NDArray[np.int64],
+    ids: list[str],
+    attend: NDArray[np.bool_],
+    sizes: NDArray[np.int64],
+    host_of: dict[int, int],
+    apart_pairs: list[tuple[int, int]],
+) -> None:
+    names = [ids[i] for i in grp]
+    for i, j in apart_pairs:
+        if i in grp and j in grp:
             raise InfeasibleError(
-                f"keep_together group {names} contains hosts of different tables {sorted(tables)}"
+                f"{ids[i]!r} and {ids[j]!r} are both in keep_together group {names} "
+                "and in keep_apart"
             )
-        for r in range(w):
-            here = grp[attend[r, grp]]
-            if tables:
-                t = next(iter(tables))
-                other_hosts = [
-                    i for i, ht in host_of.items() if ht == t and attend[r, i] and i not in grp
-                ]
-                if here.size + len(other_hosts) > sizes[r, t]:
-                    raise InfeasibleError(
-                        f"keep_together group {names} ({here.size} attending) and the hosts of "
-                        f"table {t} need {here.size + len(other_hosts)} seats in round {r}, "
-                        f"the table seats {int(sizes[r, t])}"
-                    )
-            elif here.size > sizes[r].max():
+    tables = {host_of[i] for i in grp if i in host_of}
+    if len(tables) > 1:
+        raise InfeasibleError(
+            f"keep_together group {names} contains hosts of different tables {sorted(tables)}"
+        )
+    for r in range(attend.shape[0]):
+        here = grp[attend[r, grp]]
+        if tables:
+            t = next(iter(tables))
+            other_hosts = [
+                i for i, ht in host_of.items() if ht == t and attend[r, i] and i not in grp
+            ]
+            if here.size + len(other_hosts) > sizes[r, t]:
                 raise InfeasibleError(
-                    f"keep_together group {names} has {here.size} members attending round {r}, "
-                    f"more than the largest table ({int(sizes[r].max())})"
+                    f"keep_together group {names} ({here.size} attending) and the hosts of "
+                    f"table {t} need {here.size + len(other_hosts)} seats in round {r}, "
+                    f"the table seats {int(sizes[r, t])}"
                 )
-    # Hosts overfilling a table.
-    for r in range(w):
+        elif here.size > sizes[r].max():
+            raise InfeasibleError(
+                f"keep_together group {names} has {here.size} members attending round {r}, "
+                f"more than the largest table ({int(sizes[r].max())})"
+            )
+
+
+def _check_host_loads(fixed: NDArray[np.int64], sizes: NDArray[np.int64], ids: list[str]) -> None:
+    """Refuse hosts who overfill a table."""
+    g = sizes.shape[1]
+    for r in range(fixed.shape[0]):
         load = np.bincount(fixed[r][fixed[r] >= 0], minlength=g)
         over = np.flatnonzero(load > sizes[r])
         if over.size:
@@ -1346,7 +1514,17 @@ def plan_rotation(
                 f"hosts {who} all keep table {t}, which seats only {int(sizes[r, t])} in round {r}"
             )
 
-    # Meetings that never count: oneself, members of a group, hosts of one table.
+
+def _prior_meetings(
+    network: Network | None,
+    index: Mapping[str, int],
+    groups: list[NDArray[np.int64]],
+    host_of: dict[int, int],
+    avoid_known: bool,
+) -> tuple[NDArray[np.int32], set[frozenset[str]]]:
+    """Initial meet counts: 1 for people who know each other (with ``avoid_known``),
+    ``FORCED`` for meetings that never count (oneself, a group, hosts of one table)."""
+    n = len(index)
     prior = np.zeros((n, n), dtype=np.int32)
     prior_pairs: set[frozenset[str]] = set()
     if network is not None:
@@ -1363,164 +1541,196 @@ def plan_rotation(
     for same in by_table.values():
         prior[np.ix_(same, same)] = _engine.FORCED
     np.fill_diagonal(prior, _engine.FORCED)
+    return prior, prior_pairs
 
-    # Needs.
-    serve: NDArray[np.int8] | None = None
+
+def _needs(
+    network: Network | None, ids: list[str], serve_needs: bool
+) -> tuple[NDArray[np.int8] | None, NDArray[np.bool_], dict[str, frozenset[str]]]:
+    """Who serves whose need (``serve[i, j]``), who has a need someone here serves."""
+    n = len(ids)
     needy = np.zeros(n, dtype=bool)
     servers: dict[str, frozenset[str]] = {}
-    if serve_needs and network is not None:
-        got = _need_matrix(network, ids)
-        if got is not None:
-            matrix, threshold = got
-            if matrix.shape != (n, n):
-                raise InvalidInputError(
-                    f"need_match_matrix returned shape {matrix.shape}, expected {(n, n)}",
-                    field="serve_needs",
-                )
-            serve = (matrix >= threshold).astype(np.int8)
-            np.fill_diagonal(serve, 0)
-            has_need = np.array([bool(network.member(m).needs) for m in ids])
-            serve[~has_need] = 0
-            needy = np.asarray(serve.any(axis=1), dtype=bool)
-            for ni in np.flatnonzero(needy).tolist():
-                servers[ids[ni]] = frozenset(ids[j] for j in np.flatnonzero(serve[ni]).tolist())
+    if not serve_needs or network is None:
+        return None, needy, servers
+    if not any(network.member(m).needs for m in ids):
+        return None, needy, servers  # no need to serve: skip the matrix
+    got = _need_matrix(network, ids)
+    if got is None:
+        return None, needy, servers
+    matrix, threshold = got
+    if matrix.shape != (n, n):
+        raise InvalidInputError(
+            f"need_match_matrix returned shape {matrix.shape}, expected {(n, n)}",
+            field="serve_needs",
+        )
+    serve = (matrix >= threshold).astype(np.int8)
+    np.fill_diagonal(serve, 0)
+    has_need = np.array([bool(network.member(m).needs) for m in ids])
+    serve[~has_need] = 0
+    needy = np.asarray(serve.any(axis=1), dtype=bool)
+    for ni in np.flatnonzero(needy).tolist():
+        servers[ids[ni]] = frozenset(ids[j] for j in np.flatnonzero(serve[ni]).tolist())
+    return serve, needy, servers
 
-    # Balance.
+
+def _balance_codes(
+    network: Network | None, ids: list[str], balance: Iterable[str] | str
+) -> tuple[list[NDArray[np.int64]], list[int], dict[str, dict[str, str | None]]]:
+    """Category codes per balance attribute (-1 unknown); attributes nobody has are
+    refused, attributes with a single value are left out (nothing to mix)."""
     names = [balance] if isinstance(balance, str) else list(balance)
     cats: list[NDArray[np.int64]] = []
     n_cats: list[int] = []
     attr_values: dict[str, dict[str, str | None]] = {}
-    if network is not None:
-        roster = [network.member(m) for m in ids]
-        for name in names:
-            if not isinstance(name, str):
-                raise InvalidInputError(f"balance names must be str, got {name!r}", field="balance")
-            if name in _MEMBER_FIELDS:
-                values = [getattr(mem, name) for mem in roster]
-            elif any(name in mem.attributes for mem in roster):
-                values = [mem.attributes.get(name) or None for mem in roster]
-            else:
-                raise InvalidInputError(
-                    f"cannot balance {name!r}: not a member field {_MEMBER_FIELDS} nor an "
-                    "attribute of any participant",
-                    field="balance",
-                )
-            codes: dict[str, int] = {}
-            cat = np.array(
-                [-1 if v is None else codes.setdefault(v, len(codes)) for v in values],
-                dtype=np.int64,
+    if network is None:
+        return cats, n_cats, attr_values
+    roster = [network.member(m) for m in ids]
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidInputError(f"balance names must be str, got {name!r}", field="balance")
+        if name in _MEMBER_FIELDS:
+            values = [getattr(mem, name) for mem in roster]
+        elif any(name in mem.attributes for mem in roster):
+            values = [mem.attributes.get(name) or None for mem in roster]
+        else:
+            raise InvalidInputError(
+                f"cannot balance {name!r}: not a member field {_MEMBER_FIELDS} nor an "
+                "attribute of any participant",
+                field="balance",
             )
+        attr_values[name] = dict(zip(ids, values, strict=True))
+        codes: dict[str, int] = {}
+        cat = np.array(
+            [-1 if v is None else codes.setdefault(v, len(codes)) for v in values],
+            dtype=np.int64,
+        )
+        if len(codes) > 1:
             cats.append(cat)
             n_cats.append(len(codes))
-            attr_values[name] = dict(zip(ids, values, strict=True))
-    people: dict[str, dict[str, str | None]] = {}
-    if network is not None:
-        for m in ids:
-            mem = network.member(m)
-            people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
+    return cats, n_cats, attr_values
 
-    problem = _engine.Problem(
-        n=n,
-        rounds=w,
-        n_tables=g,
-        attend=attend,
-        sizes=sizes,
-        fixed=fixed,
-        groups=groups,
-        apart=apart,
-        prior=prior,
-        serve=serve,
-        needy=needy,
-        cats=cats,
-        n_cats=n_cats,
-    )
-    rng = np.random.default_rng(seed)
-    # Seconds the constructions' cyclic searches may spend (at most 30 % of the time
-    # limit for all the rounds, 15 % for fewer rounds).
-    budget = 3.0 if time_limit is None else max(0.0, min(3.0, 0.3 * time_limit))
-    start = _from_construction(problem, host_of, rng, budget)
+
+def _start(
+    problem: _engine.Problem,
+    host_of: dict[int, int],
+    rng: np.random.Generator,
+    deadline: _engine.Deadline,
+) -> tuple[NDArray[np.int64], str, bool]:
+    """The plan the search starts from, how it was made, and whether time cut it short.
+
+    A full construction when one fits; otherwise the cheaper of a construction of
+    fewer rounds completed greedily (or a greedy seating) and a construction for the
+    largest table size with empty seats.
+    """
+    start = _from_construction(problem, host_of, rng, deadline)
     started_from = "construction"
-    w_rep, w_need = _engine.weights(problem)
     if start is None:
-        start, started_from = _partial_construction(problem, host_of, rng, budget / 2)
-        padded = _padded_construction(problem, host_of, rng, budget / 2)
-        if padded is not None and _engine.State(problem, padded).cost(
-            w_rep, w_need
-        ) < _engine.State(problem, start).cost(w_rep, w_need):
-            start, started_from = padded, "construction with empty seats"
-    elif _engine.State(problem, start).repeats > 0:
+        start, started_from = _partial_construction(problem, host_of, rng, deadline)
+        if not deadline.passed():
+            padded = _padded_construction(problem, host_of, rng, deadline)
+            if padded is not None and _cost(problem, padded) < _cost(problem, start):
+                start, started_from = padded, "construction with empty seats"
+    elif _engine.State(problem, start).repeats > 0 and not deadline.passed():
         # A construction that still repeats (table revisits with hosts): a shorter
         # construction completed greedily may start better.
-        other, how = _partial_construction(problem, host_of, rng, budget / 2)
-        if _engine.State(problem, other).cost(w_rep, w_need) < _engine.State(problem, start).cost(
-            w_rep, w_need
-        ):
+        other, how = _partial_construction(problem, host_of, rng, deadline)
+        if _cost(problem, other) < _cost(problem, start):
             start, started_from = other, how
+    return start, started_from, deadline.passed()
+
+
+def _relay(
+    progress: Callable[[RotationProgress], object] | None,
+) -> Callable[[_engine.Progress], None] | None:
+    """The engine's progress updates as :class:`RotationProgress`, or None."""
+    if progress is None:
+        return None
+    callback = progress
 
     def relay(update: _engine.Progress) -> None:
-        if progress is not None:
-            progress(
-                RotationProgress(
-                    phase=update.phase,
-                    iteration=update.iteration,
-                    elapsed=update.elapsed,
-                    repeats=update.repeats,
-                    best=update.best_repeats,
-                    unserved=update.unserved,
-                )
+        callback(
+            RotationProgress(
+                phase=update.phase,
+                iteration=update.iteration,
+                elapsed=update.elapsed,
+                repeats=update.repeats,
+                best=update.best_repeats,
+                unserved=update.unserved,
             )
+        )
 
-    remaining = None if time_limit is None else max(0.0, time_limit - (_engine._clock() - t0))
-    result = _engine.search(
-        problem,
-        start,
-        rng=rng,
-        time_limit=remaining,
-        max_iterations=max_iterations,
-        progress=relay if progress is not None else None,
-        started_from=started_from,
-    )
-    schedule = _clean_rounds_first(problem, result.schedule)
-    _check(problem, schedule, ids, apart_pairs)
-    plan = RotationPlan(
+    return relay
+
+
+def _plan_of(
+    setup: _Setup,
+    schedule: NDArray[np.int64],
+    seed: object,
+    result: _engine.Result,
+    *,
+    elapsed: float,
+    cut: bool,
+) -> RotationPlan:
+    ids, g = setup.ids, setup.problem.n_tables
+    return RotationPlan(
         rounds=tuple(
-            tuple(tuple(ids[i] for i in members) for members in _engine._tables(schedule[r], g))
-            for r in range(w)
+            tuple(tuple(ids[i] for i in members) for members in _engine._tables(row, g))
+            for row in schedule
         ),
         member_ids=tuple(ids),
-        hosts={ids[i]: t for i, t in host_of.items()},
+        hosts={ids[i]: t for i, t in setup.host_of.items()},
         seed=seed if not isinstance(seed, np.random.Generator) else None,
-        elapsed=_engine._clock() - t0,
+        elapsed=elapsed,
         iterations=result.iterations,
-        started_from=started_from,
-        hit_time_limit=result.hit_time_limit,
-        context=_PlanContext(
-            prior_pairs=frozenset(prior_pairs),
-            servers=servers,
-            attributes=attr_values,
-            people=people,
-        ),
+        started_from=result.started_from,
+        hit_time_limit=result.hit_time_limit or cut,
+        context=setup.context,
     )
-    if result.repeats > 0:
-        known = ""
-        if avoid_known and prior_pairs:
-            seated = plan.stats().known_pairs_seated
-            if seated:
-                known = f", counting {seated} meeting(s) of pairs who already knew each other"
-        if problem.groups or len(set(host_of.values())) < len(host_of):
-            known += ", besides the meetings of people who always sit together"
-        floor = _engine.repeat_lower_bound(problem)
+
+
+def _warn_repeats(plan: RotationPlan, setup: _Setup, result: _engine.Result) -> None:
+    """Say how many repeats remain, how many no plan avoids, and what would avoid them."""
+    problem = setup.problem
+    known = ""
+    if setup.avoid_known and setup.context.prior_pairs:
+        seated = plan.stats().known_pairs_seated
+        if seated:
+            known = f", counting {seated} meeting(s) of pairs who already knew each other"
+    if problem.groups or len(set(setup.host_of.values())) < len(setup.host_of):
+        known += ", besides the meetings of people who always sit together"
+    floor = _engine.repeat_lower_bound(problem)
+    n, w = problem.n, problem.rounds
+    if floor:
+        why = f"; at least {floor} cannot be avoided with {n} participants over {w} rounds"
+        why += _advice(problem)
+    else:
         why = (
-            f"; at least {floor} cannot be avoided with {n} participants over {w} rounds"
-            if floor
-            else f" after {result.iterations} iterations in {result.elapsed:.1f} s; "
+            f" after {result.iterations} iterations in {result.elapsed:.1f} s; "
             "a longer time_limit may remove them"
         )
-        warnings.warn(
-            RepeatsRemainWarning(f"{result.repeats} repeated meeting(s) remain{known}{why}"),
-            stacklevel=2,
-        )
-    return plan
+    warnings.warn(
+        RepeatsRemainWarning(f"{result.repeats} repeated meeting(s) remain{known}{why}"),
+        stacklevel=3,
+    )
+
+
+def _advice(problem: _engine.Problem) -> str:
+    """What would avoid repeats: fewer rounds, or smaller tables."""
+    n = int(problem.attend.sum(axis=1).max())
+    k = int(problem.sizes.max())
+    most = (n - 1) // (k - 1) if k >= 2 else 0
+    g = problem.n_tables
+    if g < k:
+        most = min(most, 1)  # a second round puts two of a table together again
+    w = problem.rounds
+    fits = [s for s in range(k - 1, 1, -1) if -(-n // s) >= s and (n - 1) // (s - 1) >= w]
+    parts = []
+    if most >= 1:
+        parts.append(f"at most {most} round(s) at tables of {k} can be free of repeats")
+    if fits:
+        parts.append(f"with tables of {fits[0]}, {w} repeat-free rounds are not ruled out")
+    return " (" + "; ".join(parts) + ")" if parts else ""
 
 
 def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -> NDArray[np.int64]:
