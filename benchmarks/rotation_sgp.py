@@ -238,8 +238,8 @@ def record_bases(instances: Sequence[tuple[int, int, int]], budget: float) -> No
     """
     import pprint
 
-    header, _, _ = Path(_designs.__file__).with_name("_design_bases.py").read_text().partition(
-        "BASES:"
+    header, _, _ = (
+        Path(_designs.__file__).with_name("_design_bases.py").read_text().partition("BASES:")
     )
     found = {}
     for g, p, w in instances:

@@ -22,7 +22,8 @@ empty seat), counted in steps: the same seed gives the same labelling on any mac
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,11 +33,13 @@ BoolArray = NDArray[np.bool_]
 
 #: Weights of the labelling cost: a broken hard constraint (host on a host, keep-apart
 #: pair together) >> a meeting of people who know each other or a table of the wrong
-#: size (each costs about one repeat) >> one person too many of a category at a table.
+#: size (each costs about one repeat) >> one person too many of a category at a table
+#: (``W_CROWD``) > two people of a category at a table.
 W_HARD = 1_000_000
 W_MEET = 1_000
 W_SIZE = 1_000
-W_SPREAD = 10
+W_SPREAD = 1
+W_CROWD = 20
 
 
 class Labelling:
@@ -62,6 +65,12 @@ class Labelling:
     mass : (n,) int array, optional
         People each participant stands for (the lead of a keep-together group stands
         for the whole group); 1 by default.
+    exact_hosts : bool, default True
+        Whether a host's table must have exactly the size ``sizes`` gives that table
+        number (False when any table of a round may be one of the larger ones).
+
+    Everything a move touches is kept in Python lists: a move changes a handful of
+    counts, and small lists are faster than numpy for that.
     """
 
     def __init__(
@@ -74,6 +83,8 @@ class Labelling:
         cats: list[IntArray],
         label: IntArray,
         mass: IntArray | None = None,
+        *,
+        exact_hosts: bool = True,
     ) -> None:
         w, m = base.shape
         n = attend.shape[1]
@@ -81,152 +92,251 @@ class Labelling:
         self.base, self.attend, self.sizes = base, attend, sizes
         self.w, self.m, self.n, self.g = w, m, n, g
         self.hosts = hosts
-        # People each participant stands for (a keep-together group sits as one).
-        self.mass = np.ones(n, dtype=np.int64) if mass is None else np.asarray(mass)
-        self.host_list = np.array(sorted(hosts), dtype=np.int64)
-        self.host_table = np.array([hosts[h] for h in self.host_list], dtype=np.int64)
-        # meet_round[c, d]: the round in which players c and d share a table, -1 never.
-        meet = np.full((m, m), -1, dtype=np.int16)
-        for r in range(w):
-            same = base[r][:, None] == base[r][None, :]
-            meet[same] = r
-        np.fill_diagonal(meet, -1)
-        self.meet_round = meet
+        self.exact_hosts = exact_hosts
         self.partners = partners
         self.cats = [np.asarray(c, dtype=np.int64) for c in cats]
+        self.mass = np.ones(n, dtype=np.int64) if mass is None else np.asarray(mass)
+        # meet_round[c][d]: the round in which players c and d share a table, -1 never.
+        meet = np.full((m, m), -1, dtype=np.int64)
+        for r in range(w):
+            meet[base[r][:, None] == base[r][None, :]] = r
+        np.fill_diagonal(meet, -1)
+        self._meet: list[list[int]] = meet.tolist()
+        # apart_from[c]: the players c never meets.
+        self.apart_from = [np.flatnonzero(row < 0).tolist() for row in meet]
+        self._tables: list[list[int]] = base.T.tolist()  # _tables[c][r]
+        self._rounds = [np.flatnonzero(attend[:, i]).tolist() for i in range(n)]
+        self._att: list[list[bool]] = attend.T.tolist()  # _att[i][r]
+        self._partners: list[list[tuple[int, int]]] = [
+            list(zip(q.tolist(), wt.tolist(), strict=True)) for q, wt in partners
+        ]
+        self._cat: list[list[int]] = [c.tolist() for c in self.cats]
+        # Per participant: (attribute, category) pairs, -1 (unknown) being the last
+        # column of the histograms.
+        self._icat = [[(a, c[i]) for a, c in enumerate(self._cat)] for i in range(n)]
+        self._mass: list[int] = self.mass.tolist()
+        self._lo: list[int] = sizes.min(axis=1).tolist()
+        self._hi: list[int] = sizes.max(axis=1).tolist()
         self.label = np.asarray(label, dtype=np.int64).copy()
-        self.owner = np.full(m, -1, dtype=np.int64)
-        self.owner[self.label] = np.arange(n)
-        rows = np.arange(w)
-        self.rows = rows
-        # Present people at each table, and each category's count at each table.
-        self.count = np.zeros((w, g), dtype=np.int64)
-        self.hist = [np.zeros((w, g, int(c.max(initial=-1)) + 2), dtype=np.int64) for c in cats]
-        for i in range(n):
-            self._place(i, int(self.label[i]), 1)
-        # Most of a category a table should hold: ceil(present / g), per round.
-        self.cap = []
-        for c, h in zip(self.cats, self.hist, strict=True):
-            total = h.sum(axis=1)  # (w, ncat + 1)
-            cap = np.ceil(total / g).astype(np.int64)
-            cap[:, -1] = 10**9  # unknown category: no limit
+        self._label: list[int] = self.label.tolist()
+        self.owner = [-1] * m
+        for i, c in enumerate(self._label):
+            self.owner[c] = i
+        # Participants of one kind (same categories, same rounds, same mass, not a
+        # host) can trade labels without changing any table's count.
+        keys: dict[tuple[object, ...], int] = {}
+        kind = [
+            keys.setdefault(
+                (tuple(self._rounds[i]), self._mass[i], *(c[i] for c in self._cat)), len(keys)
+            )
+            for i in range(n)
+        ]
+        for extra, h in enumerate(sorted(hosts)):
+            kind[h] = len(keys) + extra
+        self.kind = np.array(kind, dtype=np.int64)
+        self._kind = kind
+        self._recount()
+
+    # -- full count ------------------------------------------------------------------
+    def _recount(self) -> None:
+        """Counts and every cost term from scratch (at the start, and when a host moves)."""
+        w, g = self.w, self.g
+        self.count: list[list[int]] = [[0] * g for _ in range(w)]
+        # hist[a][r][t][k]: people of category k of attribute a at table t in round r.
+        self.hist: list[list[list[list[int]]]] = [
+            [[[0] * (max(c, default=-1) + 2) for _ in range(g)] for _ in range(w)]
+            for c in self._cat
+        ]
+        # Tables where a host sits must have the host's table size exactly.
+        self.want: list[dict[int, int]] = [{} for _ in range(w)]
+        for h, t in self.hosts.items() if self.exact_hosts else ():
+            for r in self._rounds[h]:
+                self.want[r][self._tables[self._label[h]][r]] = int(self.sizes[r, t])
+        self._ready = False
+        for i in range(self.n):
+            self._add(i, self._label[i], 1)
+        self._ready = True
+        # Most of a category a table should hold: ceil(present / g), per round, and
+        # never less than 2 (one of a category per table needs the category to sit on
+        # players who never meet, which the pair term rewards but seldom reaches).
+        self.cap: list[list[list[int]]] = []
+        for a in range(len(self._cat)):
+            cap: list[list[int]] = []
+            for r in range(w):
+                totals = [sum(col) for col in zip(*self.hist[a][r], strict=True)]
+                cap.append([max(2, -(-t // g)) for t in totals[:-1]] + [10**9])
             self.cap.append(cap)
-            del c
-        # Size bounds of the tables without a host, per round.
-        self.lo = sizes.min(axis=1)
-        self.hi = sizes.max(axis=1)
-        self.pair_cost = sum(self._pair_terms(i, int(self.label[i])) for i in range(n)) // 2
-        self.total = self.pair_cost + self._table_cost()
+        self.pair_cost = sum(self._pairs(i, self._label[i], -1) for i in range(self.n)) // 2
+        self.host_cost = self._host_terms()
+        self.size_cost = sum(
+            self._size_pen(r, t, self.count[r][t]) for r in range(w) for t in range(g)
+        )
+        self.spread_cost = sum(
+            self._spread_pen(a, r, k, v)
+            for a in range(len(self._cat))
+            for r in range(w)
+            for t in range(g)
+            for k, v in enumerate(self.hist[a][r][t])
+        )
+        self.total = self._weighted()
 
-    # -- bookkeeping -----------------------------------------------------------------
-    def _place(self, i: int, c: int, step: int) -> None:
-        here = self.attend[:, i]
-        if not here.any():
-            return
-        rows = self.rows[here]
-        tables = self.base[here, c]
-        self.count[rows, tables] += step * self.mass[i]
-        for cat, h in zip(self.cats, self.hist, strict=True):
-            h[rows, tables, cat[i]] += step  # -1 (unknown) is the last column
-
-    def _pair_terms(self, i: int, c: int, skip: int = -1) -> int:
-        q, weight = self.partners[i]
-        if q.size == 0:
-            return 0
-        R = self.meet_round[c, self.label[q]].astype(np.int64)
-        ok = R >= 0
-        Rc = np.maximum(R, 0)
-        ok &= self.attend[Rc, i] & self.attend[Rc, q] & (q != skip)
-        return int(weight[ok].sum())
+    def _weighted(self) -> int:
+        return (
+            self.pair_cost
+            + W_HARD * self.host_cost
+            + W_SIZE * self.size_cost
+            + W_SPREAD * self.spread_cost
+        )
 
     def _host_terms(self) -> int:
-        """Hosts who meet, and table sizes off their bounds (hosts' tables exactly)."""
+        """Pairs of hosts (of different tables) whose players meet in a round both attend."""
+        hosts = sorted(self.hosts)
+        bad = 0
+        for x, a in enumerate(hosts):
+            for b in hosts[x + 1 :]:
+                r = self._meet[self._label[a]][self._label[b]]
+                if r >= 0 and self._att[a][r] and self._att[b][r]:
+                    bad += 1
+        return bad
+
+    # -- local terms -----------------------------------------------------------------
+    def _size_pen(self, r: int, t: int, cnt: int) -> int:
+        want = self.want[r].get(t)
+        if want is not None:
+            return abs(cnt - want)
+        return max(0, cnt - self._hi[r]) + max(0, self._lo[r] - cnt)
+
+    def _spread_pen(self, a: int, r: int, k: int, v: int) -> int:
+        """Pairs of category ``k`` at a table holding ``v`` of it, and the crowding."""
+        if k == len(self.cap[a][r]) - 1:
+            return 0  # unknown category
+        return v * (v - 1) // 2 + W_CROWD * max(0, v - self.cap[a][r][k])
+
+    def _add(self, i: int, c: int, step: int) -> tuple[int, int]:
+        """Seat (``step`` 1) or unseat (-1) ``i`` on player ``c``; (size, spread) change.
+
+        The penalties of :meth:`_size_pen` and :meth:`_spread_pen`, inlined: this is
+        the inner loop of the search.
+        """
+        d_size = d_spread = 0
+        mass = self._mass[i] * step
+        tables = self._tables[c]
+        count, want, lo, hi = self.count, self.want, self._lo, self._hi
+        ready = self._ready
+        for r in self._rounds[i]:
+            t = tables[r]
+            row = count[r]
+            old = row[t]
+            new = old + mass
+            row[t] = new
+            if not ready:
+                continue
+            exact = want[r].get(t) if want[r] else None
+            if exact is None:
+                h, low = hi[r], lo[r]
+                d_size += (new - h if new > h else low - new if new < low else 0) - (
+                    old - h if old > h else low - old if old < low else 0
+                )
+            else:
+                d_size += abs(new - exact) - abs(old - exact)
+            for a, k in self._icat[i]:
+                hrow = self.hist[a][r][t]
+                v = hrow[k]
+                v2 = v + step
+                hrow[k] = v2
+                if k >= 0:
+                    cap = self.cap[a][r][k]
+                    d_spread += (v2 * (v2 - 1) - v * (v - 1)) // 2 + W_CROWD * (
+                        (v2 - cap if v2 > cap else 0) - (v - cap if v > cap else 0)
+                    )
+        if not ready:
+            for r in self._rounds[i]:
+                t = tables[r]
+                for a, k in self._icat[i]:
+                    self.hist[a][r][t][k] += step
+        return d_size, d_spread
+
+    def _pairs(self, i: int, c: int, skip: int) -> int:
         cost = 0
-        if self.host_list.size:
-            pts = self.label[self.host_list]
-            R = self.meet_round[pts[:, None], pts[None, :]].astype(np.int64)
-            Rc = np.maximum(R, 0)
-            a = self.attend[:, self.host_list]
-            both = a[Rc, np.arange(pts.size)[:, None]] & a[Rc, np.arange(pts.size)[None, :]]
-            cost += W_HARD * int(((R >= 0) & both).sum() // 2)
+        meet = self._meet[c]
+        att = self._att
+        for q, wt in self._partners[i]:
+            if q == skip:
+                continue
+            r = meet[self._label[q]]
+            if r >= 0 and att[i][r] and att[q][r]:
+                cost += wt
         return cost
 
-    def _size_terms(self) -> int:
-        count = self.count
-        over = np.maximum(count - self.hi[:, None], 0)
-        under = np.maximum(self.lo[:, None] - count, 0)
-        off = over + under
-        if self.host_list.size:
-            present = self.attend[:, self.host_list]  # (w, h)
-            r, j = np.nonzero(present)
-            blocks = self.base[r, self.label[self.host_list[j]]]
-            want = self.sizes[r, self.host_table[j]]
-            off[r, blocks] = np.abs(count[r, blocks] - want)
-        return W_SIZE * int(off.sum())
-
-    def _spread_terms(self) -> int:
-        cost = 0
-        for h, cap in zip(self.hist, self.cap, strict=True):
-            cost += int(np.maximum(h - cap[:, None, :], 0).sum())
-        return W_SPREAD * cost
-
-    def _table_cost(self) -> int:
-        return self._host_terms() + self._size_terms() + self._spread_terms()
+    def clashing_partner(self, i: int) -> int:
+        """A partner whose pair term with ``i`` is positive, or -1."""
+        meet = self._meet[self._label[i]]
+        att = self._att
+        for q, _ in self._partners[i]:
+            r = meet[self._label[q]]
+            if r >= 0 and att[i][r] and att[q][r]:
+                return q
+        return -1
 
     # -- moves -----------------------------------------------------------------------
-    def swap_delta(self, i: int, d: int) -> tuple[int, int]:
-        """Apply ``i`` -> player ``d`` (swapping with its owner); return (delta, pair part)."""
-        c = int(self.label[i])
-        j = int(self.owner[d])
-        before = self._pair_terms(i, c, skip=j)
-        if j >= 0:
-            before += self._pair_terms(j, d, skip=i)
-        self._move(i, c, d, j)
-        after = self._pair_terms(i, d, skip=j)
-        if j >= 0:
-            after += self._pair_terms(j, c, skip=i)
-        table = self._table_cost()
-        delta = after - before + table - (self.total - self.pair_cost)
-        return delta, after - before
-
-    def _move(self, i: int, c: int, d: int, j: int) -> None:
-        self._place(i, c, -1)
-        if j >= 0:
-            self._place(j, d, -1)
-        self.label[i] = d
+    def move(self, i: int, d: int) -> int:
+        """Put ``i`` on player ``d`` (its owner, if any, takes ``i``'s player); the change."""
+        c = self._label[i]
+        j = self.owner[d]
+        before = self._pairs(i, c, j) + (self._pairs(j, d, i) if j >= 0 else 0)
+        neutral = j >= 0 and self._kind[i] == self._kind[j]
+        d_size = d_spread = 0
+        if not neutral:
+            for x, y, z in ((i, c, -1), (j, d, -1)):
+                if x >= 0:
+                    a, b = self._add(x, y, z)
+                    d_size, d_spread = d_size + a, d_spread + b
+        self._label[i] = d
         self.owner[d] = i
         self.owner[c] = j
         if j >= 0:
-            self.label[j] = c
-            self._place(j, c, 1)
-        self._place(i, d, 1)
+            self._label[j] = c
+        if not neutral:
+            for x, y in ((i, d), (j, c)):
+                if x >= 0:
+                    a, b = self._add(x, y, 1)
+                    d_size, d_spread = d_size + a, d_spread + b
+        after = self._pairs(i, d, j) + (self._pairs(j, c, i) if j >= 0 else 0)
+        if i in self.hosts or j in self.hosts:
+            old = self.total
+            self._recount()
+            return self.total - old
+        self.pair_cost += after - before
+        self.size_cost += d_size
+        self.spread_cost += d_spread
+        old = self.total
+        self.total = self._weighted()
+        return self.total - old
 
-    def undo(self, i: int, c: int) -> None:
-        """Put ``i`` back on player ``c`` (undoing :meth:`swap_delta`)."""
-        d = int(self.label[i])
-        j = int(self.owner[c])
-        self._move(i, d, c, j)
-
-    def commit(self, delta: int, pair_delta: int) -> None:
-        self.total += delta
-        self.pair_cost += pair_delta
-
-    def troubled(self) -> IntArray:
-        """Participants in a positive cost term (a pair term, a host, an overfull table)."""
-        bad = np.zeros(self.n, dtype=bool)
+    def troubled(self) -> list[int]:
+        """Participants in a positive cost term (a pair term, a table off its size, a
+        category over its cap at their table); hosts while two of them meet."""
+        out = []
         for i in range(self.n):
-            if self._pair_terms(i, int(self.label[i])):
-                bad[i] = True
-        bad[self.host_list] = True
-        over = np.zeros((self.w, self.g), dtype=bool)
-        over |= self.count > self.hi[:, None]
-        over |= self.count < self.lo[:, None]
-        for h, cap in zip(self.hist, self.cap, strict=True):
-            over |= (h > cap[:, None, :]).any(axis=2)
-        if over.any():
-            tables = self.base[:, self.label]  # (w, n)
-            bad |= (over[self.rows[:, None], tables] & self.attend).any(axis=0)
-        return np.flatnonzero(bad)
+            c = self._label[i]
+            if self._pairs(i, c, -1):
+                out.append(i)
+                continue
+            tables = self._tables[c]
+            for r in self._rounds[i]:
+                t = tables[r]
+                if self._size_pen(r, t, self.count[r][t]) or any(
+                    self.hist[a][r][t][cat[i]] > self.cap[a][r][cat[i]]
+                    for a, cat in enumerate(self._cat)
+                ):
+                    out.append(i)
+                    break
+        if self.host_cost:
+            out.extend(h for h in self.hosts if h not in out)
+        return out
+
+    def labels(self) -> IntArray:
+        return np.array(self._label, dtype=np.int64)
 
 
 def label_search(
@@ -235,47 +345,74 @@ def label_search(
     *,
     steps: int,
     out_of_time: Callable[[], bool],
-) -> Labelling:
-    """Improve ``labelling`` by swaps of labels, at most ``steps`` trials.
+    groups: Sequence[Sequence[int]] = (),
+) -> tuple[IntArray, int, bool]:
+    """The best labelling found by at most ``steps`` moves from ``labelling``.
 
-    Each trial takes someone in a positive cost term (every fourth, anyone) and a
-    random construction player, and swaps their labels (or moves onto the empty seat).
-    A trial that does not worsen the cost is kept; a worse one is kept with the
-    probability ``exp(-delta / temperature)`` of simulated annealing, the temperature
-    falling from about a known pair's weight to nothing. The best labelling is
-    returned. Stops at cost 0, after ``steps`` trials, or when ``out_of_time()``.
+    Each move takes someone in a positive cost term (three times in four; anyone
+    otherwise) and either someone of the same kind (every other move: a trade that
+    changes pair terms only), or a player of the same group of ``groups`` (players
+    who never meet: a trade that keeps each category within the groups it spans,
+    hence the tables' mix), or a random construction player, and swaps their labels
+    (or moves onto the empty seat). A move that does not worsen the cost is kept; a
+    worse one is kept with the probability ``exp(-delta / temperature)`` of simulated
+    annealing, the temperature falling from three crowding penalties to nothing.
+    Stops when no cost term but the pairs of a category at a table is positive,
+    after ``steps`` moves, or when ``out_of_time()``. Returns the best labelling, its
+    cost, and whether it is *clean* (every such term at 0).
     """
     L = labelling
-    best_total, best_label = L.total, L.label.copy()
+    py = random.Random(int(rng.integers(2**62)))
+    best_total, best_label = L.total, list(L._label)
     trouble = L.troubled()
-    t_start = W_MEET / 2
+    t_start = 0.5 * W_SPREAD * W_CROWD
+    cycle = max(1, steps // 6)  # the temperature falls six times (reheats five)
+    group_of = [-1] * L.m
+    for x, grp in enumerate(groups):
+        for c in grp:
+            group_of[c] = x
+    same: dict[int, list[int]] = {}
+    for i, k in enumerate(L._kind):
+        same.setdefault(k, []).append(i)
     for step in range(steps):
         if L.total == 0 or (step % 64 == 0 and out_of_time()):
             break
         if step % 256 == 0:
             trouble = L.troubled()
-            if trouble.size == 0:
+            if not trouble:
                 break
-        if step % 4 and trouble.size:
-            i = int(trouble[rng.integers(trouble.size)])
+        i = py.choice(trouble) if step % 4 and trouble else py.randrange(L.n)
+        c = L._label[i]
+        kind = step % 4
+        mates = same[L._kind[i]]
+        clash = L.clashing_partner(i) if kind == 0 else -1
+        if clash >= 0 and L.apart_from[L._label[clash]]:
+            # Conflict-directed: a player who never meets the partner i sits with.
+            d = py.choice(L.apart_from[L._label[clash]])
+        elif kind % 2 and len(mates) > 1:
+            d = L._label[py.choice(mates)]
+        elif kind == 2 and group_of[c] >= 0:
+            d = py.choice(groups[group_of[c]])
         else:
-            i = int(rng.integers(L.n))
-        d = int(rng.integers(L.m))
-        c = int(L.label[i])
-        if d == c:
-            continue
-        delta, pair_delta = L.swap_delta(i, d)
-        temperature = t_start * (1.0 - step / steps) ** 2
-        if delta <= 0 or (
-            temperature > 1.0 and rng.random() < math.exp(-delta / temperature)
-        ):
-            L.commit(delta, pair_delta)
+            d = py.randrange(L.m)
+        if d == c or (not L.host_cost and (i in L.hosts or L.owner[d] in L.hosts)):
+            continue  # hosts who never meet stay where they are
+        delta = L.move(i, d)
+        temperature = t_start * (1.0 - (step % cycle) / cycle) ** 2
+        if delta <= 0 or (temperature > 1.0 and py.random() < math.exp(-delta / temperature)):
             if L.total < best_total:
-                best_total, best_label = L.total, L.label.copy()
+                best_total, best_label = L.total, list(L._label)
         else:
-            L.undo(i, c)
-    if L.total > best_total:
-        L = Labelling(
-            L.base, L.attend, L.sizes, L.hosts, L.partners, L.cats, best_label, L.mass
-        )
-    return L
+            L.move(i, c)
+    clean = not Labelling(
+        L.base,
+        L.attend,
+        L.sizes,
+        L.hosts,
+        L.partners,
+        L.cats,
+        np.array(best_label),
+        L.mass,
+        exact_hosts=L.exact_hosts,
+    ).troubled()
+    return np.array(best_label, dtype=np.int64), best_total, clean

@@ -82,6 +82,8 @@ class Problem:
     needy: BoolArray  # (n,) members with a need that someone here could serve
     cats: list[IntArray]  # per balance attribute: category index per player, -1 unknown
     n_cats: list[int]
+    # Sizes only asked to be even: which tables of a round are the larger ones is free.
+    even_sizes: bool = False
 
     @property
     def cap(self) -> int:
@@ -456,8 +458,10 @@ class State:
             y = Y[yi, yb, ys]
             new_y = cnt[y] - S[y, yb] + S[y, A[yi]]
             val = (new_y == 0).astype(np.int64) - zero[y]
-            d += np.bincount(yi * n + yb, weights=val, minlength=m * n).reshape(m, n).astype(
-                np.int64
+            d += (
+                np.bincount(yi * n + yb, weights=val, minlength=m * n)
+                .reshape(m, n)
+                .astype(np.int64)
             )
         return np.asarray(d, dtype=np.int64)
 
@@ -504,11 +508,13 @@ class State:
         self.L[r, A, sa], self.L[r, B, sb] = b, a
         self.slot[r, a], self.slot[r, b] = sb, sa
         # Meet counts, then the count matrices of every round for pairs that flip.
-        us = np.concatenate([np.full(X.size, a), np.full(Y.size, a), np.full(Y.size, b),
-                             np.full(X.size, b)])
+        us = np.concatenate(
+            [np.full(X.size, a), np.full(Y.size, a), np.full(Y.size, b), np.full(X.size, b)]
+        )
         vs = np.concatenate([X, Y, Y, X])
-        step = np.concatenate([-np.ones(X.size), np.ones(Y.size), -np.ones(Y.size),
-                               np.ones(X.size)]).astype(np.int64)
+        step = np.concatenate(
+            [-np.ones(X.size), np.ones(Y.size), -np.ones(Y.size), np.ones(X.size)]
+        ).astype(np.int64)
         old = M[us, vs].astype(np.int64)
         new = old + step
         M[us, vs] = new
@@ -607,8 +613,10 @@ def search(
             # under a fixed pairing of players and tables (half the search space),
             # for a fixed number of iterations.  (Not when the start, a complete
             # construction for instance, already has no repeat to remove.)
-            budget = mirror_iterations if max_iterations is None else min(
-                mirror_iterations, max_iterations // 2
+            budget = (
+                mirror_iterations
+                if max_iterations is None
+                else min(mirror_iterations, max_iterations // 2)
             )
             offset = 0
 
@@ -649,8 +657,9 @@ def search(
                     first.schedule, first.repeats = start.copy(), given
                 if progress is not None:
                     progress(
-                        Progress("done", first.iterations, first.elapsed, first.repeats,
-                                 first.repeats, 0)
+                        Progress(
+                            "done", first.iterations, first.elapsed, first.repeats, first.repeats, 0
+                        )
                     )
                 return first
             if time_limit is not None:
@@ -711,8 +720,7 @@ def search(
         nonlocal last_report
         if progress is not None:
             last_report = _clock()
-            progress(Progress(phase, it, last_report - t0, state.repeats, best_rep,
-                              state.unserved))
+            progress(Progress(phase, it, last_report - t0, state.repeats, best_rep, state.unserved))
 
     def out_of_time() -> bool:
         nonlocal hit

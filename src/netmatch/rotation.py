@@ -42,6 +42,7 @@ from .network import Network
 __all__ = ["RotationPlan", "RotationProgress", "RotationStats", "plan_rotation"]
 
 _MEMBER_FIELDS = ("organisation", "sector", "region", "name", "website")
+_LABEL_TRIES = 4  # labelling searches on a construction, each from a fresh layout
 
 
 # ----------------------------------------------------------------------------------
@@ -666,9 +667,7 @@ def _need_matrix(network: Network, ids: list[str]) -> tuple[NDArray[np.float64],
 # ----------------------------------------------------------------------------------
 # Constructions
 # ----------------------------------------------------------------------------------
-def _construct_base(
-    g: int, k: int, w: int, deadline: _engine.Deadline
-) -> NDArray[np.int64] | None:
+def _construct_base(g: int, k: int, w: int, deadline: _engine.Deadline) -> NDArray[np.int64] | None:
     """``construct(g, k, w)`` as an array ``(w, g*k)`` of tables, checked repeat-free.
 
     The cyclic search of :mod:`netmatch._designs` (when no recorded or algebraic design
@@ -882,8 +881,21 @@ def _padded_construction(
     for r in range(w):
         never &= base[r][:, None] != base[r][None, :]
     apart = [tuple(int(x) for x in pair) for pair in np.argwhere(np.triu(p.apart))]
-    label = _padded_labels(never, anchor_of, hosts, apart, rng)
-    label = _improve_labels(p, base, label, anchor_of, hosts, rng, deadline)
+    # A few labellings from different layouts, the cheapest kept: a single search
+    # sometimes stays in a corner where one pair or one table cannot be mended.
+    best: tuple[int, NDArray[np.int64]] | None = None
+    for _ in range(_LABEL_TRIES):
+        groups = _never_meeting_groups(never, g, rng)
+        label = _padded_labels(p, never, groups, anchor_of, hosts, rng)
+        label, cost, clean = _improve_labels(
+            p, base, label, anchor_of, hosts, rng, deadline, groups
+        )
+        if best is None or cost < best[0]:
+            best = (cost, label)
+        if clean or deadline.passed():
+            break
+    assert best is not None
+    label = best[1]
     out = np.where(p.attend, base[:, label[anchor_of]], -1)
     met = sum((_together(out[r]) for r in range(w)), np.zeros((n, n), dtype=np.int64))
     for r in range(w):
@@ -908,7 +920,8 @@ def _improve_labels(
     hosts: dict[int, int],
     rng: np.random.Generator,
     deadline: _engine.Deadline,
-) -> NDArray[np.int64]:
+    groups: list[list[int]],
+) -> tuple[NDArray[np.int64], int, bool]:
     """:func:`netmatch._rotation_labels.label_search` on the leads of ``label``.
 
     Each participant who is their own anchor is a unit of the labelling (a
@@ -943,66 +956,116 @@ def _improve_labels(
         [cat[units] for cat in p.cats],
         label[units],
         mass,
+        exact_hosts=not p.even_sizes,
     )
-    steps = 4000 + 40 * units.size
-    state = _labels.label_search(state, rng, steps=steps, out_of_time=deadline.passed)
+    steps = 20_000 + 100 * units.size
     out: NDArray[np.int64] = label.copy()
-    out[units] = state.label
-    return out
+    out[units], cost, clean = _labels.label_search(
+        state, rng, steps=steps, out_of_time=deadline.passed, groups=groups
+    )
+    return out, cost, clean
 
 
 def _padded_labels(
+    p: _engine.Problem,
     never: NDArray[np.bool_],
+    groups: list[list[int]],
     anchor_of: NDArray[np.int64],
     hosts: dict[int, int],
-    apart: list[tuple[int, ...]],
     rng: np.random.Generator,
 ) -> NDArray[np.int64]:
     """``label[participant]`` = construction player, for :func:`_padded_construction`.
 
+    The construction players are first split into *groups* of ``g`` who never meet
+    one another (the groups of a transversal design, the lines of a direction the
+    rounds leave out): a group sits at ``g`` different tables in every round. The
+    hosts take one group; the seats left empty and the people who miss rounds come
+    next, so each round's absentees are at different tables; then everyone else,
+    sorted by the category of the first balance attribute, so that a category of
+    ``c`` people spans about ``c / g + 1`` groups, hence as many people per table.
     Only the participants who are their own anchor (everyone but the second and later
     members of keep-together groups) get a label; the others are -1.
     """
     m = never.shape[0]
-    lead = anchor_of == np.arange(anchor_of.size)
-    n = int(lead.sum())
-    order = [int(c) for c in rng.permutation(m)]
-    empty: list[int] = []
-    for c in order:  # empty seats on players who never meet one another, if possible
-        if len(empty) < m - n and never[c, empty].all():
-            empty.append(c)
-    for c in order:
-        if len(empty) < m - n and c not in empty:
-            empty.append(c)
-    free = np.ones(m, dtype=bool)
-    free[empty] = False
+    lead = np.flatnonzero(anchor_of == np.arange(anchor_of.size))
+    host_list = list(hosts)
+    spots: list[int] = []
+    if host_list:
+        fits = [grp for grp in groups if len(grp) >= len(host_list)]
+        spots = fits[0][: len(host_list)] if fits else _never_meeting(never, len(host_list), rng)
+    taken = set(spots)
+    seq = [c for grp in groups for c in grp if c not in taken]
+    seq += [int(c) for c in rng.permutation(m) if int(c) not in taken and int(c) not in seq]
     label = np.full(anchor_of.size, -1, dtype=np.int64)
-    placed: list[int] = []
-    for h in hosts:
-        ok = np.flatnonzero(free & never[:, placed].all(axis=1)) if placed else np.flatnonzero(free)
-        if ok.size == 0:
-            ok = np.flatnonzero(free)  # the labelling search will move them apart
-        c = int(rng.choice(ok))
-        label[h], free[c] = c, False
-        placed.append(c)
-    for i in rng.permutation(len(apart)):
-        a, b = (int(anchor_of[x]) for x in apart[int(i)])
-        if a == b:
-            continue  # refused before the search starts
-        if label[a] < 0 and label[b] < 0:
-            cand = np.argwhere(never & free[:, None] & free[None, :])
-            if cand.size:
-                c, d = (int(x) for x in cand[int(rng.integers(len(cand)))])
-                label[a], label[b], free[c], free[d] = c, d, False, False
-        elif (label[a] < 0) != (label[b] < 0):
-            x, y = (a, b) if label[a] < 0 else (b, a)
-            ok = np.flatnonzero(free & never[int(label[y])])
-            if ok.size:
-                c = int(rng.choice(ok))
-                label[x], free[c] = c, False
-    rest = np.flatnonzero((label < 0) & lead)
-    label[rest] = rng.permutation(np.flatnonzero(free))[: rest.size]
+    label[host_list] = spots
+    others = [int(i) for i in lead if int(i) not in hosts]
+    cat = p.cats[0] if p.cats else np.zeros(p.n, dtype=np.int64)
+    missing = (~p.attend).sum(axis=0)
+    pattern = {i: p.attend[:, i].tobytes() for i in others}
+    noise = rng.random(p.n)
+    # Absentees first (grouped by the rounds they miss), then by category.
+    others.sort(key=lambda i: (missing[i] == 0, pattern[i], cat[i] < 0, cat[i], noise[i]))
+    empty = m - len(lead)
+    # The seats left empty take the first points: they share the absentees' groups.
+    label[others] = seq[empty : empty + len(others)]
     return label
+
+
+def _never_meeting_groups(
+    never: NDArray[np.bool_], size: int, rng: np.random.Generator
+) -> list[list[int]]:
+    """Disjoint sets of ``size`` construction players who never meet, as many as found."""
+    free = np.ones(never.shape[0], dtype=bool)
+    out: list[list[int]] = []
+    while free.sum() >= size:
+        sub = never & free[:, None] & free[None, :]
+        got = _never_meeting(sub, size, rng, nodes=5_000, among=free)
+        if any(not sub[a, b] for i, a in enumerate(got) for b in got[i + 1 :]) or not all(
+            free[got]
+        ):
+            break
+        out.append(got)
+        free[got] = False
+    return out
+
+
+def _never_meeting(
+    never: NDArray[np.bool_],
+    size: int,
+    rng: np.random.Generator,
+    nodes: int = 20_000,
+    among: NDArray[np.bool_] | None = None,
+) -> list[int]:
+    """``size`` construction players of whom no two meet, or the closest found.
+
+    A seeded backtracking (at most ``nodes`` steps) for a clique of the graph
+    ``never``; when it fails, the largest set found is completed with random players
+    (the labelling search then pays for the hosts who meet).
+    """
+    m = never.shape[0]
+    if size == 0:
+        return []
+    order = [int(c) for c in rng.permutation(m) if among is None or among[c]]
+    best: list[int] = []
+    count = 0
+
+    def grow(chosen: list[int], cands: list[int]) -> bool:
+        nonlocal best, count
+        if len(chosen) > len(best):
+            best = list(chosen)
+        if len(chosen) == size:
+            return True
+        for i, c in enumerate(cands):
+            count += 1
+            if count > nodes or len(chosen) + len(cands) - i < size:
+                return False
+            if grow([*chosen, c], [d for d in cands[i + 1 :] if never[c, d]]):
+                return True
+        return False
+
+    grow([], order)
+    rest = [c for c in order if c not in best]
+    return best + rest[: size - len(best)]
 
 
 def _together(row: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -1013,6 +1076,25 @@ def _together(row: NDArray[np.int64]) -> NDArray[np.int64]:
     return same
 
 
+def _sizes_for(p: _engine.Problem, r: int, counts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The sizes round ``r`` should reach from table counts ``counts``.
+
+    ``p.sizes[r]`` itself, unless the sizes were only asked to be even
+    (``p.even_sizes``): then which tables are the larger ones is free, and tables
+    that already have an allowed size keep it where the numbers allow (the fullest
+    first), so that fewer people move.
+    """
+    want: NDArray[np.int64] = p.sizes[r]
+    if not p.even_sizes:
+        return want
+    hi, lo = int(want.max()), int(want.min())
+    n_hi = int((want == hi).sum())
+    out = np.full(want.size, lo, dtype=np.int64)
+    for t in np.argsort(-counts, kind="stable")[:n_hi]:
+        out[t] = hi
+    return out
+
+
 def _fit_round(
     p: _engine.Problem,
     r: int,
@@ -1021,7 +1103,8 @@ def _fit_round(
     hosts: dict[int, int],
     grouped: NDArray[np.bool_],
 ) -> NDArray[np.int64] | None:
-    """Round ``r`` with its tables renumbered and resized to ``p.sizes[r]``.
+    """Round ``r`` with its tables renumbered and resized to ``p.sizes[r]`` (in any
+    order when ``p.even_sizes``, see :func:`_sizes_for`).
 
     ``met`` counts the meetings in the other rounds.  None when the sizes cannot be
     reached by moving people who are neither hosts nor in a keep-together group.
@@ -1040,11 +1123,12 @@ def _fit_round(
     numbers = [int(t) for t in np.argsort(-p.sizes[r], kind="stable") if int(t) not in taken]
     perm[tables] = numbers[: len(tables)]
     row[here] = perm[row[here]]
+    sizes = _sizes_for(p, r, np.bincount(row[here], minlength=g))
     movable = here & (p.fixed[r] < 0) & ~grouped
     while True:
         counts = np.bincount(row[here], minlength=g)
-        over = np.flatnonzero(counts > p.sizes[r])
-        under = np.flatnonzero(counts < p.sizes[r])
+        over = np.flatnonzero(counts > sizes)
+        under = np.flatnonzero(counts < sizes)
         if over.size == 0:
             return row
         xs = np.flatnonzero(movable & np.isin(row, over))
@@ -1363,6 +1447,7 @@ def _problem_of(
         needy=needy,
         cats=cats,
         n_cats=n_cats,
+        even_sizes=table_sizes is None,
     )
     context = _PlanContext(
         prior_pairs=frozenset(prior_pairs),
@@ -1637,6 +1722,11 @@ def _start(
         other, how = _partial_construction(problem, host_of, rng, deadline)
         if _cost(problem, other) < _cost(problem, start):
             start, started_from = other, how
+    if problem.even_sizes:
+        # Which tables are the larger ones is the start's choice (see _sizes_for).
+        for r in range(problem.rounds):
+            here = start[r] >= 0
+            problem.sizes[r] = np.bincount(start[r][here], minlength=problem.n_tables)
     return start, started_from, deadline.passed()
 
 
@@ -1744,7 +1834,8 @@ def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -
     w = p.rounds
     if w < 2 or w > 24:
         return schedule
-    if not (p.attend == p.attend[0]).all() or not (p.sizes == p.sizes[0]).all():
+    same_sizes = np.sort(p.sizes, axis=1)
+    if not (p.attend == p.attend[0]).all() or not (same_sizes == same_sizes[0]).all():
         return schedule
     pairs = []
     for r in range(w):
@@ -1769,6 +1860,7 @@ def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -
 
     grow([], list(range(w)))
     order = best + [r for r in range(w) if r not in best]
+    p.sizes[:] = p.sizes[order]
     return schedule[order]
 
 
