@@ -6,6 +6,7 @@ import itertools
 import json
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -201,21 +202,104 @@ def test_warning_counts_and_floor_agree_with_groups() -> None:
     assert floor <= remain
 
 
-def test_construction_with_empty_seats_keeps_to_the_time_limit() -> None:
+def _fake_clock(monkeypatch: pytest.MonkeyPatch, step: float) -> Iterator[int]:
+    """Replace the planner's clock by one that advances ``step`` s at every reading."""
+    from netmatch import _designs
+    from netmatch import _rotation_search as engine
+
+    readings = itertools.count()
+
+    def clock() -> float:
+        return step * next(readings)
+
+    monkeypatch.setattr(engine, "_clock", clock)
+    monkeypatch.setattr(_designs, "_clock", clock)
+    return readings
+
+
+def test_construction_with_empty_seats_keeps_to_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # 400 people at 50 tables for 10 rounds, 30 % of them missing some rounds: fitting
-    # the construction's rounds to the sizes took 6 s whatever the time limit.
+    # the construction's rounds to the sizes took 6 s whatever the time limit. On a
+    # clock that advances 50 ms at every reading, a time limit of 1 s is 20 readings:
+    # the plan must come back valid, say the limit was hit, and stop reading soon after.
     rng = np.random.default_rng(0)
     ids = [f"b{i:03d}" for i in range(400)]
     attendance = {
         m: [r for r in range(10) if rng.random() < 0.5] or [0] for m in ids if rng.random() < 0.3
     }
+    readings = _fake_clock(monkeypatch, 0.05)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
         plan = nm.plan_rotation(
             ids, rounds=10, n_tables=50, attendance=attendance, seed=0, time_limit=1.0
         )
     check_plan(plan, ids, rounds=10, attendance=attendance)
-    assert plan.elapsed < 4.0
+    assert plan.hit_time_limit
+    assert next(readings) < 60
+
+
+@pytest.mark.parametrize("step", [0.0, 0.01, 1000.0])
+def test_without_a_time_limit_the_clock_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, step: float
+) -> None:
+    # With time_limit=None and max_iterations, a frozen clock, a slow one and one that
+    # jumps by 1000 s at every reading give the same plan.
+    ids = [f"z{i:02d}" for i in range(31)]
+    kwargs: dict[str, Any] = {"rounds": 7, "table_size": 4, "seed": 3, **FAST}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        reference = nm.plan_rotation(ids, **kwargs)
+        _fake_clock(monkeypatch, step)
+        again = nm.plan_rotation(ids, **kwargs)
+    assert again.rounds == reference.rounds
+    assert not again.hit_time_limit
+
+
+def test_search_stops_at_the_time_limit_of_the_injected_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 8-4-10 without its construction is a long search; a clock advancing 0.1 s per
+    # reading and a 3 s limit leave it a few dozen readings, then a valid plan.
+    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+    ids = [f"s{i:02d}" for i in range(32)]
+    readings = _fake_clock(monkeypatch, 0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=10, table_size=4, seed=0, time_limit=3.0)
+    check_plan(plan, ids, rounds=10)
+    assert plan.hit_time_limit
+    assert 0 < plan.iterations < 40
+    assert next(readings) < 80
+
+
+def test_same_plan_in_a_fresh_process_and_after_other_calls() -> None:
+    # No process-wide cache: what ran before (here, other plans of other sizes, the
+    # designs they used) never changes a plan.
+    import subprocess
+    import sys
+
+    calls = [
+        # a recorded cyclic design (10-4-13)
+        "nm.plan_rotation([f'p{i:02d}' for i in range(40)], rounds=13, table_size=4, seed=0, "
+        "time_limit=None, max_iterations=2000)",
+        # no design: greedy start and tabu search
+        "nm.plan_rotation([f'p{i:02d}' for i in range(30)], rounds=8, table_size=5, seed=2, "
+        "time_limit=None, max_iterations=800)",
+    ]
+    script = "import warnings\nwarnings.simplefilter('ignore')\nimport netmatch as nm\n" + "".join(
+        f"print([list(map(list, r)) for r in {call}.rounds])\n" for call in calls
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        for n, k, w in [(15, 3, 7), (39, 4, 13), (18, 3, 8), (50, 5, 9)]:
+            nm.plan_rotation([f"x{i}" for i in range(n)], rounds=w, table_size=k, seed=1, **FAST)
+        here = [eval(call, {"nm": nm}) for call in calls]  # the literal calls above
+    assert fresh == [str([list(map(list, r)) for r in plan.rounds]) for plan in here]
 
 
 def test_floor_leaves_out_hosts_sharing_a_table() -> None:
