@@ -46,6 +46,12 @@ def problem(
     )
 
 
+def squared(meets: np.ndarray) -> int:
+    """Sum over pairs who met of (meetings - 1) ** 2."""
+    m = np.triu(np.maximum(meets.astype(np.int64), 0), 1)
+    return int((np.maximum(m - 1, 0) ** 2).sum())
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     g=st.integers(2, 5),
@@ -74,8 +80,10 @@ def test_swap_deltas_are_exact(
                 before = state.repeats
                 assert state.T[r, y] >= 0
                 assert state.T[r, y] != state.T[r, x]
+                cost = state.cost
                 change = state.swap(r, x, y)
                 assert change == d[i, y]
+                assert state.cost == cost + change == squared(engine.meet_counts(p, state.T))
                 assert state.repeats == engine.repeats_of(engine.meet_counts(p, state.T))
                 state.swap(r, x, y)
                 assert state.repeats == before
@@ -160,3 +168,59 @@ def test_lower_bound_counts_each_unmeetable_person_once() -> None:
     q.prior[0, 1] = q.prior[1, 0] = engine.FORCED
     q.apart[0, 1] = q.apart[1, 0] = True
     assert engine.repeat_lower_bound(q) == 0
+
+
+def test_repeats_spread_out_when_they_cannot_be_avoided() -> None:
+    # 40 people at tables of 8 for 4 rounds: repeats are unavoidable, but nobody need
+    # meet anyone more than twice (the old objective seated 15 pairs together 4 times).
+    ids = [f"q{i:02d}" for i in range(40)]
+    for seed in range(3):
+        with pytest.warns(nm.RepeatsRemainWarning):
+            plan = nm.plan_rotation(
+                ids, rounds=4, table_size=8, seed=seed, time_limit=None, max_iterations=3000
+            )
+        together: dict[frozenset[str], int] = {}
+        for rnd in plan.rounds:
+            for table in rnd:
+                for i, a in enumerate(table):
+                    for b in table[i + 1 :]:
+                        key = frozenset((a, b))
+                        together[key] = together.get(key, 0) + 1
+        assert max(together.values()) == 2
+
+
+@pytest.mark.parametrize(
+    ("g", "k", "w"), [(2, 3, 3), (2, 4, 3), (3, 3, 2), (2, 2, 4), (3, 2, 3), (2, 3, 4)]
+)
+def test_lower_bounds_hold_against_every_plan(g: int, k: int, w: int) -> None:
+    # Brute force over every seating of small instances (first round fixed, which
+    # loses nothing by symmetry): no plan has fewer repeats than repeat_lower_bound,
+    # nor a smaller squared cost than squared_lower_bound.
+    import itertools
+
+    p = problem(g, k, w)
+    n = g * k
+
+    def partitions(people: list[int]) -> list[list[int]]:
+        # table of each person, tables filled in order of their smallest member
+        out = []
+        for perm in itertools.permutations(range(n)):
+            row = [0] * n
+            for pos, person in enumerate(perm):
+                row[person] = pos // k
+            firsts = [min(x for x in range(n) if row[x] == t) for t in range(g)]
+            if firsts == sorted(firsts):
+                out.append(row)
+        return [list(r) for r in {tuple(r) for r in out}]
+
+    rounds = partitions(list(range(n)))
+    first = [x // k for x in range(n)]
+    best_rep = best_sq = None
+    for rest in itertools.product(rounds, repeat=w - 1):
+        schedule = np.array([first, *rest], dtype=np.int64)
+        meets = engine.meet_counts(p, schedule)
+        rep, sq = engine.repeats_of(meets), squared(meets)
+        best_rep = rep if best_rep is None else min(best_rep, rep)
+        best_sq = sq if best_sq is None else min(best_sq, sq)
+    assert engine.repeat_lower_bound(p) <= best_rep
+    assert engine.squared_lower_bound(p) <= best_sq

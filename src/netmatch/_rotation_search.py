@@ -582,6 +582,29 @@ def repeat_lower_bound(problem: Problem) -> int:
     return max(pigeonhole, consecutive)
 
 
+def squared_lower_bound(problem: Problem) -> int:
+    """A lower bound of :attr:`FastState.cost` (pairs met ``m`` times cost ``(m-1)**2``).
+
+    With everyone present, for every two rounds ``r < s``, each table of round ``s``
+    (``c`` people) draws them from the ``g`` tables of round ``r``: at least the pairs
+    of an even split of ``c`` into ``g`` met in both rounds. A pair met ``m`` times is
+    counted in ``C(m, 2) <= (m - 1)**2`` such pairs of rounds. Never below
+    :func:`repeat_lower_bound` (``m - 1 <= (m - 1)**2``).
+    """
+    p = problem
+    floor = repeat_lower_bound(p)
+    if not p.attend.all() or (p.prior == FORCED).sum() > p.n:
+        return floor
+    g = p.n_tables
+    per_round = 0
+    for c in p.sizes[0].tolist():
+        base, extra = divmod(int(c), g)
+        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    if not (p.sizes == p.sizes[0]).all():
+        return floor
+    return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
+
+
 def search(
     problem: Problem,
     start: IntArray,
@@ -1042,14 +1065,19 @@ def mirrored(problem: Problem) -> bool:
 class FastState:
     """Repeats only, evaluated with two small matrix products per iteration.
 
-    ``M[u, v]`` counts the meetings of each pair (prior ones included), ``M1`` and
-    ``M2`` are ``M >= 1`` and ``M >= 2`` as float32, ``P[r, v, t]`` is 1 when ``v`` sits
-    at table ``t`` in round ``r``. Then ``G1 = M1 @ P`` gives, for every round, player
-    and table, how many people there the player already met, and ``G2 = M2 @ P`` how
-    many they met at least twice: the change in repeats of swapping ``x`` (table A) and
-    ``y`` (table B) in round ``r`` is
-    ``G1[r,x,B] + G1[r,y,A] - 2*M1[x,y] - G2[r,x,A] - G2[r,y,B]``.
-    A swap updates four rows and columns of ``M`` and four entries of ``P``.
+    ``M[u, v]`` counts the meetings of each pair (prior ones included) and
+    ``P[r, v, t]`` is 1 when ``v`` sits at table ``t`` in round ``r``. The search
+    minimises ``cost``, the sum over pairs of ``(M - 1)**2`` (pairs who met): a pair
+    met ``m`` times costs ``(m - 1)**2``, so meeting one person four times (9) costs
+    more than meeting six people twice (6), and repeats spread out (``repeats``, the
+    sum of ``m - 1``, is kept too). One more meeting of a pair costs
+    ``add = 2M - 1`` (0 for a first meeting), one fewer saves ``drop = 2M - 3`` (0
+    when ``M == 1``); ``Add = add @ P`` and ``Drop = drop @ P`` sum them over the
+    people at every table of every round, so the change of swapping ``x`` (table A)
+    and ``y`` (table B) in round ``r`` is
+    ``Add[r,x,B] + Add[r,y,A] - 2*add[x,y] - Drop[r,x,A] - Drop[r,y,B]``.
+    A swap updates two rows and columns of ``M``, ``add``, ``drop`` and four entries
+    of ``P``.
     """
 
     def __init__(self, problem: Problem, schedule: IntArray) -> None:
@@ -1064,18 +1092,19 @@ class FastState:
             M += (self.T[r][:, None] == self.T[r][None, :]) & self.present[r][:, None]
         np.fill_diagonal(M, 0)
         self.M = M
-        self.M1 = (M >= 1).astype(np.float32)
-        self.M2 = (M >= 2).astype(np.float32)
+        self.add = np.where(M >= 1, 2 * M - 1, 0).astype(np.float32)
+        self.drop = np.where(M >= 2, 2 * M - 3, 0).astype(np.float32)
         self.P = np.zeros((w, n, g), dtype=np.float32)
         rr, xx = np.nonzero(self.present)
         self.P[rr, xx, self.T[rr, xx]] = 1
         self.repeats = repeats_of(M.astype(np.int32))
+        self.cost = int(np.triu(np.maximum(M - 1, 0) ** 2, 1).sum())
         self.ar = np.arange(n)
         # Flat index of (r, v, T[r, v]) into a (w, n, g) array.
         self.own = (np.arange(w * n, dtype=np.int64) * g).reshape(w, n) + self.Tc
 
     def deltas(self) -> tuple[IntArray, IntArray, NDArray[np.float32], IntArray, IntArray]:
-        """Players in conflict and the change in repeats of each of their swaps.
+        """Players in conflict and the change in cost of each of their swaps.
 
         Returns rounds ``R`` and players ``X`` (one row per player sitting with someone
         they met before), ``d[i, y]`` the change of swapping ``X[i]`` and ``y`` in round
@@ -1083,20 +1112,20 @@ class FastState:
         ``(R, y, T[R, X])`` into any ``(w, n, g)`` array (the tabu list uses them).
         """
         n, g = self.n, self.g
-        G1 = (self.M1 @ self.P).reshape(-1)
-        G2 = (self.M2 @ self.P).reshape(-1)
-        c2 = G2.take(self.own) * self.present
-        R, X = np.nonzero(c2 > 0)
+        G = (self.add @ self.P).reshape(-1)
+        # What leaving their table saves each player: > 0 when they met someone there.
+        extra = (self.drop @ self.P).reshape(-1).take(self.own) * self.present
+        R, X = np.nonzero(extra > 0)
         A = self.Tc[R, X]
         TR = self.Tc[R]
         at_b = ((R * n + X) * g)[:, None] + TR
         at_a = (R[:, None] * n + self.ar) * g + A[:, None]
-        d = G1.take(at_b) + G1.take(at_a) - 2 * self.M1[X] - c2[R] - c2[R, X][:, None]
+        d = G.take(at_b) + G.take(at_a) - 2 * self.add[X] - extra[R] - extra[R, X][:, None]
         d[(A[:, None] == TR) | ~self.present[R]] = np.inf
         return R.astype(np.int64), X.astype(np.int64), d, at_b, at_a
 
     def swap(self, r: int, x: int, y: int) -> int:
-        """Swap ``x`` and ``y`` (different tables) in round ``r``; return the change."""
+        """Swap ``x`` and ``y`` (different tables) in round ``r``; return the change in cost."""
         T, M = self.T, self.M
         a, b = int(T[r, x]), int(T[r, y])
         tr = T[r]
@@ -1109,15 +1138,18 @@ class FastState:
         vs = np.concatenate([U, V, V, U])
         step = np.repeat(np.array([-1, 1, -1, 1]), [nu, nv, nv, nu])
         old = M[us, vs]
-        change = int(((old >= 1) & (step > 0)).sum() - ((old >= 2) & (step < 0)).sum())
+        up = step > 0
+        self.repeats += int(((old >= 1) & up).sum() - ((old >= 2) & ~up).sum())
+        gained, lost = old[up], old[~up]
+        change = int((2 * gained - 1)[gained >= 1].sum() - (2 * lost - 3)[lost >= 2].sum())
         M[us, vs] = old + step
         M[vs, us] = old + step
         xy = [x, y]
         rows = M[xy]
-        self.M1[xy] = rows >= 1
-        self.M1[:, xy] = self.M1[xy].T
-        self.M2[xy] = rows >= 2
-        self.M2[:, xy] = self.M2[xy].T
+        self.add[xy] = np.where(rows >= 1, 2 * rows - 1, 0)
+        self.add[:, xy] = self.add[xy].T
+        self.drop[xy] = np.where(rows >= 2, 2 * rows - 3, 0)
+        self.drop[:, xy] = self.drop[xy].T
         T[r, x], T[r, y] = b, a
         self.Tc[r, x], self.Tc[r, y] = b, a
         self.own[r, x] += b - a
@@ -1125,7 +1157,7 @@ class FastState:
         P = self.P
         P[r, x, a] = P[r, y, b] = 0
         P[r, x, b] = P[r, y, a] = 1
-        self.repeats += change
+        self.cost += change
         return change
 
 
@@ -1146,6 +1178,9 @@ def fast_search(
 ) -> Result:
     """Tabu search on swaps of conflicting players when only repeats matter.
 
+    It minimises :attr:`FastState.cost` (a pair met ``m`` times costs ``(m - 1)**2``)
+    and stops when that cost reaches the repeat lower bound.
+
     Every iteration evaluates every swap of a player who repeats with anyone of another
     table of the same round and takes the best one that is not tabu (a player may not
     return to the table they left for ``tenure`` to ``tenure + 4`` iterations) unless
@@ -1161,8 +1196,8 @@ def fast_search(
     if symmetric:
         start = symmetric_start(p, rng)
     state = FastState(p, start)
-    target = repeat_lower_bound(p)
-    best_rep = state.repeats
+    target = squared_lower_bound(p)
+    best_rep, best_cost = state.repeats, state.cost
     best_t = state.T.copy()
     tabu = np.zeros((w, n, g), dtype=np.int64)
     rows = np.flatnonzero(state.present.sum(axis=1) >= 2)
@@ -1189,7 +1224,7 @@ def fast_search(
                 break
 
     report("start")
-    while state.repeats > target and rows.size:
+    while state.cost > target and rows.size:
         if max_iterations is not None and it >= max_iterations:
             break
         if time_limit is not None and _clock() - t0 >= time_limit:
@@ -1206,7 +1241,7 @@ def fast_search(
         flat = tabu.reshape(-1)
         is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
         # A mirrored move changes twice as many pairs as it lists.
-        d[is_tabu & (state.repeats + (2 if symmetric else 1) * d >= best_rep)] = np.inf
+        d[is_tabu & (state.cost + (2 if symmetric else 1) * d >= best_cost)] = np.inf
         it += 1
         low = d.min() if d.size else np.inf
         if np.isfinite(low):
@@ -1225,8 +1260,8 @@ def fast_search(
                 tabu[r, sy, (b + hg) % g] = tabu[r, y, b]
         else:
             kick(1)
-        if state.repeats < best_rep:
-            best_rep, best_t = state.repeats, state.T.copy()
+        if state.cost < best_cost:
+            best_rep, best_cost, best_t = state.repeats, state.cost, state.T.copy()
             stale = 0
         else:
             stale += 1
@@ -1238,8 +1273,8 @@ def fast_search(
                 kick(kicks)
         if progress is not None and it % 200 == 0:
             report("tabu")
-    if state.repeats < best_rep:
-        best_rep, best_t = state.repeats, state.T.copy()
+    if state.cost < best_cost:
+        best_rep, best_cost, best_t = state.repeats, state.cost, state.T.copy()
     report("done")
     return Result(
         schedule=best_t,
