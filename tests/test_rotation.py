@@ -783,3 +783,65 @@ def test_a_round_nobody_attends_is_refused() -> None:
     late = {m: range(1, 3) for m in ids}
     with pytest.raises(nm.InvalidInputError, match="nobody attends round 0"):
         nm.plan_rotation(ids, rounds=3, table_size=2, attendance=late)
+
+
+def _most_repeat_free_rounds(n: int, sizes: list[int], cap: int) -> int:
+    """Brute force: the most rounds (up to ``cap``) seating ``n`` people at tables of
+    ``sizes`` with no pair together twice."""
+    people = list(range(n))
+
+    def rounds_of(rest: list[int], shape: list[int]) -> list[list[tuple[int, ...]]]:
+        if not shape:
+            return [[]]
+        out = []
+        for table in itertools.combinations(rest, shape[0]):
+            if rest and table[0] != rest[0]:
+                continue  # tables in order of their smallest member
+            left = [x for x in rest if x not in table]
+            out.extend([[table, *more] for more in rounds_of(left, shape[1:])])
+        return out
+
+    shapes = {tuple(sorted(sizes, reverse=True))}
+    options = [rnd for shape in shapes for rnd in rounds_of(people, list(shape))]
+    pairs_of = [
+        {frozenset(p) for table in rnd for p in itertools.combinations(table, 2)} for rnd in options
+    ]
+    best = 0
+
+    def grow(used: set[frozenset[int]], depth: int, start: int) -> None:
+        nonlocal best
+        best = max(best, depth)
+        if best >= cap:
+            return
+        for i in range(start, len(options)):
+            if used.isdisjoint(pairs_of[i]):
+                grow(used | pairs_of[i], depth + 1, i + 1)
+
+    grow(set(), 0, 0)
+    return best
+
+
+@pytest.mark.parametrize(
+    ("n", "sizes"), [(5, [3, 2]), (6, [3, 3]), (7, [4, 3]), (6, [2, 2, 2]), (7, [3, 2, 2])]
+)
+def test_bound_is_never_below_what_brute_force_reaches(n: int, sizes: list[int]) -> None:
+    ids = [f"v{i}" for i in range(n)]
+    plan = nm.RotationPlan(
+        rounds=[[ids[sum(sizes[:t]) : sum(sizes[: t + 1])] for t in range(len(sizes))]],
+        member_ids=ids,
+    )
+    bound = plan.stats().bound
+    assert _most_repeat_free_rounds(n, sizes, cap=bound + 1) <= bound
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "w"), [(47, 7, 7), (31, 4, 10), (48, 6, 5), (15, 3, 7), (46, 7, 7)]
+)
+def test_bound_is_never_below_a_plan_that_exists(n: int, k: int, w: int) -> None:
+    # The constructions (with empty seats where n < g * k) reach their rounds without
+    # a repeat: the bound can never say fewer.
+    ids = [f"u{i:02d}" for i in range(n)]
+    plan = nm.plan_rotation(ids, rounds=w, table_size=k, seed=0, **FAST)
+    stats = plan.stats()
+    assert stats.repeat_free_rounds == w
+    assert stats.bound >= w

@@ -111,8 +111,10 @@ class RotationStats:
     known_pairs_seated : int
         Distinct pairs seated together who already knew each other or had met.
     bound : int
-        ⌊(N−1)/(k−1)⌋ for N participants and tables of at most k: no plan has more
-        repeat-free rounds.
+        No plan of rounds shaped like these (same table sizes) has more repeat-free
+        rounds: the smallest of ⌊C(N, 2) / P⌋ (P the fewest pairs a round seats),
+        ⌊(N−1)/(k−1)⌋ (k the smallest table, when everyone attends every round) and 1
+        when a table seats more people than there are tables.
     needs_served : int
         Members with a need who sat at least once with someone who serves it.
     needs_total : int
@@ -368,9 +370,8 @@ class RotationPlan:
                     )
                 )
             balance.append((attribute, tuple(per_round)))
-        k = max((len(t) for rnd in self.rounds for t in rnd), default=2)
         n_members = len(self.member_ids)
-        bound = (n_members - 1) // (k - 1) if k >= 2 else 0
+        bound = _repeat_free_bound(self.rounds, n_members)
         return RotationStats(
             n_members=n_members,
             rounds=len(self.rounds),
@@ -455,6 +456,24 @@ class RotationPlan:
             "iterations": self.iterations,
             "elapsed": self.elapsed,
         }
+
+
+def _repeat_free_bound(rounds: Sequence[Sequence[Sequence[str]]], n: int) -> int:
+    """Most repeat-free rounds any plan with these table sizes can have (see
+    :attr:`RotationStats.bound`); the number of rounds when no argument applies."""
+    shapes = [[len(t) for t in rnd if t] for rnd in rounds]
+    pairs = [sum(s * (s - 1) // 2 for s in shape) for shape in shapes]
+    if not shapes or min(pairs) == 0:
+        return len(rounds)
+    bound = (n * (n - 1) // 2) // min(pairs)
+    everyone = all(sum(shape) == n for shape in shapes)
+    k = min(s for shape in shapes for s in shape)
+    if everyone and k >= 2:
+        bound = min(bound, (n - 1) // (k - 1))
+    if everyone and all(max(shape) > len(shape) for shape in shapes):
+        # A second round seats two people of one earlier table together.
+        bound = min(bound, 1)
+    return bound
 
 
 # ----------------------------------------------------------------------------------
