@@ -124,15 +124,46 @@ def weights(problem: Problem) -> tuple[int, int]:
 # ----------------------------------------------------------------------------------
 # Greedy start
 # ----------------------------------------------------------------------------------
+def quick_round(problem: Problem, r: int, rng: np.random.Generator) -> IntArray:
+    """Round ``r`` seated at random: hosts at their tables, keep-together groups on the
+    emptiest tables, everyone else on the seats left (what :func:`greedy` does once its
+    deadline has passed; the search then repairs what it can)."""
+    p = problem
+    row = np.full(p.n, -1, dtype=np.int64)
+    cap = p.sizes[r].astype(np.int64).copy()
+    hosts = np.flatnonzero(p.fixed[r] >= 0)
+    row[hosts] = p.fixed[r, hosts]
+    cap -= np.bincount(row[hosts], minlength=p.n_tables)
+    for grp in sorted((g[p.attend[r, g]] for g in p.groups), key=len, reverse=True):
+        free = grp[row[grp] < 0]
+        pinned = row[grp][row[grp] >= 0]
+        t = int(pinned[0]) if pinned.size else int(np.argmax(cap))
+        if cap[t] < free.size:
+            raise InfeasibleError(
+                f"cannot seat a keep_together group of {grp.size} in round {r}: "
+                "no table has that many free seats"
+            )
+        row[free] = t
+        cap[t] -= free.size
+    rest = np.flatnonzero(p.attend[r] & (row < 0))
+    row[rng.permutation(rest)] = np.repeat(np.arange(p.n_tables), cap)
+    return row
+
+
 def greedy(
-    problem: Problem, rng: np.random.Generator, *, prefix: IntArray | None = None
+    problem: Problem,
+    rng: np.random.Generator,
+    *,
+    prefix: IntArray | None = None,
+    deadline: Deadline | None = None,
 ) -> IntArray:
     """Round by round, place hosts, then keep-together groups, then everyone else.
 
     Players with the fewest people left to meet ("freedom", Triska & Musliu) are
     placed first, each at the table where they repeat least, then where their needs
     and their tablemates' needs get served, then where their category is rarest;
-    random tie-breaks. ``prefix`` gives the first rounds, kept as they are.
+    random tie-breaks. ``prefix`` gives the first rounds, kept as they are. Rounds
+    begun after ``deadline`` are seated by :func:`quick_round`.
     """
     p = problem
     n, w, g = p.n, p.rounds, p.n_tables
@@ -152,7 +183,11 @@ def greedy(
         _add_round_meetings(meets, schedule[r], g)
         if serve is not None:
             served += _round_service(serve, schedule[r], g)
+    scale = n * max(p.cap, 1) + 1.0
     for r in range(done, w):
+        if deadline is not None and deadline.passed():
+            schedule[r] = quick_round(p, r, rng)
+            continue
         cap = p.sizes[r].astype(np.int64).copy()
         tr = schedule[r]
         c1 = np.zeros((g, n), dtype=np.int64)
@@ -226,7 +261,7 @@ def greedy(
                     ok = ok_apart
             score = c1[:, q].astype(np.float64) * w_rep + rng.random(g)
             if overlap is not None:
-                score -= ov[:, q] / (n * max(p.cap, 1) + 1.0) * 0.5 * w_rep
+                score -= ov[:, q] / scale * 0.5 * w_rep
             if ss is not None and serve_t is not None:
                 gain = np.zeros(g)
                 if p.needy[q] and served[q] == 0:
@@ -270,10 +305,19 @@ def _round_service(serve: NDArray[np.int8], tr: IntArray, g: int) -> IntArray:
 
 
 def meet_counts(problem: Problem, schedule: IntArray) -> NDArray[np.int32]:
-    """Meet counts of the schedule on top of ``problem.prior``."""
-    meets = problem.prior.astype(np.int32, copy=True)
-    for r in range(problem.rounds):
-        _add_round_meetings(meets, schedule[r], problem.n_tables)
+    """Meet counts of the schedule on top of ``problem.prior``.
+
+    One product of one-hot matrices: ``X[v, r * g + t]`` is 1 when ``v`` sits at table
+    ``t`` in round ``r``, and ``X @ X.T`` counts the rounds two people share a table.
+    """
+    p = problem
+    n, g = p.n, p.n_tables
+    rr, vv = np.nonzero(schedule >= 0)
+    X = np.zeros((n, p.rounds * g), dtype=np.float32)
+    X[vv, rr * g + schedule[rr, vv]] = 1
+    together = np.rint(X @ X.T).astype(np.int32)
+    np.fill_diagonal(together, 0)
+    meets: NDArray[np.int32] = p.prior.astype(np.int32, copy=True) + together
     return meets
 
 
@@ -298,10 +342,17 @@ class State:
         cap = max(p.cap, 1)
         self.L = np.full((w, g, cap), -1, dtype=np.int64)
         self.slot = np.full((w, n), -1, dtype=np.int64)
-        for r in range(w):
-            for t, members in enumerate(_tables(self.T[r], g)):
-                self.L[r, t, : members.size] = members
-                self.slot[r, members] = np.arange(members.size)
+        # Seats: players sorted by (round, table, player); a player's seat is their rank
+        # among the players of the same round and table.
+        table = np.where(self.T >= 0, self.T, g)  # the absent at a table g
+        key = (np.arange(w)[:, None] * (g + 1) + table).ravel()
+        order = np.argsort(key, kind="stable")
+        ranked = key[order]
+        seat = np.arange(order.size) - np.searchsorted(ranked, ranked, side="left")
+        rr, vv, tt = order // n, order % n, table.ravel()[order]
+        seated = tt < g
+        self.L[rr[seated], tt[seated], seat[seated]] = vv[seated]
+        self.slot[rr[seated], vv[seated]] = seat[seated]
         self.M = meet_counts(p, self.T)
         self.G1 = self._spread(self.M >= 1)
         self.G2 = self._spread(self.M >= 2)
@@ -330,6 +381,13 @@ class State:
         """``out[r, u, t]`` = how many ``v`` at table ``t`` of round ``r`` have rel[u, v]."""
         p = self.p
         n, w, g = p.n, p.rounds, p.n_tables
+        if n * n * w * g <= 300_000_000:
+            # One product with the one-hot seating X[v, r * g + t] (many short rounds).
+            rr, vv = np.nonzero(self.T >= 0)
+            X = np.zeros((n, w * g), dtype=np.float32)
+            X[vv, rr * g + self.T[rr, vv]] = 1
+            prod = np.rint(rel.astype(np.float32) @ X).astype(np.int32)
+            return np.ascontiguousarray(prod.reshape(n, w, g).transpose(1, 0, 2))
         u, v = np.nonzero(rel)
         out = np.zeros((w, n * g), dtype=np.int64)
         for r in range(w):

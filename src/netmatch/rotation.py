@@ -19,6 +19,7 @@ repeats (see ``docs/rotation.md``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -300,17 +301,14 @@ class RotationPlan:
         still_free = True
         counts: dict[int, int] = {}
         for rnd in self.rounds:
-            codes = []
-            for table in rnd:
-                idx = np.array([index[m] for m in table], dtype=np.int64)
-                if idx.size > 1:
-                    a, b = np.triu_indices(idx.size, 1)
-                    lo = np.minimum(idx[a], idx[b])
-                    hi = np.maximum(idx[a], idx[b])
-                    codes.append(lo * n + hi)
-            here = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+            # Pair codes lo * n + hi, in plain Python: tables are small, rounds many.
+            here = [
+                a * n + b
+                for table in rnd
+                for a, b in itertools.combinations(sorted(index[m] for m in table), 2)
+            ]
             fresh = True
-            for c in here.tolist():
+            for c in here:
                 k = counts.get(c, 0)
                 if k:
                     repeats += 1
@@ -1174,7 +1172,7 @@ def _partial_construction(
     repeats to remove than a greedy seating of every round.
     """
     p = problem
-    start = _engine.greedy(p, rng)
+    start = _engine.greedy(p, rng, deadline=deadline)
     if p.rounds < 3 or p.n > 400 or p.groups or not p.attend.all():
         return start, "greedy"
     k = max(int(p.sizes.max()), 2)
@@ -1200,7 +1198,7 @@ def _partial_construction(
         prefix = _from_construction(sub, hosts, rng, deadline)
         if prefix is None:
             continue
-        candidate = _engine.greedy(p, rng, prefix=prefix)
+        candidate = _engine.greedy(p, rng, prefix=prefix, deadline=deadline)
         w_rep, w_need = _engine.weights(p)
         if _engine.State(p, candidate).cost(w_rep, w_need) < _engine.State(p, start).cost(
             w_rep, w_need
@@ -1360,14 +1358,18 @@ def plan_rotation(
     if max_iterations is not None:
         max_iterations = _int(max_iterations, "max_iterations", low=0)
     rng = np.random.default_rng(seed)
-    # The start (constructions, their labelling and fitting) may use 60 % of the time.
+    # The start (constructions, their labelling and fitting) may use half of the time.
     start, started_from, cut = _start(
         setup.problem,
         setup.host_of,
         rng,
-        _engine.Deadline.after(None if time_limit is None else 0.6 * time_limit),
+        _engine.Deadline.after(None if time_limit is None else 0.5 * time_limit),
     )
-    remaining = None if time_limit is None else max(0.0, time_limit - (_engine._clock() - t0))
+    # The search stops 10 % of the time limit early: building the plan and its checks
+    # take that long on the largest events.
+    remaining = (
+        None if time_limit is None else max(0.0, 0.9 * time_limit - (_engine._clock() - t0))
+    )
     result = _engine.search(
         setup.problem,
         start,
@@ -1381,7 +1383,7 @@ def plan_rotation(
     _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
     plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
     if result.repeats > 0:
-        _warn_repeats(plan, setup, result)
+        _warn_repeats(setup, schedule, result)
     return plan
 
 
@@ -1798,12 +1800,14 @@ def _plan_of(
     )
 
 
-def _warn_repeats(plan: RotationPlan, setup: _Setup, result: _engine.Result) -> None:
+def _warn_repeats(setup: _Setup, schedule: NDArray[np.int64], result: _engine.Result) -> None:
     """Say how many repeats remain, how many no plan avoids, and what would avoid them."""
     problem = setup.problem
     known = ""
     if setup.avoid_known and setup.context.prior_pairs:
-        seated = plan.stats().known_pairs_seated
+        # Pairs who knew each other (prior meetings 1) and met again here.
+        meets = _engine.meet_counts(problem, schedule)
+        seated = int(np.triu((problem.prior == 1) & (meets > 1), 1).sum())
         if seated:
             known = f", counting {seated} meeting(s) of pairs who already knew each other"
     if problem.groups or len(set(setup.host_of.values())) < len(setup.host_of):
