@@ -251,14 +251,23 @@ def test_bad_input_raises_netmatch_errors(demo: nm.Network) -> None:
         ({"sector_as_skill": "yes"}, "sector_as_skill"),
         ({"floor": -0.1}, "floor"),
         ({"floor": float("nan")}, "floor"),
-        ({"encoder_weight": "1"}, "encoder_weight"),
-        ({"encoder_weight": -1}, "encoder_weight"),
+        ({"encoder": "bert"}, "encoder"),
+        ({"fusion": {"word": 1.0}}, "fusion"),
+        ({"min_score": 1.5}, "min_score"),
         ({"holders": 0}, "holders"),
+        ({"seed": "abc"}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"seed": -1}, "seed"),
     ],
 )
-def test_matcher_options_are_checked(kwargs: dict[str, object], field: str) -> None:
+def test_matcher_options_are_checked_in_fit(kwargs: dict[str, object], field: str) -> None:
+    # scikit-learn's contract: stored unchanged by __init__, checked by fit.
+    matcher = nm.IntroductionMatcher(**kwargs)  # type: ignore[arg-type]
+    assert all(getattr(matcher, key) is value for key, value in kwargs.items())
+    net = nm.Network([nm.Member("a", "A", skills=("x",)), nm.Member("b", "B", needs=("x",))])
     with pytest.raises(nm.InvalidInputError, match=field) as err:
-        nm.IntroductionMatcher(**kwargs)  # type: ignore[arg-type]
+        matcher.fit(net)
     assert err.value.field == field
 
 
@@ -331,8 +340,32 @@ def test_query_for_one_need_only() -> None:
     only = matcher.suggest("a", need="cherche un photographe")
     assert [i.b for i in only] == ["c"]
     assert only[0].reasons[0].need == "cherche un photographe"
-    with pytest.raises(nm.InvalidInputError, match="no need"):
-        matcher.suggest("a", need="cherche un avocat")
+    with pytest.raises(nm.InvalidInputError, match="need"):
+        matcher.suggest("a", need="  ")
+
+
+def test_query_for_a_need_typed_at_query_time_leaves_the_matcher_unchanged() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un comptable"]),
+            nm.Member("b", "Bo", skills=["comptabilité"], needs=["site web"]),
+            nm.Member("c", "Cy", skills=["photographie", "création de site web"]),
+            nm.Member("d", "Di", skills=["plomberie"]),
+        ]
+    )
+    matcher = nm.IntroductionMatcher().fit(net)
+    before = matcher.suggest("a")
+    typed = matcher.suggest("a", need="looking for a photographer")
+    assert [i.b for i in typed] == ["c"]
+    assert typed[0].reasons[0].need == "looking for a photographer"
+    assert typed[0].reasons[0].evidence in {"words", "concept", "meaning"}
+    assert "looking for a photographer" in typed[0].explain(lang="en")
+    # The declared needs, the index and other members' answers are as before.
+    assert matcher.suggest("a") == before
+    assert net.member("a").needs == ("cherche un comptable",)
+    assert [i.b for i in matcher.suggest("b")] == ["c"]
+    with pytest.warns(nm.NoIntroductionWarning):
+        assert matcher.suggest("a", need="cherche un vétérinaire équin", k=3) == []
 
 
 def test_second_matching_skill_ranks_first_and_is_explained() -> None:
@@ -345,12 +378,33 @@ def test_second_matching_skill_ranks_first_and_is_explained() -> None:
     )
     intros = nm.suggest_introductions(net, member="a", k=2)
     assert [i.b for i in intros] == ["c", "b"]
+    (first,) = [r for r in intros[0].reasons if r.kind == "need"]
     (second,) = [r for r in intros[0].reasons if r.kind == "second_skill"]
-    assert second.skill == "expertise comptable"
+    # Cy's two skills both serve the need: one is the match, the other the second skill.
+    assert {first.skill, second.skill} == {"comptabilité", "expertise comptable"}
     assert second.need == "cherche un comptable"
-    assert intros[0].score == pytest.approx(sum(r.weight for r in intros[0].reasons), abs=1e-6)
-    assert "expertise comptable" in intros[0].explain()
+    # The score is the need's match raised by the other reasons (noisy-or).
+    (need,) = [r.weight for r in intros[0].reasons if r.kind == "need"]
+    extras = sum(r.weight for r in intros[0].reasons if r.kind != "need")
+    assert intros[0].score == pytest.approx(1 - (1 - need) * (1 - min(extras, 0.95)), abs=1e-5)
+    assert second.skill in intros[0].explain()
     assert not any(r.kind == "second_skill" for r in intros[1].reasons)
     off = nm.suggest_introductions(net, member="a", k=2, weights=nm.Weights(second_skill=0))
-    assert off[0].score == off[1].score
+    assert all(i.score == pytest.approx(i.match) for i in off)  # nothing but the match
     assert not any(r.kind == "second_skill" for i in off for r in i.reasons)
+
+
+def test_an_empty_result_says_why() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un vétérinaire équin"]),
+            nm.Member("b", "Bo", skills=["comptabilité"]),
+            nm.Member("c", "Cy"),
+        ]
+    )
+    with pytest.warns(nm.NoIntroductionWarning, match="min_score"):
+        assert nm.suggest_introductions(net, member="a", min_score=0.9) == []
+    with pytest.warns(nm.NoIntroductionWarning, match="declares no need"):
+        assert nm.suggest_introductions(net, member="c") == []
+    with pytest.warns(nm.NoIntroductionWarning, match="any need"):
+        assert nm.suggest_introductions(net, min_score=0.9) == []

@@ -21,6 +21,7 @@ from .errors import (
     InvalidInputError,
     NetmatchError,
     NetmatchWarning,
+    NoIntroductionWarning,
     RepeatsRemainWarning,
     UnknownMemberError,
 )
@@ -163,6 +164,7 @@ __all__ = [  # noqa: RUF022 (plain sorted(), which tests/test_api.py checks)
     "NetmatchError",
     "NetmatchWarning",
     "Network",
+    "NoIntroductionWarning",
     "Outcome",
     "Reason",
     "RepeatsRemainWarning",
