@@ -418,16 +418,29 @@ def search_only(instances: Sequence[tuple[int, int, int]], limit: float) -> None
 
 
 def long_event(rounds: int = 300, limit: float = 1.0) -> None:
-    """The demo network for many rounds: time_limit holds end to end."""
-    from netmatch import datasets
+    """The demo network for many rounds: time_limit holds end to end.
+
+    Computing which member serves whose need (``netmatch.introductions``) comes before
+    the plan and is not cut by ``time_limit``: the plan is timed without needs, then
+    with them (after one warm-up call, so that imports are not counted).
+    """
+    from netmatch import datasets, introductions
 
     net = datasets.load_demo()
-    plan, seconds = _quiet_plan(net, rounds=rounds, table_size=6, seed=0, time_limit=limit)
-    print(
-        f"\ndemo ({len(net)} members), {rounds} rounds, tables of 6, time_limit={limit:g}: "
-        f"{seconds:.2f} s, hit_time_limit={plan.hit_time_limit}, "
-        f"repeats={plan.stats().repeats}"
-    )
+    introductions.need_match_matrix(net, list(net.ids))  # warm-up: imports, models
+    for needs in (False, True):
+        c0 = time.process_time()
+        plan, seconds = _quiet_plan(
+            net, rounds=rounds, table_size=6, seed=0, time_limit=limit, serve_needs=needs
+        )
+        print(
+            f"\ndemo ({len(net)} members), {rounds} rounds, tables of 6, time_limit={limit:g}, "
+            f"serve_needs={needs}: {seconds:.2f} s ({time.process_time() - c0:.2f} s CPU), "
+            f"hit_time_limit={plan.hit_time_limit}, repeats={plan.stats().repeats}"
+        )
+    t0 = time.perf_counter()
+    introductions.need_match_matrix(net, list(net.ids))
+    print(f"need_match_matrix alone: {time.perf_counter() - t0:.2f} s")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
