@@ -31,6 +31,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -684,99 +685,148 @@ def search(
     Stops at the repeat lower bound, at ``max_iterations`` or at ``time_limit``
     seconds (wall clock). Without a time cut, the run depends only on the seed.
     """
+    common: dict[str, Any] = {
+        "rng": rng,
+        "time_limit": time_limit,
+        "max_iterations": max_iterations,
+        "progress": progress,
+        "started_from": started_from,
+        "tenure": tenure,
+        "perturb_after": perturb_after,
+        "restart_after": restart_after,
+    }
     if unconstrained(problem):
-        if (
-            mirrored(problem)
-            and max_iterations != 0
-            and repeats_of(meet_counts(problem, start)) > repeat_lower_bound(problem)
-        ):
-            # Every player misses exactly one other: first look for a plan invariant
-            # under a fixed pairing of players and tables (half the search space),
-            # for a fixed number of iterations.  (Not when the start, a complete
-            # construction for instance, already has no repeat to remove.)
-            budget = (
-                mirror_iterations
-                if max_iterations is None
-                else min(mirror_iterations, max_iterations // 2)
-            )
-            offset = 0
+        return _fast_path(problem, start, mirror_iterations=mirror_iterations, **common)
+    return _tabu_search(
+        problem, start, polish_iterations=polish_iterations, max_rows=max_rows, **common
+    )
 
-            def relay(update: Progress) -> None:
-                # One "start" and one "done" for both phases, iterations counted on.
-                if progress is None or (update.phase, offset > 0) in (
-                    ("done", False),
-                    ("start", True),
-                ):
-                    return
+
+def _fast_path(
+    problem: Problem,
+    start: IntArray,
+    *,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+    tenure: int,
+    perturb_after: int,
+    restart_after: int,
+    mirror_iterations: int,
+) -> Result:
+    """:func:`fast_search`, after a mirror search when every player misses one other."""
+    if (
+        mirrored(problem)
+        and max_iterations != 0
+        and repeats_of(meet_counts(problem, start)) > repeat_lower_bound(problem)
+    ):
+        # Every player misses exactly one other: first look for a plan invariant
+        # under a fixed pairing of players and tables (half the search space),
+        # for a fixed number of iterations.  (Not when the start, a complete
+        # construction for instance, already has no repeat to remove.)
+        budget = (
+            mirror_iterations
+            if max_iterations is None
+            else min(mirror_iterations, max_iterations // 2)
+        )
+        offset = 0
+
+        def relay(update: Progress) -> None:
+            # One "start" and one "done" for both phases, iterations counted on.
+            if progress is None or (update.phase, offset > 0) in (
+                ("done", False),
+                ("start", True),
+            ):
+                return
+            progress(
+                Progress(
+                    update.phase,
+                    update.iteration + offset,
+                    update.elapsed + (first.elapsed if offset else 0.0),
+                    update.repeats,
+                    min(update.best_repeats, first.repeats) if offset else update.best_repeats,
+                    update.unserved,
+                )
+            )
+
+        first = fast_search(
+            problem,
+            start,
+            rng=rng,
+            time_limit=time_limit,
+            max_iterations=budget,
+            progress=relay if progress is not None else None,
+            started_from=started_from,
+            tenure=tenure,
+            perturb_after=perturb_after,
+            restart_after=restart_after,
+            symmetric=True,
+        )
+        if first.repeats == 0 or first.hit_time_limit:
+            given = repeats_of(meet_counts(problem, start))
+            if first.hit_time_limit and given <= first.repeats:
+                first.schedule, first.repeats = start.copy(), given
+            if progress is not None:
                 progress(
                     Progress(
-                        update.phase,
-                        update.iteration + offset,
-                        update.elapsed + (first.elapsed if offset else 0.0),
-                        update.repeats,
-                        min(update.best_repeats, first.repeats) if offset else update.best_repeats,
-                        update.unserved,
+                        "done", first.iterations, first.elapsed, first.repeats, first.repeats, 0
                     )
                 )
-
-            first = fast_search(
-                problem,
-                start,
-                rng=rng,
-                time_limit=time_limit,
-                max_iterations=budget,
-                progress=relay if progress is not None else None,
-                started_from=started_from,
-                tenure=tenure,
-                perturb_after=perturb_after,
-                restart_after=restart_after,
-                symmetric=True,
-            )
-            if first.repeats == 0 or first.hit_time_limit:
-                given = repeats_of(meet_counts(problem, start))
-                if first.hit_time_limit and given <= first.repeats:
-                    first.schedule, first.repeats = start.copy(), given
-                if progress is not None:
-                    progress(
-                        Progress(
-                            "done", first.iterations, first.elapsed, first.repeats, first.repeats, 0
-                        )
-                    )
-                return first
-            if time_limit is not None:
-                time_limit = max(0.0, time_limit - first.elapsed)
-            if max_iterations is not None:
-                max_iterations -= first.iterations
-            done = offset = first.iterations
-            rest = fast_search(
-                problem,
-                start,
-                rng=rng,
-                time_limit=time_limit,
-                max_iterations=max_iterations,
-                progress=relay if progress is not None else None,
-                started_from=started_from,
-                tenure=tenure,
-                perturb_after=perturb_after,
-                restart_after=restart_after,
-            )
-            rest.iterations += done
-            rest.elapsed += first.elapsed
-            if first.repeats < rest.repeats:
-                rest.schedule, rest.repeats = first.schedule, first.repeats
-            return rest
-        return fast_search(
+            return first
+        if time_limit is not None:
+            time_limit = max(0.0, time_limit - first.elapsed)
+        if max_iterations is not None:
+            max_iterations -= first.iterations
+        done = offset = first.iterations
+        rest = fast_search(
             problem,
             start,
             rng=rng,
             time_limit=time_limit,
             max_iterations=max_iterations,
-            progress=progress,
+            progress=relay if progress is not None else None,
             started_from=started_from,
             tenure=tenure,
             perturb_after=perturb_after,
             restart_after=restart_after,
         )
+        rest.iterations += done
+        rest.elapsed += first.elapsed
+        if first.repeats < rest.repeats:
+            rest.schedule, rest.repeats = first.schedule, first.repeats
+        return rest
+    return fast_search(
+        problem,
+        start,
+        rng=rng,
+        time_limit=time_limit,
+        max_iterations=max_iterations,
+        progress=progress,
+        started_from=started_from,
+        tenure=tenure,
+        perturb_after=perturb_after,
+        restart_after=restart_after,
+    )
+
+
+def _tabu_search(
+    problem: Problem,
+    start: IntArray,
+    *,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+    tenure: int,
+    perturb_after: int,
+    restart_after: int,
+    polish_iterations: int,
+    max_rows: int,
+) -> Result:
+    """The general engine (:class:`State`): tabu search, then a polish of needs and balance."""
     t0 = _clock()
     p = problem
     w_rep, w_need = weights(p)
