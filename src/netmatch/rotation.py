@@ -1358,12 +1358,14 @@ def plan_rotation(
     if max_iterations is not None:
         max_iterations = _int(max_iterations, "max_iterations", low=0)
     rng = np.random.default_rng(seed)
-    # The start (constructions, their labelling and fitting) may use half of the time.
+    # The greedy start may use half of the time; constructions and their labelling
+    # 80 % (when they leave nothing to mend, the search has nothing to do).
     start, started_from, cut = _start(
         setup.problem,
         setup.host_of,
         rng,
         _engine.Deadline.after(None if time_limit is None else 0.5 * time_limit),
+        _engine.Deadline.after(None if time_limit is None else 0.8 * time_limit),
     )
     # The search stops 10 % of the time limit early: building the plan and its checks
     # take that long on the largest events.
@@ -1722,33 +1724,33 @@ def _start(
     host_of: dict[int, int],
     rng: np.random.Generator,
     deadline: _engine.Deadline,
+    build: _engine.Deadline,
 ) -> tuple[NDArray[np.int64], str, bool]:
     """The plan the search starts from, how it was made, and whether time cut it short.
 
-    A full construction when one fits; otherwise the cheaper of a construction of
-    fewer rounds completed greedily (or a greedy seating) and a construction for the
-    largest table size with empty seats.
+    A full construction when one fits, else a construction for the largest table size
+    with empty seats (both labelled to the event, until ``build``); when that is
+    missing or still repeats, also a construction of fewer rounds completed greedily
+    (or a greedy seating, until ``deadline``), the cheaper start kept.
     """
-    start = _from_construction(problem, host_of, rng, deadline)
+    start = _from_construction(problem, host_of, rng, build)
     started_from = "construction"
-    if start is None:
-        start, started_from = _partial_construction(problem, host_of, rng, deadline)
-        if not deadline.passed():
-            padded = _padded_construction(problem, host_of, rng, deadline)
-            if padded is not None and _cost(problem, padded) < _cost(problem, start):
-                start, started_from = padded, "construction with empty seats"
-    elif _engine.State(problem, start).repeats > 0 and not deadline.passed():
-        # A construction that still repeats (table revisits with hosts): a shorter
-        # construction completed greedily may start better.
+    if start is None and not build.passed():
+        start = _padded_construction(problem, host_of, rng, build)
+        started_from = "construction with empty seats"
+    if start is None or (_engine.State(problem, start).repeats > 0 and not deadline.passed()):
+        # A construction that still repeats (table revisits with hosts, empty seats
+        # that must share a table): a shorter construction completed greedily, or the
+        # greedy alone, may start better.
         other, how = _partial_construction(problem, host_of, rng, deadline)
-        if _cost(problem, other) < _cost(problem, start):
+        if start is None or _cost(problem, other) < _cost(problem, start):
             start, started_from = other, how
     if problem.even_sizes:
         # Which tables are the larger ones is the start's choice (see _sizes_for).
         for r in range(problem.rounds):
             here = start[r] >= 0
             problem.sizes[r] = np.bincount(start[r][here], minlength=problem.n_tables)
-    return start, started_from, deadline.passed()
+    return start, started_from, build.passed()
 
 
 def _relay(
