@@ -174,10 +174,12 @@ def test_repeats_spread_out_when_they_cannot_be_avoided() -> None:
     # 40 people at tables of 8 for 4 rounds: repeats are unavoidable, but nobody need
     # meet anyone more than twice (the old objective seated 15 pairs together 4 times).
     ids = [f"q{i:02d}" for i in range(40)]
-    for seed in range(3):
+    net = nm.Network([nm.Member(m, m, sector="ABCDE"[i % 5]) for i, m in enumerate(ids)])
+    # Plain ids take the fast path; a network with sectors the general engine.
+    for seed, people in [(0, ids), (1, ids), (2, ids), (0, net), (1, net)]:
         with pytest.warns(nm.RepeatsRemainWarning):
             plan = nm.plan_rotation(
-                ids, rounds=4, table_size=8, seed=seed, time_limit=None, max_iterations=3000
+                people, rounds=4, table_size=8, seed=seed, time_limit=None, max_iterations=3000
             )
         together: dict[frozenset[str], int] = {}
         for rnd in plan.rounds:
@@ -224,3 +226,35 @@ def test_lower_bounds_hold_against_every_plan(g: int, k: int, w: int) -> None:
         best_sq = sq if best_sq is None else min(best_sq, sq)
     assert engine.repeat_lower_bound(p) <= best_rep
     assert engine.squared_lower_bound(p) <= best_sq
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_general_engine_deltas_are_exact(seed: int) -> None:
+    # The general engine (hosts, keep-apart, a balance attribute, known pairs): the
+    # predicted change of every listed swap is the change of State.cost after it, and
+    # the squared repeat cost it keeps matches a recount.
+    rng = np.random.default_rng(seed)
+    p = problem(5, 4, 4, absent=0.1, known=0.1, seed=seed)
+    p.fixed[:, 0] = np.where(p.attend[:, 0], 0, -1)
+    p.apart[3, 7] = p.apart[7, 3] = True
+    p.cats = [rng.integers(-1, 3, p.n)]
+    p.n_cats = [3]
+    w_rep, w_need = engine.weights(p)
+    state = engine.State(p, engine.greedy(p, rng))
+    for _ in range(25):
+        rows, players = np.nonzero(state.mobile)
+        pick = rng.choice(rows.size, 3, replace=False)
+        total, d_sq = state.deltas(
+            rows[pick].astype(np.int64), players[pick].astype(np.int64), w_rep, w_need
+        )
+        i = int(rng.integers(3))
+        ok = np.flatnonzero(total[i] < engine._BIG // 2)
+        if ok.size == 0:
+            continue
+        b = int(rng.choice(ok))
+        before = state.cost(w_rep, w_need)
+        sq = state.sq
+        state.swap(int(rows[pick[i]]), int(players[pick[i]]), b)
+        assert state.cost(w_rep, w_need) - before == total[i, b]
+        assert state.sq - sq == d_sq[i, b]
+        assert state.sq == engine.squared_of(engine.meet_counts(p, state.T))

@@ -322,6 +322,12 @@ def meet_counts(problem: Problem, schedule: IntArray) -> NDArray[np.int32]:
     return meets
 
 
+def squared_of(meets: NDArray[np.int32]) -> int:
+    """Sum over pairs of ``(m - 1)**2`` for the pairs met ``m >= 1`` times."""
+    m = np.maximum(meets.astype(np.int64) - 1, 0)
+    return int(np.triu(m * m, 1).sum())
+
+
 def repeats_of(meets: NDArray[np.int32]) -> int:
     return int(np.maximum(meets.astype(np.int64) - 1, 0).sum() // 2)
 
@@ -357,6 +363,8 @@ class State:
         self.M = meet_counts(p, self.T)
         self.G1 = self._spread(self.M >= 1)
         self.G2 = self._spread(self.M >= 2)
+        # GM[r, u, t]: meetings u already had with the people at table t of round r.
+        self.GM = self._spread(np.maximum(self.M, 0))
         self.any_apart = bool(p.apart.any())
         self.GP = self._spread(p.apart) if self.any_apart else None
         self.S = p.serve if p.serve is not None and p.needy.any() else None
@@ -375,11 +383,12 @@ class State:
                 np.add.at(h, (r, self.T[r, ok], cat[ok]), 1)
             self.H.append(h)
         self.repeats = repeats_of(self.M)
+        self.sq = squared_of(self.M)
         self.balance = self._balance_total()
         self.unserved = self._unserved()
 
-    def _spread(self, rel: BoolArray) -> NDArray[np.int32]:
-        """``out[r, u, t]`` = how many ``v`` at table ``t`` of round ``r`` have rel[u, v]."""
+    def _spread(self, rel: NDArray[np.bool_] | NDArray[np.int32]) -> NDArray[np.int32]:
+        """``out[r, u, t]`` = sum of ``rel[u, v]`` over the ``v`` at table ``t`` of round ``r``."""
         p = self.p
         n, w, g = p.n, p.rounds, p.n_tables
         if n * n * w * g <= 300_000_000:
@@ -390,11 +399,14 @@ class State:
             prod = np.rint(rel.astype(np.float32) @ X).astype(np.int32)
             return np.ascontiguousarray(prod.reshape(n, w, g).transpose(1, 0, 2))
         u, v = np.nonzero(rel)
+        weight = rel[u, v].astype(np.float64)
         out = np.zeros((w, n * g), dtype=np.int64)
         for r in range(w):
             tv = self.T[r, v]
             ok = tv >= 0
-            out[r] = np.bincount(u[ok] * g + tv[ok], minlength=n * g)
+            out[r] = np.rint(
+                np.bincount(u[ok] * g + tv[ok], weights=weight[ok], minlength=n * g)
+            ).astype(np.int64)
         return out.reshape(w, n, g).astype(np.int32)
 
     def _balance_total(self) -> int:
@@ -406,7 +418,9 @@ class State:
         return int((self.p.needy & (self.cnt == 0)).sum())
 
     def cost(self, w_rep: int, w_need: int) -> int:
-        return self.repeats * w_rep + self.unserved * w_need + self.balance
+        """Repeats as the sum over pairs of ``(m - 1)**2`` (so they spread out) >> needs
+        left unserved >> balance."""
+        return self.sq * w_rep + self.unserved * w_need + self.balance
 
     def own(self, G: NDArray[np.int32]) -> IntArray:
         """``G[r, v, T[r, v]]`` for every round and player (0 when absent)."""
@@ -447,8 +461,18 @@ class State:
         # Flat indexes into the (w, n, g) tensors: [R, A, T[R, b]] and [R, b, T[R, A]].
         at_a = ((R * n + A) * g)[:, None] + TBc
         at_b = (Rc * n + ar[None, :]) * g + TA[:, None]
-        g1 = self.G1.reshape(-1)
-        d_rep = -own2[R, A][:, None] + g1.take(at_a) - 2 * i1a - own2[R] + g1.take(at_b)
+        # Change of the squared cost: one more meeting of a pair met m >= 1 times costs
+        # 2m - 1, one fewer saves 2m - 3 (0 when m == 1); summed over a table from the
+        # sums GM (meetings), G1 (people met) and G2 (met twice): joining costs
+        # 2 GM - G1, leaving saves 2 GM - 2 G1 - G2 (everyone there was met this round).
+        join = (2 * self.GM - self.G1).reshape(-1)
+        leave = self.own(2 * self.GM - 2 * self.G1 - self.G2)
+        m_ab = np.maximum(self.M[A], 0)
+        add_ab = np.where(m_ab >= 1, 2 * m_ab - 1, 0)
+        d_rep = (
+            join.take(at_a) + join.take(at_b) - 2 * add_ab - leave[R, A][:, None] - leave[R]
+        )
+        del i1a
         if self.GP is not None:
             pa = p.apart[A].astype(np.int64)
             gp = self.GP.reshape(-1)
@@ -535,7 +559,11 @@ class State:
         Y = Y[(Y >= 0) & (b != Y)]
         M = self.M
         # Round r, with the old meet counts.
-        for G, col in ((self.G1, M[:, [a, b]] >= 1), (self.G2, M[:, [a, b]] >= 2)):
+        for G, col in (
+            (self.G1, M[:, [a, b]] >= 1),
+            (self.G2, M[:, [a, b]] >= 2),
+            (self.GM, np.maximum(M[:, [a, b]], 0)),
+        ):
             d = col[:, 1].astype(np.int32) - col[:, 0]
             G[r, :, A] += d
             G[r, :, B] -= d
@@ -579,6 +607,9 @@ class State:
         M[us, vs] = new
         M[vs, us] = new
         self.repeats += int(np.maximum(new - 1, 0).sum() - np.maximum(old - 1, 0).sum())
+        self.sq += int((np.maximum(new - 1, 0) ** 2).sum() - (np.maximum(old - 1, 0) ** 2).sum())
+        if us.size:
+            self._flip(self.GM, us, vs, step)
         for G, k in ((self.G1, 1), (self.G2, 2)):
             flip = (old >= k) != (new >= k)
             if flip.any():
@@ -831,7 +862,7 @@ def _tabu_search(
     p = problem
     w_rep, w_need = weights(p)
     state = State(p, start)
-    target = repeat_lower_bound(p)
+    target = squared_lower_bound(p)
     _repair_apart(state, w_rep, w_need)
     if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
         state = _separate_with_groups(state, w_rep, w_need)
@@ -880,7 +911,7 @@ def _tabu_search(
             return
 
     report("start")
-    while state.repeats > target:
+    while state.sq > target:
         if out_of_time():
             break
         own2 = state.own(state.G2)
