@@ -286,6 +286,27 @@ class RotationPlan:
         >>> s.repeats, s.repeat_free_rounds, s.pairs_met, s.bound
         (0, 2, 18, 4)
         """
+        repeats, repeat_free, seen, known_seated = self._pair_counts()
+        served, total = self._needs_served()
+        n_members = len(self.member_ids)
+        bound = _repeat_free_bound(self.rounds, n_members)
+        return RotationStats(
+            n_members=n_members,
+            rounds=len(self.rounds),
+            n_tables=max((len(rnd) for rnd in self.rounds), default=0),
+            repeats=repeats,
+            repeat_free_rounds=repeat_free,
+            pairs_met=seen,
+            new_pairs=seen - known_seated,
+            known_pairs_seated=known_seated,
+            bound=bound,
+            needs_served=served,
+            needs_total=total,
+            balance=self._balance(),
+        )
+
+    def _pair_counts(self) -> tuple[int, int, int, int]:
+        """(repeats, repeat-free leading rounds, distinct pairs met, known pairs met)."""
         ids = list(self.member_ids)
         index = {m: i for i, m in enumerate(ids)}
         for rnd in self.rounds:
@@ -295,26 +316,21 @@ class RotationPlan:
                         index[m] = len(ids)
                         ids.append(m)
         n = len(ids)
-        seen: set[int] = set()
         repeats = 0
         repeat_free = 0
         still_free = True
         counts: dict[int, int] = {}
         for rnd in self.rounds:
             # Pair codes lo * n + hi, in plain Python: tables are small, rounds many.
-            here = [
-                a * n + b
-                for table in rnd
-                for a, b in itertools.combinations(sorted(index[m] for m in table), 2)
-            ]
             fresh = True
-            for c in here:
-                k = counts.get(c, 0)
-                if k:
-                    repeats += 1
-                    fresh = False
-                counts[c] = k + 1
-                seen.add(c)
+            for table in rnd:
+                for a, b in itertools.combinations(sorted(index[m] for m in table), 2):
+                    c = a * n + b
+                    k = counts.get(c, 0)
+                    if k:
+                        repeats += 1
+                        fresh = False
+                    counts[c] = k + 1
             if still_free and fresh:
                 repeat_free += 1
             else:
@@ -324,14 +340,15 @@ class RotationPlan:
             for pair in self.context.prior_pairs
             if all(m in index for m in pair)
         }
-        prior_codes = {a * n + b for a, b in prior}
-        known_seated = len(seen & prior_codes)
-        # Needs.
-        servers = self.context.servers
+        known_seated = sum(1 for a, b in prior if a * n + b in counts)
+        return repeats, repeat_free, len(counts), known_seated
+
+    def _needs_served(self) -> tuple[int, int]:
+        """(members with a need who sat with a server, members who could have)."""
         pos = self._position()
         served = 0
         total = 0
-        for member, who in servers.items():
+        for member, who in self.context.servers.items():
             if not who or member not in pos:
                 continue
             mine = pos[member]
@@ -352,7 +369,10 @@ class RotationPlan:
                     break
             total += could
             served += did
-        # Balance.
+        return served, total
+
+    def _balance(self) -> _Balance:
+        """Per balance attribute and round, (distinct values, most possible) per table."""
         balance = []
         for attribute, values in self.context.attributes.items():
             per_round = []
@@ -368,22 +388,7 @@ class RotationPlan:
                     )
                 )
             balance.append((attribute, tuple(per_round)))
-        n_members = len(self.member_ids)
-        bound = _repeat_free_bound(self.rounds, n_members)
-        return RotationStats(
-            n_members=n_members,
-            rounds=len(self.rounds),
-            n_tables=max((len(rnd) for rnd in self.rounds), default=0),
-            repeats=repeats,
-            repeat_free_rounds=repeat_free,
-            pairs_met=len(seen),
-            new_pairs=len(seen) - known_seated,
-            known_pairs_seated=known_seated,
-            bound=bound,
-            needs_served=served,
-            needs_total=total,
-            balance=tuple(balance),
-        )
+        return tuple(balance)
 
     # -- exports -----------------------------------------------------------------------
     def to_records(self, *, network: Network | None = None, start: int = 0) -> list[dict[str, Any]]:
