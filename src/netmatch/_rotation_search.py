@@ -24,8 +24,7 @@ fixed mirror pairing of players and tables, a search space half as large.
 """
 
 # Matrix names (M, G1, T, R, A, ...) follow the notation of the delta formulas.
-# greedy()'s place() is a per-round closure, only called within its own round.
-# ruff: noqa: N803, N806, B023
+# ruff: noqa: N803, N806
 from __future__ import annotations
 
 import time
@@ -151,6 +150,124 @@ def quick_round(problem: Problem, r: int, rng: np.random.Generator) -> IntArray:
     return row
 
 
+class _Seating:
+    """One round of the greedy start being seated, with the per-table counts a
+    newcomer's choice looks at (who they met, keep-apart partners, servers, categories)."""
+
+    def __init__(
+        self,
+        p: Problem,
+        r: int,
+        row: IntArray,
+        meets: NDArray[np.int32],
+        serve_t: NDArray[np.int8] | None,
+    ) -> None:
+        n, g = p.n, p.n_tables
+        self.p, self.r, self.row, self.meets, self.serve_t = p, r, row, meets, serve_t
+        self.cap = p.sizes[r].astype(np.int64).copy()
+        self.c1 = np.zeros((g, n), dtype=np.int64)
+        # Freedom (Triska & Musliu): seating together people who met the same others
+        # keeps everyone's set of possible new partners large for the later rounds.
+        # Skipped for large events, where repeats are easy to avoid anyway.
+        self.overlap = None
+        if n <= 400:
+            known = (meets >= 1).astype(np.float32)
+            self.overlap = known @ known.T
+        self.ov = np.zeros((g, n), dtype=np.float64)
+        self.cp = np.zeros((g, n), dtype=np.int64) if p.apart.any() else None
+        self.ss = np.zeros((g, n), dtype=np.int64) if serve_t is not None else None
+        self.hist = [np.zeros((g, k + 1), dtype=np.int64) for k in p.n_cats]
+
+    def place(self, q: int, t: int) -> None:
+        self.row[q] = t
+        self.cap[t] -= 1
+        self.c1[t] += self.meets[q] >= 1
+        if self.overlap is not None:
+            self.ov[t] += self.overlap[q]
+        if self.cp is not None:
+            self.cp[t] += self.p.apart[q]
+        if self.ss is not None and self.serve_t is not None:
+            self.ss[t] += self.serve_t[q]
+        for h, cat in zip(self.hist, self.p.cats, strict=True):
+            if cat[q] >= 0:
+                h[t, cat[q]] += 1
+
+    def seat_groups(self, rng: np.random.Generator, w_rep: int) -> BoolArray:
+        """Keep-together groups, largest first, where they met the fewest; who is seated."""
+        p, r, g = self.p, self.r, self.p.n_tables
+        cap, cp = self.cap, self.cp
+        grouped = np.zeros(p.n, dtype=bool)
+        groups = [grp[p.attend[r, grp]] for grp in p.groups]
+        for grp in sorted(groups, key=len, reverse=True):
+            if grp.size == 0:
+                continue
+            grouped[grp] = True
+            free = grp[p.fixed[r, grp] < 0]
+            pinned = p.fixed[r, grp][p.fixed[r, grp] >= 0]
+            if pinned.size:
+                t = int(pinned[0])
+                if cap[t] < free.size:
+                    raise InfeasibleError(
+                        f"keep_together group of {grp.size} cannot join its host's table {t} "
+                        f"in round {r}: only {cap[t] + grp.size - free.size} seats"
+                    )
+            else:
+                ok = cap >= free.size
+                if cp is not None:
+                    ok &= cp[:, free].sum(axis=1) == 0
+                if not ok.any():
+                    raise InfeasibleError(
+                        f"cannot seat a keep_together group of {grp.size} in round {r}: "
+                        "no table has that many free seats (table sizes and groups do not pack)"
+                    )
+                score = self.c1[:, free].sum(axis=1) * float(w_rep) + rng.random(g)
+                score[~ok] = np.inf
+                t = int(np.argmin(score))
+            for member in free.tolist():
+                self.place(member, t)
+        return grouped
+
+    def seat_rest(
+        self,
+        grouped: BoolArray,
+        served: IntArray,
+        rng: np.random.Generator,
+        w_rep: int,
+        w_need: int,
+    ) -> None:
+        """Everyone else, least free first, at the table where they repeat least."""
+        p, r, g, tr = self.p, self.r, self.p.n_tables, self.row
+        meets, serve_t, cap, cp, ss = self.meets, self.serve_t, self.cap, self.cp, self.ss
+        scale = p.n * max(p.cap, 1) + 1.0
+        rest = np.flatnonzero(p.attend[r] & (p.fixed[r] < 0) & ~grouped)
+        met = (meets[rest] >= 1).sum(axis=1)
+        # Keep-apart members first: later, the only open seat may be beside a partner.
+        held = p.apart[rest].sum(axis=1) if cp is not None else np.zeros(rest.size, np.int64)
+        order = rest[np.lexsort((rng.random(rest.size), -met, -held))]
+        for q in order.tolist():
+            ok = cap > 0
+            if cp is not None:
+                ok_apart = ok & (cp[:, q] == 0)
+                if ok_apart.any():
+                    ok = ok_apart
+            score = self.c1[:, q].astype(np.float64) * w_rep + rng.random(g)
+            if self.overlap is not None:
+                score -= self.ov[:, q] / scale * 0.5 * w_rep
+            if ss is not None and serve_t is not None:
+                gain = np.zeros(g)
+                if p.needy[q] and served[q] == 0:
+                    gain += ss[:, q] > 0
+                hungry = np.flatnonzero((tr >= 0) & p.needy & (served == 0) & (serve_t[q] > 0))
+                if hungry.size:
+                    gain += np.bincount(tr[hungry], minlength=g)
+                score -= gain * w_need
+            for h, cat in zip(self.hist, p.cats, strict=True):
+                if cat[q] >= 0:
+                    score += 2 * h[:, cat[q]]
+            score[~ok] = np.inf
+            self.place(q, int(np.argmin(score)))
+
+
 def greedy(
     problem: Problem,
     rng: np.random.Generator,
@@ -175,8 +292,6 @@ def greedy(
     # Row-major layouts (table, player) so that seating someone updates one row.
     serve_t = np.ascontiguousarray(serve.T) if serve is not None else None
     served = np.zeros(n, dtype=np.int64)
-    apart = p.apart
-    any_apart = bool(apart.any())
     done = 0 if prefix is None else prefix.shape[0]
     for r in range(done):
         assert prefix is not None
@@ -184,101 +299,18 @@ def greedy(
         _add_round_meetings(meets, schedule[r], g)
         if serve is not None:
             served += _round_service(serve, schedule[r], g)
-    scale = n * max(p.cap, 1) + 1.0
     for r in range(done, w):
         if deadline is not None and deadline.passed():
             schedule[r] = quick_round(p, r, rng)
             continue
-        cap = p.sizes[r].astype(np.int64).copy()
-        tr = schedule[r]
-        c1 = np.zeros((g, n), dtype=np.int64)
-        # Freedom (Triska & Musliu): seating together people who met the same others
-        # keeps everyone's set of possible new partners large for the later rounds.
-        # Skipped for large events, where repeats are easy to avoid anyway.
-        overlap = None
-        if n <= 400:
-            known = (meets >= 1).astype(np.float32)
-            overlap = known @ known.T
-        ov = np.zeros((g, n), dtype=np.float64)
-        cp = np.zeros((g, n), dtype=np.int64) if any_apart else None
-        ss = np.zeros((g, n), dtype=np.int64) if serve is not None else None
-        hist = [np.zeros((g, k + 1), dtype=np.int64) for k in p.n_cats]
-
-        def place(q: int, t: int) -> None:
-            tr[q] = t
-            cap[t] -= 1
-            c1[t] += meets[q] >= 1
-            if overlap is not None:
-                ov[t] += overlap[q]
-            if cp is not None:
-                cp[t] += apart[q]
-            if ss is not None and serve_t is not None:
-                ss[t] += serve_t[q]
-            for h, cat in zip(hist, p.cats, strict=True):
-                if cat[q] >= 0:
-                    h[t, cat[q]] += 1
-
+        seating = _Seating(p, r, schedule[r], meets, serve_t)
         for q in np.flatnonzero(p.fixed[r] >= 0):
-            place(int(q), int(p.fixed[r, q]))
-        grouped = np.zeros(n, dtype=bool)
-        groups = [grp[p.attend[r, grp]] for grp in p.groups]
-        for grp in sorted(groups, key=len, reverse=True):
-            if grp.size == 0:
-                continue
-            grouped[grp] = True
-            free = grp[p.fixed[r, grp] < 0]
-            pinned = p.fixed[r, grp][p.fixed[r, grp] >= 0]
-            if pinned.size:
-                t = int(pinned[0])
-                if cap[t] < free.size:
-                    raise InfeasibleError(
-                        f"keep_together group of {grp.size} cannot join its host's table {t} "
-                        f"in round {r}: only {cap[t] + grp.size - free.size} seats"
-                    )
-            else:
-                ok = cap >= free.size
-                if cp is not None:
-                    ok &= cp[:, free].sum(axis=1) == 0
-                if not ok.any():
-                    raise InfeasibleError(
-                        f"cannot seat a keep_together group of {grp.size} in round {r}: "
-                        "no table has that many free seats (table sizes and groups do not pack)"
-                    )
-                score = c1[:, free].sum(axis=1) * float(w_rep) + rng.random(g)
-                score[~ok] = np.inf
-                t = int(np.argmin(score))
-            for member in free.tolist():
-                place(member, t)
-        rest = np.flatnonzero(p.attend[r] & (p.fixed[r] < 0) & ~grouped)
-        met = (meets[rest] >= 1).sum(axis=1)
-        # Keep-apart members first: later, the only open seat may be beside a partner.
-        held = apart[rest].sum(axis=1) if any_apart else np.zeros(rest.size, dtype=np.int64)
-        order = rest[np.lexsort((rng.random(rest.size), -met, -held))]
-        for q in order.tolist():
-            ok = cap > 0
-            if cp is not None:
-                ok_apart = ok & (cp[:, q] == 0)
-                if ok_apart.any():
-                    ok = ok_apart
-            score = c1[:, q].astype(np.float64) * w_rep + rng.random(g)
-            if overlap is not None:
-                score -= ov[:, q] / scale * 0.5 * w_rep
-            if ss is not None and serve_t is not None:
-                gain = np.zeros(g)
-                if p.needy[q] and served[q] == 0:
-                    gain += ss[:, q] > 0
-                hungry = np.flatnonzero((tr >= 0) & p.needy & (served == 0) & (serve_t[q] > 0))
-                if hungry.size:
-                    gain += np.bincount(tr[hungry], minlength=g)
-                score -= gain * w_need
-            for h, cat in zip(hist, p.cats, strict=True):
-                if cat[q] >= 0:
-                    score += 2 * h[:, cat[q]]
-            score[~ok] = np.inf
-            place(q, int(np.argmin(score)))
-        _add_round_meetings(meets, tr, g)
+            seating.place(int(q), int(p.fixed[r, q]))
+        grouped = seating.seat_groups(rng, w_rep)
+        seating.seat_rest(grouped, served, rng, w_rep, w_need)
+        _add_round_meetings(meets, schedule[r], g)
         if serve is not None:
-            served += _round_service(serve, tr, g)
+            served += _round_service(serve, schedule[r], g)
     return schedule
 
 
@@ -469,9 +501,7 @@ class State:
         leave = self.own(2 * self.GM - 2 * self.G1 - self.G2)
         m_ab = np.maximum(self.M[A], 0)
         add_ab = np.where(m_ab >= 1, 2 * m_ab - 1, 0)
-        d_rep = (
-            join.take(at_a) + join.take(at_b) - 2 * add_ab - leave[R, A][:, None] - leave[R]
-        )
+        d_rep = join.take(at_a) + join.take(at_b) - 2 * add_ab - leave[R, A][:, None] - leave[R]
         del i1a
         if self.GP is not None:
             pa = p.apart[A].astype(np.int64)
