@@ -107,6 +107,7 @@ class Labelling:
         self._tables: list[list[int]] = base.T.tolist()  # _tables[c][r]
         self._rounds = [np.flatnonzero(attend[:, i]).tolist() for i in range(n)]
         self._att: list[list[bool]] = attend.T.tolist()  # _att[i][r]
+        self._never = [False] * w
         self._partners: list[list[tuple[int, int]]] = [
             list(zip(q.tolist(), wt.tolist(), strict=True)) for q, wt in partners
         ]
@@ -279,6 +280,50 @@ class Labelling:
         return -1
 
     # -- moves -----------------------------------------------------------------------
+    def _trade(self, i: int, j: int, c: int, d: int) -> tuple[int, int]:
+        """Counts for ``i`` going from player ``c`` to ``d`` and ``j`` (-1: an empty
+        seat) from ``d`` to ``c``; (size, spread) change. Rounds where ``c`` and ``d``
+        share a table, and categories that merely trade places, change nothing. The
+        inner loop of the search, hence written out: one more of a category at a table
+        holding ``u`` adds ``u`` pairs (and a crowding when ``u >= cap``), one fewer
+        from ``v`` removes ``v - 1`` (and one when ``v > cap``)."""
+        d_size = d_spread = 0
+        tc, td = self._tables[c], self._tables[d]
+        att_i = self._att[i]
+        att_j = self._att[j] if j >= 0 else self._never
+        mass_i, mass_j = self._mass[i], self._mass[j] if j >= 0 else 0
+        cat_i = self._icat[i]
+        cat_j = self._icat[j] if j >= 0 else cat_i
+        n_attr = len(cat_i)
+        for r in range(self.w):
+            a, b = tc[r], td[r]
+            ai, aj = att_i[r], att_j[r]
+            if a == b or not (ai or aj):
+                continue
+            shift = (mass_i if ai else 0) - (mass_j if aj else 0)
+            if shift:
+                row = self.count[r]
+                for t, step in ((a, -shift), (b, shift)):
+                    old = row[t]
+                    row[t] = old + step
+                    d_size += self._size_pen(r, t, old + step) - self._size_pen(r, t, old)
+            for x in range(n_attr):
+                ki, kj = cat_i[x][1], cat_j[x][1]
+                if ai and aj and ki == kj:
+                    continue
+                hist_r, cap_r = self.hist[x][r], self.cap[x][r]
+                for here, k, src, dst in ((ai, ki, a, b), (aj, kj, b, a)):
+                    if not here:
+                        continue
+                    out_row, in_row = hist_r[src], hist_r[dst]
+                    v, u = out_row[k], in_row[k]
+                    out_row[k], in_row[k] = v - 1, u + 1
+                    if k >= 0:
+                        cap = cap_r[k]
+                        d_spread += u - (v - 1)
+                        d_spread += (W_CROWD if u >= cap else 0) - (W_CROWD if v > cap else 0)
+        return d_size, d_spread
+
     def move(self, i: int, d: int) -> int:
         """Put ``i`` on player ``d`` (its owner, if any, takes ``i``'s player); the change."""
         c = self._label[i]
@@ -287,20 +332,12 @@ class Labelling:
         neutral = j >= 0 and self._kind[i] == self._kind[j]
         d_size = d_spread = 0
         if not neutral:
-            for x, y, z in ((i, c, -1), (j, d, -1)):
-                if x >= 0:
-                    a, b = self._add(x, y, z)
-                    d_size, d_spread = d_size + a, d_spread + b
+            d_size, d_spread = self._trade(i, j, c, d)
         self._label[i] = d
         self.owner[d] = i
         self.owner[c] = j
         if j >= 0:
             self._label[j] = c
-        if not neutral:
-            for x, y in ((i, d), (j, c)):
-                if x >= 0:
-                    a, b = self._add(x, y, 1)
-                    d_size, d_spread = d_size + a, d_spread + b
         after = self._pairs(i, d, j) + (self._pairs(j, c, i) if j >= 0 else 0)
         if i in self.hosts or j in self.hosts:
             old = self.total
