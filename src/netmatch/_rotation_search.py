@@ -778,6 +778,16 @@ def _fast_path(
     mirror_iterations: int,
 ) -> Result:
     """:func:`fast_search`, after a mirror search when every player misses one other."""
+    kw: dict[str, Any] = {
+        "rng": rng,
+        "time_limit": time_limit,
+        "max_iterations": max_iterations,
+        "progress": progress,
+        "started_from": started_from,
+        "tenure": tenure,
+        "perturb_after": perturb_after,
+        "restart_after": restart_after,
+    }
     if (
         mirrored(problem)
         and max_iterations != 0
@@ -792,84 +802,53 @@ def _fast_path(
             if max_iterations is None
             else min(mirror_iterations, max_iterations // 2)
         )
-        offset = 0
+        return _mirror_then_fast(problem, start, budget, kw)
+    return fast_search(problem, start, **kw)
 
-        def relay(update: Progress) -> None:
-            # One "start" and one "done" for both phases, iterations counted on.
-            if progress is None or (update.phase, offset > 0) in (
-                ("done", False),
-                ("start", True),
-            ):
-                return
-            progress(
-                Progress(
-                    update.phase,
-                    update.iteration + offset,
-                    update.elapsed + (first.elapsed if offset else 0.0),
-                    update.repeats,
-                    min(update.best_repeats, first.repeats) if offset else update.best_repeats,
-                    update.unserved,
-                )
+
+def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[str, Any]) -> Result:
+    """The mirror search for ``budget`` iterations, then (unless it reached zero or the
+    time limit) the ordinary fast search from ``start``; the better plan is kept."""
+    progress = kw["progress"]
+    offset = 0
+
+    def relay(update: Progress) -> None:
+        # One "start" and one "done" for both phases, iterations counted on.
+        if progress is None or (update.phase, offset > 0) in (("done", False), ("start", True)):
+            return
+        progress(
+            Progress(
+                update.phase,
+                update.iteration + offset,
+                update.elapsed + (first.elapsed if offset else 0.0),
+                update.repeats,
+                min(update.best_repeats, first.repeats) if offset else update.best_repeats,
+                update.unserved,
             )
+        )
 
-        first = fast_search(
-            problem,
-            start,
-            rng=rng,
-            time_limit=time_limit,
-            max_iterations=budget,
-            progress=relay if progress is not None else None,
-            started_from=started_from,
-            tenure=tenure,
-            perturb_after=perturb_after,
-            restart_after=restart_after,
-            symmetric=True,
-        )
-        if first.repeats == 0 or first.hit_time_limit:
-            given = repeats_of(meet_counts(problem, start))
-            if first.hit_time_limit and given <= first.repeats:
-                first.schedule, first.repeats = start.copy(), given
-            if progress is not None:
-                progress(
-                    Progress(
-                        "done", first.iterations, first.elapsed, first.repeats, first.repeats, 0
-                    )
-                )
-            return first
-        if time_limit is not None:
-            time_limit = max(0.0, time_limit - first.elapsed)
-        if max_iterations is not None:
-            max_iterations -= first.iterations
-        done = offset = first.iterations
-        rest = fast_search(
-            problem,
-            start,
-            rng=rng,
-            time_limit=time_limit,
-            max_iterations=max_iterations,
-            progress=relay if progress is not None else None,
-            started_from=started_from,
-            tenure=tenure,
-            perturb_after=perturb_after,
-            restart_after=restart_after,
-        )
-        rest.iterations += done
-        rest.elapsed += first.elapsed
-        if first.repeats < rest.repeats:
-            rest.schedule, rest.repeats = first.schedule, first.repeats
-        return rest
-    return fast_search(
-        problem,
-        start,
-        rng=rng,
-        time_limit=time_limit,
-        max_iterations=max_iterations,
-        progress=progress,
-        started_from=started_from,
-        tenure=tenure,
-        perturb_after=perturb_after,
-        restart_after=restart_after,
-    )
+    relayed = {**kw, "progress": relay if progress is not None else None}
+    first = fast_search(problem, start, **{**relayed, "max_iterations": budget}, symmetric=True)
+    if first.repeats == 0 or first.hit_time_limit:
+        given = repeats_of(meet_counts(problem, start))
+        if first.hit_time_limit and given <= first.repeats:
+            first.schedule, first.repeats = start.copy(), given
+        if progress is not None:
+            progress(
+                Progress("done", first.iterations, first.elapsed, first.repeats, first.repeats, 0)
+            )
+        return first
+    if kw["time_limit"] is not None:
+        relayed["time_limit"] = max(0.0, kw["time_limit"] - first.elapsed)
+    if kw["max_iterations"] is not None:
+        relayed["max_iterations"] = kw["max_iterations"] - first.iterations
+    offset = first.iterations
+    rest = fast_search(problem, start, **relayed)
+    rest.iterations += first.iterations
+    rest.elapsed += first.elapsed
+    if first.repeats < rest.repeats:
+        rest.schedule, rest.repeats = first.schedule, first.repeats
+    return rest
 
 
 def _tabu_search(
