@@ -870,12 +870,8 @@ def _tabu_search(
     t0 = _clock()
     p = problem
     w_rep, w_need = weights(p)
-    state = State(p, start)
+    state = _repaired(State(p, start), w_rep, w_need)
     target = squared_lower_bound(p)
-    _repair_apart(state, w_rep, w_need)
-    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
-        state = _separate_with_groups(state, w_rep, w_need)
-    _move_groups(state, w_rep, w_need)
     # The best so far is the repaired start (the start itself may break keep-apart).
     best_t = state.T.copy()
     best_cost = state.cost(w_rep, w_need)
@@ -901,49 +897,18 @@ def _tabu_search(
         return max_iterations is not None and it >= max_iterations
 
     def random_swap() -> None:
-        for _ in range(20):
-            rows = np.flatnonzero(state.mobile.any(axis=1))
-            if rows.size == 0:
-                return
-            r = int(rng.choice(rows))
-            movers = np.flatnonzero(state.mobile[r])
-            if movers.size < 2:
-                continue
-            a, b = (int(x) for x in rng.choice(movers, 2, replace=False))
-            if state.T[r, a] == state.T[r, b]:
-                continue
-            if state.any_apart:
-                d, _ = state.deltas(np.array([r]), np.array([a]), w_rep, w_need)
-                if d[0, b] >= _BIG:
-                    continue
-            state.swap(r, a, b)
-            return
+        _random_swap(state, rng, w_rep, w_need)
 
     report("start")
     while state.sq > target:
         if out_of_time():
             break
-        own2 = state.own(state.G2)
-        R, A = state.conflicting(own2)
+        R, A = state.conflicting(state.own(state.G2))
         if R.size == 0:
             break  # what remains involves hosts or groups only: nothing to swap
-        if R.size > max_rows:
-            pick = np.sort(rng.choice(R.size, max_rows, replace=False))
-            R, A = R[pick], A[pick]
-        total, _ = state.deltas(R, A, w_rep, w_need, own2)
-        cur = state.cost(w_rep, w_need)
-        TA = state.T[R, A]
-        TB = np.maximum(state.T[R], 0)
-        is_tabu = (tabu[R, A][np.arange(R.size)[:, None], TB] > it) | (
-            tabu[R[:, None], np.arange(p.n)[None, :], TA[:, None]] > it
-        )
-        allowed = (total < _BIG) & (~is_tabu | (cur + total < best_cost))
-        if allowed.any():
-            masked = np.where(allowed, total, _BIG)
-            low = masked.min()
-            cand = np.flatnonzero(masked.reshape(-1) == low)
-            i, b = divmod(int(cand[rng.integers(cand.size)]), p.n)
-            r, a = int(R[i]), int(A[i])
+        move = _best_swap(state, R, A, tabu, it, best_cost, rng, w_rep, w_need, max_rows)
+        if move is not None:
+            r, a, b = move
             ta, tb = int(state.T[r, a]), int(state.T[r, b])
             state.swap(r, a, b)
             tabu[r, a, ta] = it + tenure + int(rng.integers(3))
@@ -987,6 +952,72 @@ def _tabu_search(
         hit_time_limit=hit,
         started_from=started_from,
     )
+
+
+def _repaired(state: State, w_rep: int, w_need: int) -> State:
+    """The start with keep-apart pairs parted and keep-together groups moved."""
+    _repair_apart(state, w_rep, w_need)
+    p = state.p
+    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
+        state = _separate_with_groups(state, w_rep, w_need)
+    _move_groups(state, w_rep, w_need)
+    return state
+
+
+def _random_swap(state: State, rng: np.random.Generator, w_rep: int, w_need: int) -> None:
+    """Swap two movable players of different tables in a random round (a kick)."""
+    for _ in range(20):
+        rows = np.flatnonzero(state.mobile.any(axis=1))
+        if rows.size == 0:
+            return
+        r = int(rng.choice(rows))
+        movers = np.flatnonzero(state.mobile[r])
+        if movers.size < 2:
+            continue
+        a, b = (int(x) for x in rng.choice(movers, 2, replace=False))
+        if state.T[r, a] == state.T[r, b]:
+            continue
+        if state.any_apart:
+            d, _ = state.deltas(np.array([r]), np.array([a]), w_rep, w_need)
+            if d[0, b] >= _BIG:
+                continue
+        state.swap(r, a, b)
+        return
+
+
+def _best_swap(
+    state: State,
+    R: IntArray,
+    A: IntArray,
+    tabu: IntArray,
+    it: int,
+    best_cost: int,
+    rng: np.random.Generator,
+    w_rep: int,
+    w_need: int,
+    max_rows: int,
+) -> tuple[int, int, int] | None:
+    """The best allowed swap ``(round, a, b)`` of conflicting players ``(R, A)`` (at most
+    ``max_rows`` of them, sampled): not tabu, unless it beats the best plan; random
+    ties; None when every swap is forbidden."""
+    n = state.p.n
+    if R.size > max_rows:
+        pick = np.sort(rng.choice(R.size, max_rows, replace=False))
+        R, A = R[pick], A[pick]
+    total, _ = state.deltas(R, A, w_rep, w_need, state.own(state.G2))
+    cur = state.cost(w_rep, w_need)
+    TA = state.T[R, A]
+    TB = np.maximum(state.T[R], 0)
+    is_tabu = (tabu[R, A][np.arange(R.size)[:, None], TB] > it) | (
+        tabu[R[:, None], np.arange(n)[None, :], TA[:, None]] > it
+    )
+    allowed = (total < _BIG) & (~is_tabu | (cur + total < best_cost))
+    if not allowed.any():
+        return None
+    masked = np.where(allowed, total, _BIG)
+    cand = np.flatnonzero(masked.reshape(-1) == masked.min())
+    i, b = divmod(int(cand[rng.integers(cand.size)]), n)
+    return int(R[i]), int(A[i]), b
 
 
 def _repair_apart(state: State, w_rep: int, w_need: int) -> None:
