@@ -1340,6 +1340,59 @@ class FastState:
         return change
 
 
+def _kick(
+    state: FastState, rows: IntArray, count: int, rng: np.random.Generator, symmetric: bool
+) -> None:
+    """``count`` random swaps of two players of different tables (with their mirrors)."""
+    n, g = state.n, state.g
+    half, hg = n // 2, g // 2
+    for _ in range(count):
+        for _ in range(20):
+            r = int(rows[rng.integers(rows.size)])
+            here = np.flatnonzero(state.present[r])
+            x, y = (int(q) for q in here[rng.choice(here.size, 2, replace=False)])
+            a, b = int(state.T[r, x]), int(state.T[r, y])
+            if a == b or (symmetric and b == (a + hg) % g):
+                continue
+            state.swap(r, x, y)
+            if symmetric:
+                state.swap(r, (x + half) % n, (y + half) % n)
+            break
+
+
+def _fast_best_swap(
+    state: FastState,
+    tabu: IntArray,
+    it: int,
+    best_cost: int,
+    rng: np.random.Generator,
+    symmetric: bool,
+) -> tuple[int, int, int] | None:
+    """The best allowed swap ``(round, x, y)`` of a conflicting player: not tabu unless
+    it beats the best plan (aspiration), random ties; None when there is none."""
+    n, g = state.n, state.g
+    half, hg = n // 2, g // 2
+    R, X, d, at_b, at_a = state.deltas()
+    if symmetric:
+        # One player of each mirror pair stands for both; never swap with the
+        # mirror table (the mirrored swap would touch the same tables).
+        keep = half > X
+        R, X, d, at_b, at_a = R[keep], X[keep], d[keep], at_b[keep], at_a[keep]
+        mirror = (state.Tc[R, X] + hg) % g
+        d[state.Tc[R] == mirror[:, None]] = np.inf
+    flat = tabu.reshape(-1)
+    is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
+    # A mirrored move changes twice as many pairs as it lists.
+    d[is_tabu & (state.cost + (2 if symmetric else 1) * d >= best_cost)] = np.inf
+    low = d.min() if d.size else np.inf
+    if not np.isfinite(low):
+        return None
+    cand = np.flatnonzero(d.reshape(-1) == low)
+    k = int(cand[rng.integers(cand.size)]) if cand.size > 1 else int(cand[0])
+    i, y = divmod(k, n)
+    return int(R[i]), int(X[i]), y
+
+
 def fast_search(
     problem: Problem,
     start: IntArray,
@@ -1389,18 +1442,7 @@ def fast_search(
             progress(Progress(phase, it, _clock() - t0, state.repeats, best_rep, 0))
 
     def kick(count: int) -> None:
-        for _ in range(count):
-            for _ in range(20):
-                r = int(rows[rng.integers(rows.size)])
-                here = np.flatnonzero(state.present[r])
-                x, y = (int(q) for q in here[rng.choice(here.size, 2, replace=False)])
-                a, b = int(state.T[r, x]), int(state.T[r, y])
-                if a == b or (symmetric and b == (a + hg) % g):
-                    continue
-                state.swap(r, x, y)
-                if symmetric:
-                    state.swap(r, (x + half) % n, (y + half) % n)
-                break
+        _kick(state, rows, count, rng, symmetric)
 
     report("start")
     while state.cost > target and rows.size:
@@ -1409,25 +1451,10 @@ def fast_search(
         if time_limit is not None and _clock() - t0 >= time_limit:
             hit = True
             break
-        R, X, d, at_b, at_a = state.deltas()
-        if symmetric:
-            # One player of each mirror pair stands for both; never swap with the
-            # mirror table (the mirrored swap would touch the same tables).
-            keep = half > X
-            R, X, d, at_b, at_a = R[keep], X[keep], d[keep], at_b[keep], at_a[keep]
-            mirror = (state.Tc[R, X] + hg) % g
-            d[state.Tc[R] == mirror[:, None]] = np.inf
-        flat = tabu.reshape(-1)
-        is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
-        # A mirrored move changes twice as many pairs as it lists.
-        d[is_tabu & (state.cost + (2 if symmetric else 1) * d >= best_cost)] = np.inf
+        move = _fast_best_swap(state, tabu, it, best_cost, rng, symmetric)
         it += 1
-        low = d.min() if d.size else np.inf
-        if np.isfinite(low):
-            cand = np.flatnonzero(d.reshape(-1) == low)
-            k = int(cand[rng.integers(cand.size)]) if cand.size > 1 else int(cand[0])
-            i, y = divmod(k, n)
-            r, x = int(R[i]), int(X[i])
+        if move is not None:
+            r, x, y = move
             a, b = int(state.T[r, x]), int(state.T[r, y])
             state.swap(r, x, y)
             tabu[r, x, a] = it + tenure + int(rng.integers(5))
