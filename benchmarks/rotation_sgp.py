@@ -402,8 +402,8 @@ def search_only(instances: Sequence[tuple[int, int, int]], limit: float) -> None
     print(f"\nSearch only (no construction), seed 0, time_limit={limit:g}\n")
     print("| g-p-w | repeats | seconds | iterations |")
     print("|---|---|---|---|")
-    saved = rotation._construct_base
-    rotation._construct_base = lambda *a, **k: None  # type: ignore[assignment]
+    saved = rotation._start._construct_base
+    rotation._start._construct_base = lambda *a, **k: None  # type: ignore[assignment]
     solved = 0
     try:
         for g, p, w in instances:
@@ -413,7 +413,7 @@ def search_only(instances: Sequence[tuple[int, int, int]], limit: float) -> None
             solved += rep == 0
             print(f"| {g}-{p}-{w} | {rep} | {seconds:.2f} | {plan.iterations} |", flush=True)
     finally:
-        rotation._construct_base = saved  # type: ignore[assignment]
+        rotation._start._construct_base = saved  # type: ignore[assignment]
     print(f"\nsearch only, zero repeats: {solved} of {len(instances)}")
 
 

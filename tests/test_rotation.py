@@ -176,7 +176,7 @@ def test_social_golfer_instances_without_repeats(g: int, k: int, w: int) -> None
 
 
 def test_local_search_alone_solves_kirkman_schoolgirls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+    monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **k: None)
     ids = [f"s{i}" for i in range(15)]
     plan = nm.plan_rotation(ids, rounds=7, table_size=3, seed=1, time_limit=10)
     assert plan.started_from == "greedy"
@@ -262,7 +262,7 @@ def test_search_stops_at_the_time_limit_of_the_injected_clock(
 ) -> None:
     # 8-4-10 without its construction is a long search; a clock advancing 0.1 s per
     # reading and a 3 s limit leave it a few dozen readings, then a valid plan.
-    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+    monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **k: None)
     ids = [f"s{i:02d}" for i in range(32)]
     readings = _fake_clock(monkeypatch, 0.1)
     with warnings.catch_warnings():
@@ -455,7 +455,7 @@ def test_keep_together_on_a_construction(monkeypatch: pytest.MonkeyPatch) -> Non
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
         plan = nm.plan_rotation(ids, **kwargs)
-        monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+        monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **k: None)
         greedy = nm.plan_rotation(ids, **kwargs)
     check_plan(plan, ids, rounds=10, keep_together=together)
     assert plan.started_from == "construction with empty seats"
@@ -521,7 +521,7 @@ def test_needs_served_with_an_injected_matrix(monkeypatch: pytest.MonkeyPatch) -
         assert member_ids == ids
         return matrix, 0.5
 
-    monkeypatch.setattr(rotation, "_need_matrix", fake)
+    monkeypatch.setattr(rotation._problem, "_need_matrix", fake)
     plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, time_limit=5)
     stats = plan.stats()
     assert (stats.needs_served, stats.needs_total) == (4, 4)
@@ -744,7 +744,7 @@ def test_needs_served_are_recounted(n: int, rounds: int, seed: int) -> None:
     np.fill_diagonal(matrix, 0)
     attendance = {"m00": [0]} if rounds > 1 else None
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rotation, "_need_matrix", lambda network, ids: (matrix, 0.8))
+        mp.setattr(rotation._problem, "_need_matrix", lambda network, ids: (matrix, 0.8))
         plan = nm.plan_rotation(
             net, rounds=rounds, table_size=min(3, n), attendance=attendance, seed=seed, **FAST
         )
