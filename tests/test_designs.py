@@ -250,3 +250,29 @@ def test_checkers_catch_bad_schedules() -> None:
     repeated = [*good, [[0, 1], [2, 3]]]
     assert designs.count_repeats(repeated) == 2
     assert designs.repeat_free_prefix(repeated) == 3
+
+
+def test_recorded_bases_are_what_the_search_finds() -> None:
+    # The recorded base rounds come from this package's own seeded search: for a quick
+    # instance the search, run again, gives exactly the same ones.
+    from netmatch._design_bases import BASES
+
+    n, m, f, bases, name = BASES[(5, 3, 7)]
+    again = designs._cyclic_bases(5, 3, 7, designs._clock() + 60.0)
+    assert again is not None
+    assert again[:4] == (n, m, f, bases)
+    assert again[4] == name
+
+
+def test_nothing_is_remembered_between_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the recorded bases and with a clock already past every deadline, the
+    # cyclic search finds nothing, and a later call with a generous budget finds the
+    # schedule: no call's result leaks into another's.
+    monkeypatch.setattr(designs, "_recorded", lambda g, p, w: None)
+    times = iter(range(0, 10**6, 100))
+    monkeypatch.setattr(designs, "_clock", lambda: float(next(times)))
+    assert designs.construct(5, 3, 7, budget=1.0) is None
+    monkeypatch.setattr(designs, "_clock", lambda: 0.0)
+    assert designs.construct(5, 3, 7, budget=1.0) is not None
+    monkeypatch.setattr(designs, "_clock", lambda: float(next(times)))
+    assert designs.construct(5, 3, 7, budget=1.0) is None

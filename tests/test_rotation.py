@@ -6,6 +6,7 @@ import itertools
 import json
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -175,7 +176,7 @@ def test_social_golfer_instances_without_repeats(g: int, k: int, w: int) -> None
 
 
 def test_local_search_alone_solves_kirkman_schoolgirls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+    monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **k: None)
     ids = [f"s{i}" for i in range(15)]
     plan = nm.plan_rotation(ids, rounds=7, table_size=3, seed=1, time_limit=10)
     assert plan.started_from == "greedy"
@@ -201,21 +202,104 @@ def test_warning_counts_and_floor_agree_with_groups() -> None:
     assert floor <= remain
 
 
-def test_construction_with_empty_seats_keeps_to_the_time_limit() -> None:
+def _fake_clock(monkeypatch: pytest.MonkeyPatch, step: float) -> Iterator[int]:
+    """Replace the planner's clock by one that advances ``step`` s at every reading."""
+    from netmatch import _designs
+    from netmatch import _rotation_search as engine
+
+    readings = itertools.count()
+
+    def clock() -> float:
+        return step * next(readings)
+
+    monkeypatch.setattr(engine, "_clock", clock)
+    monkeypatch.setattr(_designs, "_clock", clock)
+    return readings
+
+
+def test_construction_with_empty_seats_keeps_to_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # 400 people at 50 tables for 10 rounds, 30 % of them missing some rounds: fitting
-    # the construction's rounds to the sizes took 6 s whatever the time limit.
+    # the construction's rounds to the sizes took 6 s whatever the time limit. On a
+    # clock that advances 50 ms at every reading, a time limit of 1 s is 20 readings:
+    # the plan must come back valid, say the limit was hit, and stop reading soon after.
     rng = np.random.default_rng(0)
     ids = [f"b{i:03d}" for i in range(400)]
     attendance = {
         m: [r for r in range(10) if rng.random() < 0.5] or [0] for m in ids if rng.random() < 0.3
     }
+    readings = _fake_clock(monkeypatch, 0.05)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
         plan = nm.plan_rotation(
             ids, rounds=10, n_tables=50, attendance=attendance, seed=0, time_limit=1.0
         )
     check_plan(plan, ids, rounds=10, attendance=attendance)
-    assert plan.elapsed < 4.0
+    assert plan.hit_time_limit
+    assert next(readings) < 60
+
+
+@pytest.mark.parametrize("step", [0.0, 0.01, 1000.0])
+def test_without_a_time_limit_the_clock_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, step: float
+) -> None:
+    # With time_limit=None and max_iterations, a frozen clock, a slow one and one that
+    # jumps by 1000 s at every reading give the same plan.
+    ids = [f"z{i:02d}" for i in range(31)]
+    kwargs: dict[str, Any] = {"rounds": 7, "table_size": 4, "seed": 3, **FAST}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        reference = nm.plan_rotation(ids, **kwargs)
+        _fake_clock(monkeypatch, step)
+        again = nm.plan_rotation(ids, **kwargs)
+    assert again.rounds == reference.rounds
+    assert not again.hit_time_limit
+
+
+def test_search_stops_at_the_time_limit_of_the_injected_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 8-4-10 without its construction is a long search; a clock advancing 0.1 s per
+    # reading and a 3 s limit leave it a few dozen readings, then a valid plan.
+    monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **k: None)
+    ids = [f"s{i:02d}" for i in range(32)]
+    readings = _fake_clock(monkeypatch, 0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=10, table_size=4, seed=0, time_limit=3.0)
+    check_plan(plan, ids, rounds=10)
+    assert plan.hit_time_limit
+    assert 0 < plan.iterations < 40
+    assert next(readings) < 80
+
+
+def test_same_plan_in_a_fresh_process_and_after_other_calls() -> None:
+    # No process-wide cache: what ran before (here, other plans of other sizes, the
+    # designs they used) never changes a plan.
+    import subprocess
+    import sys
+
+    calls = [
+        # a recorded cyclic design (10-4-13)
+        "nm.plan_rotation([f'p{i:02d}' for i in range(40)], rounds=13, table_size=4, seed=0, "
+        "time_limit=None, max_iterations=2000)",
+        # no design: greedy start and tabu search
+        "nm.plan_rotation([f'p{i:02d}' for i in range(30)], rounds=8, table_size=5, seed=2, "
+        "time_limit=None, max_iterations=800)",
+    ]
+    script = "import warnings\nwarnings.simplefilter('ignore')\nimport netmatch as nm\n" + "".join(
+        f"print([list(map(list, r)) for r in {call}.rounds])\n" for call in calls
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        for n, k, w in [(15, 3, 7), (39, 4, 13), (18, 3, 8), (50, 5, 9)]:
+            nm.plan_rotation([f"x{i}" for i in range(n)], rounds=w, table_size=k, seed=1, **FAST)
+        here = [eval(call, {"nm": nm}) for call in calls]  # the literal calls above
+    assert fresh == [str([list(map(list, r)) for r in plan.rounds]) for plan in here]
 
 
 def test_floor_leaves_out_hosts_sharing_a_table() -> None:
@@ -371,7 +455,7 @@ def test_keep_together_on_a_construction(monkeypatch: pytest.MonkeyPatch) -> Non
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
         plan = nm.plan_rotation(ids, **kwargs)
-        monkeypatch.setattr(rotation, "_construct_base", lambda *a, **k: None)
+        monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **k: None)
         greedy = nm.plan_rotation(ids, **kwargs)
     check_plan(plan, ids, rounds=10, keep_together=together)
     assert plan.started_from == "construction with empty seats"
@@ -437,7 +521,7 @@ def test_needs_served_with_an_injected_matrix(monkeypatch: pytest.MonkeyPatch) -
         assert member_ids == ids
         return matrix, 0.5
 
-    monkeypatch.setattr(rotation, "_need_matrix", fake)
+    monkeypatch.setattr(rotation._problem, "_need_matrix", fake)
     plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, time_limit=5)
     stats = plan.stats()
     assert (stats.needs_served, stats.needs_total) == (4, 4)
@@ -660,7 +744,7 @@ def test_needs_served_are_recounted(n: int, rounds: int, seed: int) -> None:
     np.fill_diagonal(matrix, 0)
     attendance = {"m00": [0]} if rounds > 1 else None
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rotation, "_need_matrix", lambda network, ids: (matrix, 0.8))
+        mp.setattr(rotation._problem, "_need_matrix", lambda network, ids: (matrix, 0.8))
         plan = nm.plan_rotation(
             net, rounds=rounds, table_size=min(3, n), attendance=attendance, seed=seed, **FAST
         )
@@ -699,3 +783,65 @@ def test_a_round_nobody_attends_is_refused() -> None:
     late = {m: range(1, 3) for m in ids}
     with pytest.raises(nm.InvalidInputError, match="nobody attends round 0"):
         nm.plan_rotation(ids, rounds=3, table_size=2, attendance=late)
+
+
+def _most_repeat_free_rounds(n: int, sizes: list[int], cap: int) -> int:
+    """Brute force: the most rounds (up to ``cap``) seating ``n`` people at tables of
+    ``sizes`` with no pair together twice."""
+    people = list(range(n))
+
+    def rounds_of(rest: list[int], shape: list[int]) -> list[list[tuple[int, ...]]]:
+        if not shape:
+            return [[]]
+        out = []
+        for table in itertools.combinations(rest, shape[0]):
+            if rest and table[0] != rest[0]:
+                continue  # tables in order of their smallest member
+            left = [x for x in rest if x not in table]
+            out.extend([[table, *more] for more in rounds_of(left, shape[1:])])
+        return out
+
+    shapes = {tuple(sorted(sizes, reverse=True))}
+    options = [rnd for shape in shapes for rnd in rounds_of(people, list(shape))]
+    pairs_of = [
+        {frozenset(p) for table in rnd for p in itertools.combinations(table, 2)} for rnd in options
+    ]
+    best = 0
+
+    def grow(used: set[frozenset[int]], depth: int, start: int) -> None:
+        nonlocal best
+        best = max(best, depth)
+        if best >= cap:
+            return
+        for i in range(start, len(options)):
+            if used.isdisjoint(pairs_of[i]):
+                grow(used | pairs_of[i], depth + 1, i + 1)
+
+    grow(set(), 0, 0)
+    return best
+
+
+@pytest.mark.parametrize(
+    ("n", "sizes"), [(5, [3, 2]), (6, [3, 3]), (7, [4, 3]), (6, [2, 2, 2]), (7, [3, 2, 2])]
+)
+def test_bound_is_never_below_what_brute_force_reaches(n: int, sizes: list[int]) -> None:
+    ids = [f"v{i}" for i in range(n)]
+    plan = nm.RotationPlan(
+        rounds=[[ids[sum(sizes[:t]) : sum(sizes[: t + 1])] for t in range(len(sizes))]],
+        member_ids=ids,
+    )
+    bound = plan.stats().bound
+    assert _most_repeat_free_rounds(n, sizes, cap=bound + 1) <= bound
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "w"), [(47, 7, 7), (31, 4, 10), (48, 6, 5), (15, 3, 7), (46, 7, 7)]
+)
+def test_bound_is_never_below_a_plan_that_exists(n: int, k: int, w: int) -> None:
+    # The constructions (with empty seats where n < g * k) reach their rounds without
+    # a repeat: the bound can never say fewer.
+    ids = [f"u{i:02d}" for i in range(n)]
+    plan = nm.plan_rotation(ids, rounds=w, table_size=k, seed=0, **FAST)
+    stats = plan.stats()
+    assert stats.repeat_free_rounds == w
+    assert stats.bound >= w

@@ -46,6 +46,12 @@ def problem(
     )
 
 
+def squared(meets: np.ndarray) -> int:
+    """Sum over pairs who met of (meetings - 1) ** 2."""
+    m = np.triu(np.maximum(meets.astype(np.int64), 0), 1)
+    return int((np.maximum(m - 1, 0) ** 2).sum())
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     g=st.integers(2, 5),
@@ -74,8 +80,10 @@ def test_swap_deltas_are_exact(
                 before = state.repeats
                 assert state.T[r, y] >= 0
                 assert state.T[r, y] != state.T[r, x]
+                cost = state.cost
                 change = state.swap(r, x, y)
                 assert change == d[i, y]
+                assert state.cost == cost + change == squared(engine.meet_counts(p, state.T))
                 assert state.repeats == engine.repeats_of(engine.meet_counts(p, state.T))
                 state.swap(r, x, y)
                 assert state.repeats == before
@@ -106,7 +114,7 @@ def test_search_alone_solves_kirkman_and_near_kirkman(
 ) -> None:
     # No construction at all: greedy start, then the fast tabu (and for 6-3-8,
     # where everyone misses exactly one person, the mirror search).
-    monkeypatch.setattr(rotation, "_construct_base", lambda *a, **kw: None)
+    monkeypatch.setattr(rotation._start, "_construct_base", lambda *a, **kw: None)
     ids = [f"s{i}" for i in range(g * k)]
     with warnings.catch_warnings():
         warnings.simplefilter("error", nm.RepeatsRemainWarning)
@@ -160,3 +168,93 @@ def test_lower_bound_counts_each_unmeetable_person_once() -> None:
     q.prior[0, 1] = q.prior[1, 0] = engine.FORCED
     q.apart[0, 1] = q.apart[1, 0] = True
     assert engine.repeat_lower_bound(q) == 0
+
+
+def test_repeats_spread_out_when_they_cannot_be_avoided() -> None:
+    # 40 people at tables of 8 for 4 rounds: repeats are unavoidable, but nobody need
+    # meet anyone more than twice (the old objective seated 15 pairs together 4 times).
+    ids = [f"q{i:02d}" for i in range(40)]
+    net = nm.Network([nm.Member(m, m, sector="ABCDE"[i % 5]) for i, m in enumerate(ids)])
+    # Plain ids take the fast path; a network with sectors the general engine.
+    for seed, people in [(0, ids), (1, ids), (2, ids), (0, net), (1, net)]:
+        with pytest.warns(nm.RepeatsRemainWarning):
+            plan = nm.plan_rotation(
+                people, rounds=4, table_size=8, seed=seed, time_limit=None, max_iterations=3000
+            )
+        together: dict[frozenset[str], int] = {}
+        for rnd in plan.rounds:
+            for table in rnd:
+                for i, a in enumerate(table):
+                    for b in table[i + 1 :]:
+                        key = frozenset((a, b))
+                        together[key] = together.get(key, 0) + 1
+        assert max(together.values()) == 2
+
+
+@pytest.mark.parametrize(
+    ("g", "k", "w"), [(2, 3, 3), (2, 4, 3), (3, 3, 2), (2, 2, 4), (3, 2, 3), (2, 3, 4)]
+)
+def test_lower_bounds_hold_against_every_plan(g: int, k: int, w: int) -> None:
+    # Brute force over every seating of small instances (first round fixed, which
+    # loses nothing by symmetry): no plan has fewer repeats than repeat_lower_bound,
+    # nor a smaller squared cost than squared_lower_bound.
+    import itertools
+
+    p = problem(g, k, w)
+    n = g * k
+
+    def partitions(people: list[int]) -> list[list[int]]:
+        # table of each person, tables filled in order of their smallest member
+        out = []
+        for perm in itertools.permutations(range(n)):
+            row = [0] * n
+            for pos, person in enumerate(perm):
+                row[person] = pos // k
+            firsts = [min(x for x in range(n) if row[x] == t) for t in range(g)]
+            if firsts == sorted(firsts):
+                out.append(row)
+        return [list(r) for r in {tuple(r) for r in out}]
+
+    rounds = partitions(list(range(n)))
+    first = [x // k for x in range(n)]
+    best_rep = best_sq = None
+    for rest in itertools.product(rounds, repeat=w - 1):
+        schedule = np.array([first, *rest], dtype=np.int64)
+        meets = engine.meet_counts(p, schedule)
+        rep, sq = engine.repeats_of(meets), squared(meets)
+        best_rep = rep if best_rep is None else min(best_rep, rep)
+        best_sq = sq if best_sq is None else min(best_sq, sq)
+    assert engine.repeat_lower_bound(p) <= best_rep
+    assert engine.squared_lower_bound(p) <= best_sq
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_general_engine_deltas_are_exact(seed: int) -> None:
+    # The general engine (hosts, keep-apart, a balance attribute, known pairs): the
+    # predicted change of every listed swap is the change of State.cost after it, and
+    # the squared repeat cost it keeps matches a recount.
+    rng = np.random.default_rng(seed)
+    p = problem(5, 4, 4, absent=0.1, known=0.1, seed=seed)
+    p.fixed[:, 0] = np.where(p.attend[:, 0], 0, -1)
+    p.apart[3, 7] = p.apart[7, 3] = True
+    p.cats = [rng.integers(-1, 3, p.n)]
+    p.n_cats = [3]
+    w_rep, w_need = engine.weights(p)
+    state = engine.State(p, engine.greedy(p, rng))
+    for _ in range(25):
+        rows, players = np.nonzero(state.mobile)
+        pick = rng.choice(rows.size, 3, replace=False)
+        total, d_sq = state.deltas(
+            rows[pick].astype(np.int64), players[pick].astype(np.int64), w_rep, w_need
+        )
+        i = int(rng.integers(3))
+        ok = np.flatnonzero(total[i] < engine._BIG // 2)
+        if ok.size == 0:
+            continue
+        b = int(rng.choice(ok))
+        before = state.cost(w_rep, w_need)
+        sq = state.sq
+        state.swap(int(rows[pick[i]]), int(players[pick[i]]), b)
+        assert state.cost(w_rep, w_need) - before == total[i, b]
+        assert state.sq - sq == d_sq[i, b]
+        assert state.sq == engine.squared_of(engine.meet_counts(p, state.T))

@@ -78,6 +78,10 @@ _RESTART_NODES = 2000  # first restart of the difference search; later ones grow
 # The search keeps a table of every pair of people: beyond this the tables alone would
 # eat the budget, and large events are served by the grids or the planner's search.
 _CYCLIC_MAX_PEOPLE = 400
+_CYCLIC_SWEEPS = 8  # sweeps over the recipes, each with twice the node budget
+
+#: The clock every deadline here is read on (tests replace it to simulate time).
+_clock: Callable[[], float] = time.perf_counter
 
 
 class _BudgetError(Exception):
@@ -845,7 +849,7 @@ def _cyclic_search(
         return out
 
     limit = _RESTART_NODES
-    while nodes < node_limit and time.perf_counter() < deadline:
+    while nodes < node_limit and _clock() < deadline:
         order = list(range(nf))
         rng.shuffle(order)
         order += list(range(nf, v))
@@ -944,22 +948,24 @@ def _recipe_name(n: int, m: int, f: int, b: int, alpha: list[int] | None) -> str
     return f"cyclic-search ({', '.join(parts)})"
 
 
-def _cyclic(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | None:
-    """First schedule found by :func:`_cyclic_search` over :func:`_cyclic_configs`.
+def _cyclic_bases(
+    g: int, p: int, w: int, deadline: float, node_budget: int = 3_000
+) -> tuple[int, int, int, list[list[list[int]]], str] | None:
+    """First base rounds found by :func:`_cyclic_search` over :func:`_cyclic_configs`.
 
     Every recipe gets a small node budget, then all of them a twice larger one
-    with fresh seeds, and so on: which recipe works is not known in advance.  Node
-    budgets keep the answer deterministic; the wall-clock ``budget`` is a safety net.
-    Returns the schedule and the recipe that gave it.
+    with fresh seeds, and so on for ``_CYCLIC_SWEEPS`` sweeps: which recipe works is
+    not known in advance.  Node budgets and seeds keep the answer deterministic; the
+    ``deadline`` (on :data:`_clock`) is a safety net, and a search it cuts returns None.
+    Returns ``(n, m, f, bases, recipe name)``.
     """
     if g * p > _CYCLIC_MAX_PEOPLE:
         return None
-    deadline = time.perf_counter() + budget
     configs = _cyclic_configs(g, p, w)
-    nodes = 3_000
-    for sweep in range(8):
+    nodes = node_budget
+    for sweep in range(_CYCLIC_SWEEPS):
         for i, (n, m, f, b, alpha) in enumerate(configs):
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return None
             bases = _cyclic_search(
                 n,
@@ -975,8 +981,35 @@ def _cyclic(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | Non
             if bases is not None:
                 sched = _develop(n, m, f, bases)[:w]
                 if is_repeat_free(sched, g, p, w):
-                    return sched, _recipe_name(n, m, f, b, alpha)
+                    return n, m, f, bases, _recipe_name(n, m, f, b, alpha)
         nodes *= 2
+    return None
+
+
+def _cyclic(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | None:
+    """The schedule of :func:`_cyclic_bases` (at most ``budget`` seconds), and its recipe."""
+    got = _cyclic_bases(g, p, w, _clock() + budget)
+    if got is None:
+        return None
+    n, m, f, bases, name = got
+    return _develop(n, m, f, bases)[:w], name
+
+
+def _recorded(g: int, p: int, w: int) -> tuple[Schedule, str] | None:
+    """A schedule developed from base rounds recorded in :mod:`netmatch._design_bases`.
+
+    The cyclic search takes seconds on some instances (6-3-8, 10-5-9); its answers for
+    the instances people ask for most were recorded once (``python -m
+    netmatch._design_bases``) and are checked again here, so a short time limit finds
+    them as surely as a long one.  Any ``w`` up to the recorded number of rounds.
+    """
+    from ._design_bases import BASES
+
+    for (rg, rp, rw), (n, m, f, bases, name) in BASES.items():
+        if (rg, rp) == (g, p) and w <= rw:
+            sched = _develop(n, m, f, bases)[:w]
+            if is_repeat_free(sched, g, p, w):
+                return sched, f"{name}, recorded"
     return None
 
 
@@ -993,17 +1026,8 @@ def _bound(g: int, p: int) -> int:
     return (g * p - 1) // (p - 1)
 
 
-# Schedules found so far, whatever budget found them: node budgets make the search
-# deterministic, so a later call with a smaller budget would find the same schedule.
-_FOUND: dict[tuple[int, int, int], tuple[Schedule, str]] = {}
-
-
-@functools.lru_cache(maxsize=256)
-def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | None:
-    if g < 1 or p < 1 or w < 0 or w > _bound(g, p):
-        return None
-    if (g, p, w) in _FOUND:
-        return _FOUND[(g, p, w)]
+def _algebraic(g: int, p: int, w: int) -> tuple[Schedule, str] | None:
+    """The first algebraic family that gives ``g-p-w``, and its name."""
     attempts: tuple[tuple[str, Callable[[], Schedule | None]], ...] = (
         ("trivial", functools.partial(_trivial, g, p, w)),
         ("round-robin", functools.partial(_round_robin, g, p, w)),
@@ -1016,16 +1040,22 @@ def _construct_cached(g: int, p: int, w: int, budget: float) -> tuple[Schedule, 
         sched = make()
         if sched is not None and is_repeat_free(sched, g, p, w):
             return sched, name
-    got = _cyclic(g, p, w, budget)
-    if got is not None and len(_FOUND) < 1024:
-        _FOUND[(g, p, w)] = got
-    return got
+    return None
+
+
+def _construct(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | None:
+    """Algebra, then recorded base rounds, then the cyclic search (``budget`` seconds).
+
+    Nothing is remembered between calls: the answer depends on ``(g, p, w)`` only,
+    unless the wall-clock ``budget`` cuts the cyclic search on a slow machine.
+    """
+    if g < 1 or p < 1 or w < 0 or w > _bound(g, p):
+        return None
+    return _algebraic(g, p, w) or _recorded(g, p, w) or _cyclic(g, p, w, budget)
 
 
 def _clear_cache() -> None:
-    """Forget every schedule computed so far (for tests and timings)."""
-    _FOUND.clear()
-    _construct_cached.cache_clear()
+    """Kept for callers of older versions: nothing is cached any more."""
 
 
 def construct_with_method(
@@ -1039,7 +1069,7 @@ def construct_with_method(
     >>> construct_with_method(4, 4, 5)[1]
     'affine-geometry'
     """
-    got = _construct_cached(int(n_tables), int(table_size), int(rounds), float(budget))
+    got = _construct(int(n_tables), int(table_size), int(rounds), float(budget))
     if got is None:
         return None
     sched, name = got

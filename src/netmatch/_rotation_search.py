@@ -24,13 +24,13 @@ fixed mirror pairing of players and tables, a search space half as large.
 """
 
 # Matrix names (M, G1, T, R, A, ...) follow the notation of the delta formulas.
-# greedy()'s place() is a per-round closure, only called within its own round.
-# ruff: noqa: N803, N806, B023
+# ruff: noqa: N803, N806
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,7 +42,27 @@ BoolArray = NDArray[np.bool_]
 
 #: Initial meet count of pairs whose meetings never count (forced together, self).
 FORCED = -(2**20)
+#: The clock every time limit is read on (tests replace it to simulate a slow machine).
+_clock: Callable[[], float] = time.perf_counter
 _BIG = np.int64(2**62)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A moment on :data:`_clock` after which work stops (``end`` None: never)."""
+
+    end: float | None
+
+    @classmethod
+    def after(cls, seconds: float | None) -> Deadline:
+        return cls(None if seconds is None else _clock() + seconds)
+
+    def passed(self) -> bool:
+        return self.end is not None and _clock() >= self.end
+
+    def left(self, cap: float) -> float:
+        """Seconds left, at most ``cap`` (and at least 0)."""
+        return cap if self.end is None else max(0.0, min(cap, self.end - _clock()))
 
 
 @dataclass
@@ -62,6 +82,8 @@ class Problem:
     needy: BoolArray  # (n,) members with a need that someone here could serve
     cats: list[IntArray]  # per balance attribute: category index per player, -1 unknown
     n_cats: list[int]
+    # Sizes only asked to be even: which tables of a round are the larger ones is free.
+    even_sizes: bool = False
 
     @property
     def cap(self) -> int:
@@ -102,67 +124,79 @@ def weights(problem: Problem) -> tuple[int, int]:
 # ----------------------------------------------------------------------------------
 # Greedy start
 # ----------------------------------------------------------------------------------
-def greedy(
-    problem: Problem, rng: np.random.Generator, *, prefix: IntArray | None = None
-) -> IntArray:
-    """Round by round, place hosts, then keep-together groups, then everyone else.
-
-    Players with the fewest people left to meet ("freedom", Triska & Musliu) are
-    placed first, each at the table where they repeat least, then where their needs
-    and their tablemates' needs get served, then where their category is rarest;
-    random tie-breaks. ``prefix`` gives the first rounds, kept as they are.
-    """
+def quick_round(problem: Problem, r: int, rng: np.random.Generator) -> IntArray:
+    """Round ``r`` seated at random: hosts at their tables, keep-together groups on the
+    emptiest tables, everyone else on the seats left (what :func:`greedy` does once its
+    deadline has passed; the search then repairs what it can)."""
     p = problem
-    n, w, g = p.n, p.rounds, p.n_tables
-    w_rep, w_need = weights(p)
-    meets = p.prior.astype(np.int32, copy=True)
-    schedule = np.full((w, n), -1, dtype=np.int64)
-    serve = p.serve
-    # Row-major layouts (table, player) so that seating someone updates one row.
-    serve_t = np.ascontiguousarray(serve.T) if serve is not None else None
-    served = np.zeros(n, dtype=np.int64)
-    apart = p.apart
-    any_apart = bool(apart.any())
-    done = 0 if prefix is None else prefix.shape[0]
-    for r in range(done):
-        assert prefix is not None
-        schedule[r] = prefix[r]
-        _add_round_meetings(meets, schedule[r], g)
-        if serve is not None:
-            served += _round_service(serve, schedule[r], g)
-    for r in range(done, w):
-        cap = p.sizes[r].astype(np.int64).copy()
-        tr = schedule[r]
-        c1 = np.zeros((g, n), dtype=np.int64)
+    row = np.full(p.n, -1, dtype=np.int64)
+    cap = p.sizes[r].astype(np.int64).copy()
+    hosts = np.flatnonzero(p.fixed[r] >= 0)
+    row[hosts] = p.fixed[r, hosts]
+    cap -= np.bincount(row[hosts], minlength=p.n_tables)
+    for grp in sorted((g[p.attend[r, g]] for g in p.groups), key=len, reverse=True):
+        free = grp[row[grp] < 0]
+        pinned = row[grp][row[grp] >= 0]
+        t = int(pinned[0]) if pinned.size else int(np.argmax(cap))
+        if cap[t] < free.size:
+            raise InfeasibleError(
+                f"cannot seat a keep_together group of {grp.size} in round {r}: "
+                "no table has that many free seats"
+            )
+        row[free] = t
+        cap[t] -= free.size
+    rest = np.flatnonzero(p.attend[r] & (row < 0))
+    row[rng.permutation(rest)] = np.repeat(np.arange(p.n_tables), cap)
+    return row
+
+
+class _Seating:
+    """One round of the greedy start being seated, with the per-table counts a
+    newcomer's choice looks at (who they met, keep-apart partners, servers, categories)."""
+
+    def __init__(
+        self,
+        p: Problem,
+        r: int,
+        row: IntArray,
+        meets: NDArray[np.int32],
+        serve_t: NDArray[np.int8] | None,
+    ) -> None:
+        n, g = p.n, p.n_tables
+        self.p, self.r, self.row, self.meets, self.serve_t = p, r, row, meets, serve_t
+        self.cap = p.sizes[r].astype(np.int64).copy()
+        self.c1 = np.zeros((g, n), dtype=np.int64)
         # Freedom (Triska & Musliu): seating together people who met the same others
         # keeps everyone's set of possible new partners large for the later rounds.
         # Skipped for large events, where repeats are easy to avoid anyway.
-        overlap = None
+        self.overlap = None
         if n <= 400:
             known = (meets >= 1).astype(np.float32)
-            overlap = known @ known.T
-        ov = np.zeros((g, n), dtype=np.float64)
-        cp = np.zeros((g, n), dtype=np.int64) if any_apart else None
-        ss = np.zeros((g, n), dtype=np.int64) if serve is not None else None
-        hist = [np.zeros((g, k + 1), dtype=np.int64) for k in p.n_cats]
+            self.overlap = known @ known.T
+        self.ov = np.zeros((g, n), dtype=np.float64)
+        self.cp = np.zeros((g, n), dtype=np.int64) if p.apart.any() else None
+        self.ss = np.zeros((g, n), dtype=np.int64) if serve_t is not None else None
+        self.hist = [np.zeros((g, k + 1), dtype=np.int64) for k in p.n_cats]
 
-        def place(q: int, t: int) -> None:
-            tr[q] = t
-            cap[t] -= 1
-            c1[t] += meets[q] >= 1
-            if overlap is not None:
-                ov[t] += overlap[q]
-            if cp is not None:
-                cp[t] += apart[q]
-            if ss is not None and serve_t is not None:
-                ss[t] += serve_t[q]
-            for h, cat in zip(hist, p.cats, strict=True):
-                if cat[q] >= 0:
-                    h[t, cat[q]] += 1
+    def place(self, q: int, t: int) -> None:
+        self.row[q] = t
+        self.cap[t] -= 1
+        self.c1[t] += self.meets[q] >= 1
+        if self.overlap is not None:
+            self.ov[t] += self.overlap[q]
+        if self.cp is not None:
+            self.cp[t] += self.p.apart[q]
+        if self.ss is not None and self.serve_t is not None:
+            self.ss[t] += self.serve_t[q]
+        for h, cat in zip(self.hist, self.p.cats, strict=True):
+            if cat[q] >= 0:
+                h[t, cat[q]] += 1
 
-        for q in np.flatnonzero(p.fixed[r] >= 0):
-            place(int(q), int(p.fixed[r, q]))
-        grouped = np.zeros(n, dtype=bool)
+    def seat_groups(self, rng: np.random.Generator, w_rep: int) -> BoolArray:
+        """Keep-together groups, largest first, where they met the fewest; who is seated."""
+        p, r, g = self.p, self.r, self.p.n_tables
+        cap, cp = self.cap, self.cp
+        grouped = np.zeros(p.n, dtype=bool)
         groups = [grp[p.attend[r, grp]] for grp in p.groups]
         for grp in sorted(groups, key=len, reverse=True):
             if grp.size == 0:
@@ -186,15 +220,29 @@ def greedy(
                         f"cannot seat a keep_together group of {grp.size} in round {r}: "
                         "no table has that many free seats (table sizes and groups do not pack)"
                     )
-                score = c1[:, free].sum(axis=1) * float(w_rep) + rng.random(g)
+                score = self.c1[:, free].sum(axis=1) * float(w_rep) + rng.random(g)
                 score[~ok] = np.inf
                 t = int(np.argmin(score))
             for member in free.tolist():
-                place(member, t)
+                self.place(member, t)
+        return grouped
+
+    def seat_rest(
+        self,
+        grouped: BoolArray,
+        served: IntArray,
+        rng: np.random.Generator,
+        w_rep: int,
+        w_need: int,
+    ) -> None:
+        """Everyone else, least free first, at the table where they repeat least."""
+        p, r, g, tr = self.p, self.r, self.p.n_tables, self.row
+        meets, serve_t, cap, cp, ss = self.meets, self.serve_t, self.cap, self.cp, self.ss
+        scale = p.n * max(p.cap, 1) + 1.0
         rest = np.flatnonzero(p.attend[r] & (p.fixed[r] < 0) & ~grouped)
         met = (meets[rest] >= 1).sum(axis=1)
         # Keep-apart members first: later, the only open seat may be beside a partner.
-        held = apart[rest].sum(axis=1) if any_apart else np.zeros(rest.size, dtype=np.int64)
+        held = p.apart[rest].sum(axis=1) if cp is not None else np.zeros(rest.size, np.int64)
         order = rest[np.lexsort((rng.random(rest.size), -met, -held))]
         for q in order.tolist():
             ok = cap > 0
@@ -202,9 +250,9 @@ def greedy(
                 ok_apart = ok & (cp[:, q] == 0)
                 if ok_apart.any():
                     ok = ok_apart
-            score = c1[:, q].astype(np.float64) * w_rep + rng.random(g)
-            if overlap is not None:
-                score -= ov[:, q] / (n * max(p.cap, 1) + 1.0) * 0.5 * w_rep
+            score = self.c1[:, q].astype(np.float64) * w_rep + rng.random(g)
+            if self.overlap is not None:
+                score -= self.ov[:, q] / scale * 0.5 * w_rep
             if ss is not None and serve_t is not None:
                 gain = np.zeros(g)
                 if p.needy[q] and served[q] == 0:
@@ -213,14 +261,56 @@ def greedy(
                 if hungry.size:
                     gain += np.bincount(tr[hungry], minlength=g)
                 score -= gain * w_need
-            for h, cat in zip(hist, p.cats, strict=True):
+            for h, cat in zip(self.hist, p.cats, strict=True):
                 if cat[q] >= 0:
                     score += 2 * h[:, cat[q]]
             score[~ok] = np.inf
-            place(q, int(np.argmin(score)))
-        _add_round_meetings(meets, tr, g)
+            self.place(q, int(np.argmin(score)))
+
+
+def greedy(
+    problem: Problem,
+    rng: np.random.Generator,
+    *,
+    prefix: IntArray | None = None,
+    deadline: Deadline | None = None,
+) -> IntArray:
+    """Round by round, place hosts, then keep-together groups, then everyone else.
+
+    Players with the fewest people left to meet ("freedom", Triska & Musliu) are
+    placed first, each at the table where they repeat least, then where their needs
+    and their tablemates' needs get served, then where their category is rarest;
+    random tie-breaks. ``prefix`` gives the first rounds, kept as they are. Rounds
+    begun after ``deadline`` are seated by :func:`quick_round`.
+    """
+    p = problem
+    n, w, g = p.n, p.rounds, p.n_tables
+    w_rep, w_need = weights(p)
+    meets = p.prior.astype(np.int32, copy=True)
+    schedule = np.full((w, n), -1, dtype=np.int64)
+    serve = p.serve
+    # Row-major layouts (table, player) so that seating someone updates one row.
+    serve_t = np.ascontiguousarray(serve.T) if serve is not None else None
+    served = np.zeros(n, dtype=np.int64)
+    done = 0 if prefix is None else prefix.shape[0]
+    for r in range(done):
+        assert prefix is not None
+        schedule[r] = prefix[r]
+        _add_round_meetings(meets, schedule[r], g)
         if serve is not None:
-            served += _round_service(serve, tr, g)
+            served += _round_service(serve, schedule[r], g)
+    for r in range(done, w):
+        if deadline is not None and deadline.passed():
+            schedule[r] = quick_round(p, r, rng)
+            continue
+        seating = _Seating(p, r, schedule[r], meets, serve_t)
+        for q in np.flatnonzero(p.fixed[r] >= 0):
+            seating.place(int(q), int(p.fixed[r, q]))
+        grouped = seating.seat_groups(rng, w_rep)
+        seating.seat_rest(grouped, served, rng, w_rep, w_need)
+        _add_round_meetings(meets, schedule[r], g)
+        if serve is not None:
+            served += _round_service(serve, schedule[r], g)
     return schedule
 
 
@@ -248,11 +338,26 @@ def _round_service(serve: NDArray[np.int8], tr: IntArray, g: int) -> IntArray:
 
 
 def meet_counts(problem: Problem, schedule: IntArray) -> NDArray[np.int32]:
-    """Meet counts of the schedule on top of ``problem.prior``."""
-    meets = problem.prior.astype(np.int32, copy=True)
-    for r in range(problem.rounds):
-        _add_round_meetings(meets, schedule[r], problem.n_tables)
+    """Meet counts of the schedule on top of ``problem.prior``.
+
+    One product of one-hot matrices: ``X[v, r * g + t]`` is 1 when ``v`` sits at table
+    ``t`` in round ``r``, and ``X @ X.T`` counts the rounds two people share a table.
+    """
+    p = problem
+    n, g = p.n, p.n_tables
+    rr, vv = np.nonzero(schedule >= 0)
+    X = np.zeros((n, p.rounds * g), dtype=np.float32)
+    X[vv, rr * g + schedule[rr, vv]] = 1
+    together = np.rint(X @ X.T).astype(np.int32)
+    np.fill_diagonal(together, 0)
+    meets: NDArray[np.int32] = p.prior.astype(np.int32, copy=True) + together
     return meets
+
+
+def squared_of(meets: NDArray[np.int32]) -> int:
+    """Sum over pairs of ``(m - 1)**2`` for the pairs met ``m >= 1`` times."""
+    m = np.maximum(meets.astype(np.int64) - 1, 0)
+    return int(np.triu(m * m, 1).sum())
 
 
 def repeats_of(meets: NDArray[np.int32]) -> int:
@@ -276,13 +381,22 @@ class State:
         cap = max(p.cap, 1)
         self.L = np.full((w, g, cap), -1, dtype=np.int64)
         self.slot = np.full((w, n), -1, dtype=np.int64)
-        for r in range(w):
-            for t, members in enumerate(_tables(self.T[r], g)):
-                self.L[r, t, : members.size] = members
-                self.slot[r, members] = np.arange(members.size)
+        # Seats: players sorted by (round, table, player); a player's seat is their rank
+        # among the players of the same round and table.
+        table = np.where(self.T >= 0, self.T, g)  # the absent at a table g
+        key = (np.arange(w)[:, None] * (g + 1) + table).ravel()
+        order = np.argsort(key, kind="stable")
+        ranked = key[order]
+        seat = np.arange(order.size) - np.searchsorted(ranked, ranked, side="left")
+        rr, vv, tt = order // n, order % n, table.ravel()[order]
+        seated = tt < g
+        self.L[rr[seated], tt[seated], seat[seated]] = vv[seated]
+        self.slot[rr[seated], vv[seated]] = seat[seated]
         self.M = meet_counts(p, self.T)
         self.G1 = self._spread(self.M >= 1)
         self.G2 = self._spread(self.M >= 2)
+        # GM[r, u, t]: meetings u already had with the people at table t of round r.
+        self.GM = self._spread(np.maximum(self.M, 0))
         self.any_apart = bool(p.apart.any())
         self.GP = self._spread(p.apart) if self.any_apart else None
         self.S = p.serve if p.serve is not None and p.needy.any() else None
@@ -301,19 +415,30 @@ class State:
                 np.add.at(h, (r, self.T[r, ok], cat[ok]), 1)
             self.H.append(h)
         self.repeats = repeats_of(self.M)
+        self.sq = squared_of(self.M)
         self.balance = self._balance_total()
         self.unserved = self._unserved()
 
-    def _spread(self, rel: BoolArray) -> NDArray[np.int32]:
-        """``out[r, u, t]`` = how many ``v`` at table ``t`` of round ``r`` have rel[u, v]."""
+    def _spread(self, rel: NDArray[np.bool_] | NDArray[np.int32]) -> NDArray[np.int32]:
+        """``out[r, u, t]`` = sum of ``rel[u, v]`` over the ``v`` at table ``t`` of round ``r``."""
         p = self.p
         n, w, g = p.n, p.rounds, p.n_tables
+        if n * n * w * g <= 300_000_000:
+            # One product with the one-hot seating X[v, r * g + t] (many short rounds).
+            rr, vv = np.nonzero(self.T >= 0)
+            X = np.zeros((n, w * g), dtype=np.float32)
+            X[vv, rr * g + self.T[rr, vv]] = 1
+            prod = np.rint(rel.astype(np.float32) @ X).astype(np.int32)
+            return np.ascontiguousarray(prod.reshape(n, w, g).transpose(1, 0, 2))
         u, v = np.nonzero(rel)
+        weight = rel[u, v].astype(np.float64)
         out = np.zeros((w, n * g), dtype=np.int64)
         for r in range(w):
             tv = self.T[r, v]
             ok = tv >= 0
-            out[r] = np.bincount(u[ok] * g + tv[ok], minlength=n * g)
+            out[r] = np.rint(
+                np.bincount(u[ok] * g + tv[ok], weights=weight[ok], minlength=n * g)
+            ).astype(np.int64)
         return out.reshape(w, n, g).astype(np.int32)
 
     def _balance_total(self) -> int:
@@ -325,7 +450,9 @@ class State:
         return int((self.p.needy & (self.cnt == 0)).sum())
 
     def cost(self, w_rep: int, w_need: int) -> int:
-        return self.repeats * w_rep + self.unserved * w_need + self.balance
+        """Repeats as the sum over pairs of ``(m - 1)**2`` (so they spread out) >> needs
+        left unserved >> balance."""
+        return self.sq * w_rep + self.unserved * w_need + self.balance
 
     def own(self, G: NDArray[np.int32]) -> IntArray:
         """``G[r, v, T[r, v]]`` for every round and player (0 when absent)."""
@@ -366,8 +493,16 @@ class State:
         # Flat indexes into the (w, n, g) tensors: [R, A, T[R, b]] and [R, b, T[R, A]].
         at_a = ((R * n + A) * g)[:, None] + TBc
         at_b = (Rc * n + ar[None, :]) * g + TA[:, None]
-        g1 = self.G1.reshape(-1)
-        d_rep = -own2[R, A][:, None] + g1.take(at_a) - 2 * i1a - own2[R] + g1.take(at_b)
+        # Change of the squared cost: one more meeting of a pair met m >= 1 times costs
+        # 2m - 1, one fewer saves 2m - 3 (0 when m == 1); summed over a table from the
+        # sums GM (meetings), G1 (people met) and G2 (met twice): joining costs
+        # 2 GM - G1, leaving saves 2 GM - 2 G1 - G2 (everyone there was met this round).
+        join = (2 * self.GM - self.G1).reshape(-1)
+        leave = self.own(2 * self.GM - 2 * self.G1 - self.G2)
+        m_ab = np.maximum(self.M[A], 0)
+        add_ab = np.where(m_ab >= 1, 2 * m_ab - 1, 0)
+        d_rep = join.take(at_a) + join.take(at_b) - 2 * add_ab - leave[R, A][:, None] - leave[R]
+        del i1a
         if self.GP is not None:
             pa = p.apart[A].astype(np.int64)
             gp = self.GP.reshape(-1)
@@ -436,8 +571,10 @@ class State:
             y = Y[yi, yb, ys]
             new_y = cnt[y] - S[y, yb] + S[y, A[yi]]
             val = (new_y == 0).astype(np.int64) - zero[y]
-            d += np.bincount(yi * n + yb, weights=val, minlength=m * n).reshape(m, n).astype(
-                np.int64
+            d += (
+                np.bincount(yi * n + yb, weights=val, minlength=m * n)
+                .reshape(m, n)
+                .astype(np.int64)
             )
         return np.asarray(d, dtype=np.int64)
 
@@ -452,7 +589,11 @@ class State:
         Y = Y[(Y >= 0) & (b != Y)]
         M = self.M
         # Round r, with the old meet counts.
-        for G, col in ((self.G1, M[:, [a, b]] >= 1), (self.G2, M[:, [a, b]] >= 2)):
+        for G, col in (
+            (self.G1, M[:, [a, b]] >= 1),
+            (self.G2, M[:, [a, b]] >= 2),
+            (self.GM, np.maximum(M[:, [a, b]], 0)),
+        ):
             d = col[:, 1].astype(np.int32) - col[:, 0]
             G[r, :, A] += d
             G[r, :, B] -= d
@@ -484,16 +625,21 @@ class State:
         self.L[r, A, sa], self.L[r, B, sb] = b, a
         self.slot[r, a], self.slot[r, b] = sb, sa
         # Meet counts, then the count matrices of every round for pairs that flip.
-        us = np.concatenate([np.full(X.size, a), np.full(Y.size, a), np.full(Y.size, b),
-                             np.full(X.size, b)])
+        us = np.concatenate(
+            [np.full(X.size, a), np.full(Y.size, a), np.full(Y.size, b), np.full(X.size, b)]
+        )
         vs = np.concatenate([X, Y, Y, X])
-        step = np.concatenate([-np.ones(X.size), np.ones(Y.size), -np.ones(Y.size),
-                               np.ones(X.size)]).astype(np.int64)
+        step = np.concatenate(
+            [-np.ones(X.size), np.ones(Y.size), -np.ones(Y.size), np.ones(X.size)]
+        ).astype(np.int64)
         old = M[us, vs].astype(np.int64)
         new = old + step
         M[us, vs] = new
         M[vs, us] = new
         self.repeats += int(np.maximum(new - 1, 0).sum() - np.maximum(old - 1, 0).sum())
+        self.sq += int((np.maximum(new - 1, 0) ** 2).sum() - (np.maximum(old - 1, 0) ** 2).sum())
+        if us.size:
+            self._flip(self.GM, us, vs, step)
         for G, k in ((self.G1, 1), (self.G2, 2)):
             flip = (old >= k) != (new >= k)
             if flip.any():
@@ -556,6 +702,29 @@ def repeat_lower_bound(problem: Problem) -> int:
     return max(pigeonhole, consecutive)
 
 
+def squared_lower_bound(problem: Problem) -> int:
+    """A lower bound of :attr:`FastState.cost` (pairs met ``m`` times cost ``(m-1)**2``).
+
+    With everyone present, for every two rounds ``r < s``, each table of round ``s``
+    (``c`` people) draws them from the ``g`` tables of round ``r``: at least the pairs
+    of an even split of ``c`` into ``g`` met in both rounds. A pair met ``m`` times is
+    counted in ``C(m, 2) <= (m - 1)**2`` such pairs of rounds. Never below
+    :func:`repeat_lower_bound` (``m - 1 <= (m - 1)**2``).
+    """
+    p = problem
+    floor = repeat_lower_bound(p)
+    if not p.attend.all() or (p.prior == FORCED).sum() > p.n:
+        return floor
+    g = p.n_tables
+    per_round = 0
+    for c in p.sizes[0].tolist():
+        base, extra = divmod(int(c), g)
+        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    if not (p.sizes == p.sizes[0]).all():
+        return floor
+    return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
+
+
 def search(
     problem: Problem,
     start: IntArray,
@@ -577,105 +746,132 @@ def search(
     Stops at the repeat lower bound, at ``max_iterations`` or at ``time_limit``
     seconds (wall clock). Without a time cut, the run depends only on the seed.
     """
+    common: dict[str, Any] = {
+        "rng": rng,
+        "time_limit": time_limit,
+        "max_iterations": max_iterations,
+        "progress": progress,
+        "started_from": started_from,
+        "tenure": tenure,
+        "perturb_after": perturb_after,
+        "restart_after": restart_after,
+    }
     if unconstrained(problem):
-        if (
-            mirrored(problem)
-            and max_iterations != 0
-            and repeats_of(meet_counts(problem, start)) > repeat_lower_bound(problem)
-        ):
-            # Every player misses exactly one other: first look for a plan invariant
-            # under a fixed pairing of players and tables (half the search space),
-            # for a fixed number of iterations.  (Not when the start, a complete
-            # construction for instance, already has no repeat to remove.)
-            budget = mirror_iterations if max_iterations is None else min(
-                mirror_iterations, max_iterations // 2
-            )
-            offset = 0
+        return _fast_path(problem, start, mirror_iterations=mirror_iterations, **common)
+    return _tabu_search(
+        problem, start, polish_iterations=polish_iterations, max_rows=max_rows, **common
+    )
 
-            def relay(update: Progress) -> None:
-                # One "start" and one "done" for both phases, iterations counted on.
-                if progress is None or (update.phase, offset > 0) in (
-                    ("done", False),
-                    ("start", True),
-                ):
-                    return
-                progress(
-                    Progress(
-                        update.phase,
-                        update.iteration + offset,
-                        update.elapsed + (first.elapsed if offset else 0.0),
-                        update.repeats,
-                        min(update.best_repeats, first.repeats) if offset else update.best_repeats,
-                        update.unserved,
-                    )
-                )
 
-            first = fast_search(
-                problem,
-                start,
-                rng=rng,
-                time_limit=time_limit,
-                max_iterations=budget,
-                progress=relay if progress is not None else None,
-                started_from=started_from,
-                tenure=tenure,
-                perturb_after=perturb_after,
-                restart_after=restart_after,
-                symmetric=True,
-            )
-            if first.repeats == 0 or first.hit_time_limit:
-                given = repeats_of(meet_counts(problem, start))
-                if first.hit_time_limit and given <= first.repeats:
-                    first.schedule, first.repeats = start.copy(), given
-                if progress is not None:
-                    progress(
-                        Progress("done", first.iterations, first.elapsed, first.repeats,
-                                 first.repeats, 0)
-                    )
-                return first
-            if time_limit is not None:
-                time_limit = max(0.0, time_limit - first.elapsed)
-            if max_iterations is not None:
-                max_iterations -= first.iterations
-            done = offset = first.iterations
-            rest = fast_search(
-                problem,
-                start,
-                rng=rng,
-                time_limit=time_limit,
-                max_iterations=max_iterations,
-                progress=relay if progress is not None else None,
-                started_from=started_from,
-                tenure=tenure,
-                perturb_after=perturb_after,
-                restart_after=restart_after,
-            )
-            rest.iterations += done
-            rest.elapsed += first.elapsed
-            if first.repeats < rest.repeats:
-                rest.schedule, rest.repeats = first.schedule, first.repeats
-            return rest
-        return fast_search(
-            problem,
-            start,
-            rng=rng,
-            time_limit=time_limit,
-            max_iterations=max_iterations,
-            progress=progress,
-            started_from=started_from,
-            tenure=tenure,
-            perturb_after=perturb_after,
-            restart_after=restart_after,
+def _fast_path(
+    problem: Problem,
+    start: IntArray,
+    *,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+    tenure: int,
+    perturb_after: int,
+    restart_after: int,
+    mirror_iterations: int,
+) -> Result:
+    """:func:`fast_search`, after a mirror search when every player misses one other."""
+    kw: dict[str, Any] = {
+        "rng": rng,
+        "time_limit": time_limit,
+        "max_iterations": max_iterations,
+        "progress": progress,
+        "started_from": started_from,
+        "tenure": tenure,
+        "perturb_after": perturb_after,
+        "restart_after": restart_after,
+    }
+    if (
+        mirrored(problem)
+        and max_iterations != 0
+        and repeats_of(meet_counts(problem, start)) > repeat_lower_bound(problem)
+    ):
+        # Every player misses exactly one other: first look for a plan invariant
+        # under a fixed pairing of players and tables (half the search space),
+        # for a fixed number of iterations.  (Not when the start, a complete
+        # construction for instance, already has no repeat to remove.)
+        budget = (
+            mirror_iterations
+            if max_iterations is None
+            else min(mirror_iterations, max_iterations // 2)
         )
-    t0 = time.perf_counter()
+        return _mirror_then_fast(problem, start, budget, kw)
+    return fast_search(problem, start, **kw)
+
+
+def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[str, Any]) -> Result:
+    """The mirror search for ``budget`` iterations, then (unless it reached zero or the
+    time limit) the ordinary fast search from ``start``; the better plan is kept."""
+    progress = kw["progress"]
+    offset = 0
+
+    def relay(update: Progress) -> None:
+        # One "start" and one "done" for both phases, iterations counted on.
+        if progress is None or (update.phase, offset > 0) in (("done", False), ("start", True)):
+            return
+        progress(
+            Progress(
+                update.phase,
+                update.iteration + offset,
+                update.elapsed + (first.elapsed if offset else 0.0),
+                update.repeats,
+                min(update.best_repeats, first.repeats) if offset else update.best_repeats,
+                update.unserved,
+            )
+        )
+
+    relayed = {**kw, "progress": relay if progress is not None else None}
+    first = fast_search(problem, start, **{**relayed, "max_iterations": budget}, symmetric=True)
+    if first.repeats == 0 or first.hit_time_limit:
+        given = repeats_of(meet_counts(problem, start))
+        if first.hit_time_limit and given <= first.repeats:
+            first.schedule, first.repeats = start.copy(), given
+        if progress is not None:
+            progress(
+                Progress("done", first.iterations, first.elapsed, first.repeats, first.repeats, 0)
+            )
+        return first
+    if kw["time_limit"] is not None:
+        relayed["time_limit"] = max(0.0, kw["time_limit"] - first.elapsed)
+    if kw["max_iterations"] is not None:
+        relayed["max_iterations"] = kw["max_iterations"] - first.iterations
+    offset = first.iterations
+    rest = fast_search(problem, start, **relayed)
+    rest.iterations += first.iterations
+    rest.elapsed += first.elapsed
+    if first.repeats < rest.repeats:
+        rest.schedule, rest.repeats = first.schedule, first.repeats
+    return rest
+
+
+def _tabu_search(
+    problem: Problem,
+    start: IntArray,
+    *,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+    tenure: int,
+    perturb_after: int,
+    restart_after: int,
+    polish_iterations: int,
+    max_rows: int,
+) -> Result:
+    """The general engine (:class:`State`): tabu search, then a polish of needs and balance."""
+    t0 = _clock()
     p = problem
     w_rep, w_need = weights(p)
-    state = State(p, start)
-    target = repeat_lower_bound(p)
-    _repair_apart(state, w_rep, w_need)
-    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
-        state = _separate_with_groups(state, w_rep, w_need)
-    _move_groups(state, w_rep, w_need)
+    state = _repaired(State(p, start), w_rep, w_need)
+    target = squared_lower_bound(p)
     # The best so far is the repaired start (the start itself may break keep-apart).
     best_t = state.T.copy()
     best_cost = state.cost(w_rep, w_need)
@@ -690,61 +886,29 @@ def search(
     def report(phase: str) -> None:
         nonlocal last_report
         if progress is not None:
-            last_report = time.perf_counter()
-            progress(Progress(phase, it, last_report - t0, state.repeats, best_rep,
-                              state.unserved))
+            last_report = _clock()
+            progress(Progress(phase, it, last_report - t0, state.repeats, best_rep, state.unserved))
 
     def out_of_time() -> bool:
         nonlocal hit
-        if time_limit is not None and time.perf_counter() - t0 >= time_limit:
+        if time_limit is not None and _clock() - t0 >= time_limit:
             hit = True
             return True
         return max_iterations is not None and it >= max_iterations
 
     def random_swap() -> None:
-        for _ in range(20):
-            rows = np.flatnonzero(state.mobile.any(axis=1))
-            if rows.size == 0:
-                return
-            r = int(rng.choice(rows))
-            movers = np.flatnonzero(state.mobile[r])
-            if movers.size < 2:
-                continue
-            a, b = (int(x) for x in rng.choice(movers, 2, replace=False))
-            if state.T[r, a] == state.T[r, b]:
-                continue
-            if state.any_apart:
-                d, _ = state.deltas(np.array([r]), np.array([a]), w_rep, w_need)
-                if d[0, b] >= _BIG:
-                    continue
-            state.swap(r, a, b)
-            return
+        _random_swap(state, rng, w_rep, w_need)
 
     report("start")
-    while state.repeats > target:
+    while state.sq > target:
         if out_of_time():
             break
-        own2 = state.own(state.G2)
-        R, A = state.conflicting(own2)
+        R, A = state.conflicting(state.own(state.G2))
         if R.size == 0:
             break  # what remains involves hosts or groups only: nothing to swap
-        if R.size > max_rows:
-            pick = np.sort(rng.choice(R.size, max_rows, replace=False))
-            R, A = R[pick], A[pick]
-        total, _ = state.deltas(R, A, w_rep, w_need, own2)
-        cur = state.cost(w_rep, w_need)
-        TA = state.T[R, A]
-        TB = np.maximum(state.T[R], 0)
-        is_tabu = (tabu[R, A][np.arange(R.size)[:, None], TB] > it) | (
-            tabu[R[:, None], np.arange(p.n)[None, :], TA[:, None]] > it
-        )
-        allowed = (total < _BIG) & (~is_tabu | (cur + total < best_cost))
-        if allowed.any():
-            masked = np.where(allowed, total, _BIG)
-            low = masked.min()
-            cand = np.flatnonzero(masked.reshape(-1) == low)
-            i, b = divmod(int(cand[rng.integers(cand.size)]), p.n)
-            r, a = int(R[i]), int(A[i])
+        move = _best_swap(state, R, A, tabu, it, best_cost, rng, w_rep, w_need, max_rows)
+        if move is not None:
+            r, a, b = move
             ta, tb = int(state.T[r, a]), int(state.T[r, b])
             state.swap(r, a, b)
             tabu[r, a, ta] = it + tenure + int(rng.integers(3))
@@ -772,7 +936,7 @@ def search(
                 stale = 0
         # Every 200 iterations, or every half second on big events (the callback's
         # timing never influences the search).
-        if progress is not None and (it % 200 == 0 or time.perf_counter() - last_report > 0.5):
+        if progress is not None and (it % 200 == 0 or _clock() - last_report > 0.5):
             report("tabu")
     if state.repeats <= best_rep and state.cost(w_rep, w_need) <= best_cost:
         best_t = state.T.copy()
@@ -784,10 +948,76 @@ def search(
         schedule=state.T.copy(),
         repeats=state.repeats,
         iterations=it,
-        elapsed=time.perf_counter() - t0,
+        elapsed=_clock() - t0,
         hit_time_limit=hit,
         started_from=started_from,
     )
+
+
+def _repaired(state: State, w_rep: int, w_need: int) -> State:
+    """The start with keep-apart pairs parted and keep-together groups moved."""
+    _repair_apart(state, w_rep, w_need)
+    p = state.p
+    if p.groups and state.GP is not None and (state.own(state.GP) > 0).any():
+        state = _separate_with_groups(state, w_rep, w_need)
+    _move_groups(state, w_rep, w_need)
+    return state
+
+
+def _random_swap(state: State, rng: np.random.Generator, w_rep: int, w_need: int) -> None:
+    """Swap two movable players of different tables in a random round (a kick)."""
+    for _ in range(20):
+        rows = np.flatnonzero(state.mobile.any(axis=1))
+        if rows.size == 0:
+            return
+        r = int(rng.choice(rows))
+        movers = np.flatnonzero(state.mobile[r])
+        if movers.size < 2:
+            continue
+        a, b = (int(x) for x in rng.choice(movers, 2, replace=False))
+        if state.T[r, a] == state.T[r, b]:
+            continue
+        if state.any_apart:
+            d, _ = state.deltas(np.array([r]), np.array([a]), w_rep, w_need)
+            if d[0, b] >= _BIG:
+                continue
+        state.swap(r, a, b)
+        return
+
+
+def _best_swap(
+    state: State,
+    R: IntArray,
+    A: IntArray,
+    tabu: IntArray,
+    it: int,
+    best_cost: int,
+    rng: np.random.Generator,
+    w_rep: int,
+    w_need: int,
+    max_rows: int,
+) -> tuple[int, int, int] | None:
+    """The best allowed swap ``(round, a, b)`` of conflicting players ``(R, A)`` (at most
+    ``max_rows`` of them, sampled): not tabu, unless it beats the best plan; random
+    ties; None when every swap is forbidden."""
+    n = state.p.n
+    if R.size > max_rows:
+        pick = np.sort(rng.choice(R.size, max_rows, replace=False))
+        R, A = R[pick], A[pick]
+    total, _ = state.deltas(R, A, w_rep, w_need, state.own(state.G2))
+    cur = state.cost(w_rep, w_need)
+    TA = state.T[R, A]
+    TB = np.maximum(state.T[R], 0)
+    is_tabu = (tabu[R, A][np.arange(R.size)[:, None], TB] > it) | (
+        tabu[R[:, None], np.arange(n)[None, :], TA[:, None]] > it
+    )
+    allowed = (total < _BIG) & (~is_tabu | (cur + total < best_cost))
+    if not allowed.any():
+        return None
+    masked = np.where(allowed, total, _BIG)
+    cand = np.flatnonzero(masked.reshape(-1) == masked.min())
+    i, b = divmod(int(cand[rng.integers(cand.size)]), n)
+    return int(R[i]), int(A[i]), b
 
 
 def _repair_apart(state: State, w_rep: int, w_need: int) -> None:
@@ -1014,14 +1244,19 @@ def mirrored(problem: Problem) -> bool:
 class FastState:
     """Repeats only, evaluated with two small matrix products per iteration.
 
-    ``M[u, v]`` counts the meetings of each pair (prior ones included), ``M1`` and
-    ``M2`` are ``M >= 1`` and ``M >= 2`` as float32, ``P[r, v, t]`` is 1 when ``v`` sits
-    at table ``t`` in round ``r``. Then ``G1 = M1 @ P`` gives, for every round, player
-    and table, how many people there the player already met, and ``G2 = M2 @ P`` how
-    many they met at least twice: the change in repeats of swapping ``x`` (table A) and
-    ``y`` (table B) in round ``r`` is
-    ``G1[r,x,B] + G1[r,y,A] - 2*M1[x,y] - G2[r,x,A] - G2[r,y,B]``.
-    A swap updates four rows and columns of ``M`` and four entries of ``P``.
+    ``M[u, v]`` counts the meetings of each pair (prior ones included) and
+    ``P[r, v, t]`` is 1 when ``v`` sits at table ``t`` in round ``r``. The search
+    minimises ``cost``, the sum over pairs of ``(M - 1)**2`` (pairs who met): a pair
+    met ``m`` times costs ``(m - 1)**2``, so meeting one person four times (9) costs
+    more than meeting six people twice (6), and repeats spread out (``repeats``, the
+    sum of ``m - 1``, is kept too). One more meeting of a pair costs
+    ``add = 2M - 1`` (0 for a first meeting), one fewer saves ``drop = 2M - 3`` (0
+    when ``M == 1``); ``Add = add @ P`` and ``Drop = drop @ P`` sum them over the
+    people at every table of every round, so the change of swapping ``x`` (table A)
+    and ``y`` (table B) in round ``r`` is
+    ``Add[r,x,B] + Add[r,y,A] - 2*add[x,y] - Drop[r,x,A] - Drop[r,y,B]``.
+    A swap updates two rows and columns of ``M``, ``add``, ``drop`` and four entries
+    of ``P``.
     """
 
     def __init__(self, problem: Problem, schedule: IntArray) -> None:
@@ -1036,18 +1271,19 @@ class FastState:
             M += (self.T[r][:, None] == self.T[r][None, :]) & self.present[r][:, None]
         np.fill_diagonal(M, 0)
         self.M = M
-        self.M1 = (M >= 1).astype(np.float32)
-        self.M2 = (M >= 2).astype(np.float32)
+        self.add = np.where(M >= 1, 2 * M - 1, 0).astype(np.float32)
+        self.drop = np.where(M >= 2, 2 * M - 3, 0).astype(np.float32)
         self.P = np.zeros((w, n, g), dtype=np.float32)
         rr, xx = np.nonzero(self.present)
         self.P[rr, xx, self.T[rr, xx]] = 1
         self.repeats = repeats_of(M.astype(np.int32))
+        self.cost = int(np.triu(np.maximum(M - 1, 0) ** 2, 1).sum())
         self.ar = np.arange(n)
         # Flat index of (r, v, T[r, v]) into a (w, n, g) array.
         self.own = (np.arange(w * n, dtype=np.int64) * g).reshape(w, n) + self.Tc
 
     def deltas(self) -> tuple[IntArray, IntArray, NDArray[np.float32], IntArray, IntArray]:
-        """Players in conflict and the change in repeats of each of their swaps.
+        """Players in conflict and the change in cost of each of their swaps.
 
         Returns rounds ``R`` and players ``X`` (one row per player sitting with someone
         they met before), ``d[i, y]`` the change of swapping ``X[i]`` and ``y`` in round
@@ -1055,20 +1291,20 @@ class FastState:
         ``(R, y, T[R, X])`` into any ``(w, n, g)`` array (the tabu list uses them).
         """
         n, g = self.n, self.g
-        G1 = (self.M1 @ self.P).reshape(-1)
-        G2 = (self.M2 @ self.P).reshape(-1)
-        c2 = G2.take(self.own) * self.present
-        R, X = np.nonzero(c2 > 0)
+        G = (self.add @ self.P).reshape(-1)
+        # What leaving their table saves each player: > 0 when they met someone there.
+        extra = (self.drop @ self.P).reshape(-1).take(self.own) * self.present
+        R, X = np.nonzero(extra > 0)
         A = self.Tc[R, X]
         TR = self.Tc[R]
         at_b = ((R * n + X) * g)[:, None] + TR
         at_a = (R[:, None] * n + self.ar) * g + A[:, None]
-        d = G1.take(at_b) + G1.take(at_a) - 2 * self.M1[X] - c2[R] - c2[R, X][:, None]
+        d = G.take(at_b) + G.take(at_a) - 2 * self.add[X] - extra[R] - extra[R, X][:, None]
         d[(A[:, None] == TR) | ~self.present[R]] = np.inf
         return R.astype(np.int64), X.astype(np.int64), d, at_b, at_a
 
     def swap(self, r: int, x: int, y: int) -> int:
-        """Swap ``x`` and ``y`` (different tables) in round ``r``; return the change."""
+        """Swap ``x`` and ``y`` (different tables) in round ``r``; return the change in cost."""
         T, M = self.T, self.M
         a, b = int(T[r, x]), int(T[r, y])
         tr = T[r]
@@ -1081,15 +1317,18 @@ class FastState:
         vs = np.concatenate([U, V, V, U])
         step = np.repeat(np.array([-1, 1, -1, 1]), [nu, nv, nv, nu])
         old = M[us, vs]
-        change = int(((old >= 1) & (step > 0)).sum() - ((old >= 2) & (step < 0)).sum())
+        up = step > 0
+        self.repeats += int(((old >= 1) & up).sum() - ((old >= 2) & ~up).sum())
+        gained, lost = old[up], old[~up]
+        change = int((2 * gained - 1)[gained >= 1].sum() - (2 * lost - 3)[lost >= 2].sum())
         M[us, vs] = old + step
         M[vs, us] = old + step
         xy = [x, y]
         rows = M[xy]
-        self.M1[xy] = rows >= 1
-        self.M1[:, xy] = self.M1[xy].T
-        self.M2[xy] = rows >= 2
-        self.M2[:, xy] = self.M2[xy].T
+        self.add[xy] = np.where(rows >= 1, 2 * rows - 1, 0)
+        self.add[:, xy] = self.add[xy].T
+        self.drop[xy] = np.where(rows >= 2, 2 * rows - 3, 0)
+        self.drop[:, xy] = self.drop[xy].T
         T[r, x], T[r, y] = b, a
         self.Tc[r, x], self.Tc[r, y] = b, a
         self.own[r, x] += b - a
@@ -1097,8 +1336,61 @@ class FastState:
         P = self.P
         P[r, x, a] = P[r, y, b] = 0
         P[r, x, b] = P[r, y, a] = 1
-        self.repeats += change
+        self.cost += change
         return change
+
+
+def _kick(
+    state: FastState, rows: IntArray, count: int, rng: np.random.Generator, symmetric: bool
+) -> None:
+    """``count`` random swaps of two players of different tables (with their mirrors)."""
+    n, g = state.n, state.g
+    half, hg = n // 2, g // 2
+    for _ in range(count):
+        for _ in range(20):
+            r = int(rows[rng.integers(rows.size)])
+            here = np.flatnonzero(state.present[r])
+            x, y = (int(q) for q in here[rng.choice(here.size, 2, replace=False)])
+            a, b = int(state.T[r, x]), int(state.T[r, y])
+            if a == b or (symmetric and b == (a + hg) % g):
+                continue
+            state.swap(r, x, y)
+            if symmetric:
+                state.swap(r, (x + half) % n, (y + half) % n)
+            break
+
+
+def _fast_best_swap(
+    state: FastState,
+    tabu: IntArray,
+    it: int,
+    best_cost: int,
+    rng: np.random.Generator,
+    symmetric: bool,
+) -> tuple[int, int, int] | None:
+    """The best allowed swap ``(round, x, y)`` of a conflicting player: not tabu unless
+    it beats the best plan (aspiration), random ties; None when there is none."""
+    n, g = state.n, state.g
+    half, hg = n // 2, g // 2
+    R, X, d, at_b, at_a = state.deltas()
+    if symmetric:
+        # One player of each mirror pair stands for both; never swap with the
+        # mirror table (the mirrored swap would touch the same tables).
+        keep = half > X
+        R, X, d, at_b, at_a = R[keep], X[keep], d[keep], at_b[keep], at_a[keep]
+        mirror = (state.Tc[R, X] + hg) % g
+        d[state.Tc[R] == mirror[:, None]] = np.inf
+    flat = tabu.reshape(-1)
+    is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
+    # A mirrored move changes twice as many pairs as it lists.
+    d[is_tabu & (state.cost + (2 if symmetric else 1) * d >= best_cost)] = np.inf
+    low = d.min() if d.size else np.inf
+    if not np.isfinite(low):
+        return None
+    cand = np.flatnonzero(d.reshape(-1) == low)
+    k = int(cand[rng.integers(cand.size)]) if cand.size > 1 else int(cand[0])
+    i, y = divmod(k, n)
+    return int(R[i]), int(X[i]), y
 
 
 def fast_search(
@@ -1118,6 +1410,9 @@ def fast_search(
 ) -> Result:
     """Tabu search on swaps of conflicting players when only repeats matter.
 
+    It minimises :attr:`FastState.cost` (a pair met ``m`` times costs ``(m - 1)**2``)
+    and stops when that cost reaches the repeat lower bound.
+
     Every iteration evaluates every swap of a player who repeats with anyone of another
     table of the same round and takes the best one that is not tabu (a player may not
     return to the table they left for ``tenure`` to ``tenure + 4`` iterations) unless
@@ -1126,15 +1421,15 @@ def fast_search(
     Musliu); after ``restart_after``, a restart from the best plan with more random
     swaps. Decisions depend on iteration counts only: the clock only stops the search.
     """
-    t0 = time.perf_counter()
+    t0 = _clock()
     p = problem
     n, w, g = p.n, p.rounds, p.n_tables
     half, hg = n // 2, g // 2
     if symmetric:
         start = symmetric_start(p, rng)
     state = FastState(p, start)
-    target = repeat_lower_bound(p)
-    best_rep = state.repeats
+    target = squared_lower_bound(p)
+    best_rep, best_cost = state.repeats, state.cost
     best_t = state.T.copy()
     tabu = np.zeros((w, n, g), dtype=np.int64)
     rows = np.flatnonzero(state.present.sum(axis=1) >= 2)
@@ -1144,48 +1439,22 @@ def fast_search(
 
     def report(phase: str) -> None:
         if progress is not None:
-            progress(Progress(phase, it, time.perf_counter() - t0, state.repeats, best_rep, 0))
+            progress(Progress(phase, it, _clock() - t0, state.repeats, best_rep, 0))
 
     def kick(count: int) -> None:
-        for _ in range(count):
-            for _ in range(20):
-                r = int(rows[rng.integers(rows.size)])
-                here = np.flatnonzero(state.present[r])
-                x, y = (int(q) for q in here[rng.choice(here.size, 2, replace=False)])
-                a, b = int(state.T[r, x]), int(state.T[r, y])
-                if a == b or (symmetric and b == (a + hg) % g):
-                    continue
-                state.swap(r, x, y)
-                if symmetric:
-                    state.swap(r, (x + half) % n, (y + half) % n)
-                break
+        _kick(state, rows, count, rng, symmetric)
 
     report("start")
-    while state.repeats > target and rows.size:
+    while state.cost > target and rows.size:
         if max_iterations is not None and it >= max_iterations:
             break
-        if time_limit is not None and time.perf_counter() - t0 >= time_limit:
+        if time_limit is not None and _clock() - t0 >= time_limit:
             hit = True
             break
-        R, X, d, at_b, at_a = state.deltas()
-        if symmetric:
-            # One player of each mirror pair stands for both; never swap with the
-            # mirror table (the mirrored swap would touch the same tables).
-            keep = half > X
-            R, X, d, at_b, at_a = R[keep], X[keep], d[keep], at_b[keep], at_a[keep]
-            mirror = (state.Tc[R, X] + hg) % g
-            d[state.Tc[R] == mirror[:, None]] = np.inf
-        flat = tabu.reshape(-1)
-        is_tabu = (flat.take(at_b) > it) | (flat.take(at_a) > it)
-        # A mirrored move changes twice as many pairs as it lists.
-        d[is_tabu & (state.repeats + (2 if symmetric else 1) * d >= best_rep)] = np.inf
+        move = _fast_best_swap(state, tabu, it, best_cost, rng, symmetric)
         it += 1
-        low = d.min() if d.size else np.inf
-        if np.isfinite(low):
-            cand = np.flatnonzero(d.reshape(-1) == low)
-            k = int(cand[rng.integers(cand.size)]) if cand.size > 1 else int(cand[0])
-            i, y = divmod(k, n)
-            r, x = int(R[i]), int(X[i])
+        if move is not None:
+            r, x, y = move
             a, b = int(state.T[r, x]), int(state.T[r, y])
             state.swap(r, x, y)
             tabu[r, x, a] = it + tenure + int(rng.integers(5))
@@ -1197,8 +1466,8 @@ def fast_search(
                 tabu[r, sy, (b + hg) % g] = tabu[r, y, b]
         else:
             kick(1)
-        if state.repeats < best_rep:
-            best_rep, best_t = state.repeats, state.T.copy()
+        if state.cost < best_cost:
+            best_rep, best_cost, best_t = state.repeats, state.cost, state.T.copy()
             stale = 0
         else:
             stale += 1
@@ -1210,14 +1479,14 @@ def fast_search(
                 kick(kicks)
         if progress is not None and it % 200 == 0:
             report("tabu")
-    if state.repeats < best_rep:
-        best_rep, best_t = state.repeats, state.T.copy()
+    if state.cost < best_cost:
+        best_rep, best_cost, best_t = state.repeats, state.cost, state.T.copy()
     report("done")
     return Result(
         schedule=best_t,
         repeats=best_rep,
         iterations=it,
-        elapsed=time.perf_counter() - t0,
+        elapsed=_clock() - t0,
         hit_time_limit=hit,
         started_from=started_from,
     )
