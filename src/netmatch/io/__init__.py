@@ -34,6 +34,9 @@ from ._csv import FORMULA_TRIGGERS as FORMULA_TRIGGERS
 from ._csv import SEPARATOR as SEPARATOR
 from ._csv import PathLike as PathLike
 from ._csv import _atomic_write as _atomic_write
+from ._headers import RECOGNISED_HEADERS as RECOGNISED_HEADERS
+from ._readreport import ReadReport, Split
+from .excel import read_excel, read_members
 from .json import JSON_FORMAT as JSON_FORMAT
 from .json import JSON_VERSION as JSON_VERSION
 from .json import read_json, write_json
@@ -47,12 +50,16 @@ from .records import (
 __all__ = [
     "DEFAULT_LIMITS",
     "IOLimits",
+    "ReadReport",
+    "Split",
     "escape_cell",
     "is_reserved_column",
     "join_items",
     "read_acquaintances_csv",
     "read_csv",
+    "read_excel",
     "read_json",
+    "read_members",
     "split_items",
     "unescape_cell",
     "write_csv",

@@ -200,6 +200,26 @@ def _line_of_offset(data: bytes, offset: int) -> int:
 
 
 def _decode(data: bytes, encoding: str | None, source: str) -> str:
+    return _decode_named(data, encoding, source)[0]
+
+
+def _decode_named(data: bytes, encoding: str | None, source: str) -> tuple[str, str]:
+    """The text and the name of the encoding it was read with."""
+    text = _decode_text(data, encoding, source)
+    if encoding is not None:
+        return text, encoding
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return text, "UTF-16"
+    if data.startswith(codecs.BOM_UTF8):
+        return text, "UTF-8 (BOM)"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return text, "Windows-1252"
+    return text, "UTF-8"
+
+
+def _decode_text(data: bytes, encoding: str | None, source: str) -> str:
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -294,16 +314,22 @@ _SEP_LINE = re.compile(r"sep=(.)(\r\n|\r|\n|$)")
 
 
 def _detect_delimiter(text: str) -> str:
-    """The most frequent of ``,``, ``;`` and tab on the first non-blank line, outside quotes."""
+    """The most frequent of ``,``, ``;`` and tab, outside quotes, on the first line that has one.
+
+    Lines without any (a title such as "Export du 3 mars" above the header) are
+    passed over; only the first few lines are looked at.
+    """
+    seen = 0
     for line in io.StringIO(text[:65536], newline=""):
-        if line.strip():
-            break
-    else:
-        return ","
-    line = _QUOTED.sub("", line)
-    counts = {d: line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+        if not line.strip():
+            continue
+        seen += 1
+        line = _QUOTED.sub("", line)
+        counts = {d: line.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best] or seen >= 5:
+            return best if counts[best] else ","
+    return ","
 
 
 def _check_delimiter(delimiter: str, source: str | None = None) -> str:
@@ -376,13 +402,21 @@ def _iter_csv(
 def _load_csv(
     path: PathLike, delimiter: str | None, encoding: str | None, limits: IOLimits | None
 ) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    source, rows, _, _ = _load_csv_dialect(path, delimiter, encoding, limits)
+    return source, rows
+
+
+def _load_csv_dialect(
+    path: PathLike, delimiter: str | None, encoding: str | None, limits: IOLimits | None
+) -> tuple[str, Iterator[tuple[int, list[str]]], str, str]:
+    """The source name, the records, and the delimiter and encoding used."""
     limits = DEFAULT_LIMITS if limits is None else limits
     if not isinstance(limits, IOLimits):
         raise TypeError(f"limits must be an IOLimits, got {type(limits).__name__}")
     source = _source(path)
     if delimiter is not None:
         delimiter = _check_delimiter(delimiter, source)
-    text = _decode(_read_bytes(path, source, limits), encoding, source)
+    text, encoding_used = _decode_named(_read_bytes(path, source, limits), encoding, source)
     hint = _SEP_LINE.match(text)
     if hint is not None:
         # Excel's "sep=;" first line names the delimiter; keep it as a blank line so
@@ -395,7 +429,7 @@ def _load_csv(
         text = hint.group(2) + text[hint.end() :]
     if delimiter is None:
         delimiter = _detect_delimiter(text)
-    return source, _iter_csv(text, delimiter, source, limits)
+    return source, _iter_csv(text, delimiter, source, limits), delimiter, encoding_used
 
 
 def _is_blank(row: Sequence[str]) -> bool:

@@ -1,0 +1,334 @@
+"""Spreadsheets: member lists from .xlsx (openpyxl) and .ods, and any members file by extension.
+
+:func:`read_excel` reads the first sheet (or ``sheet=``) with the same header
+recognition, list splitting and report as :func:`~netmatch.io.read_csv`;
+:func:`read_members` picks the reader from the file's extension.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal, overload
+from xml.etree import ElementTree
+
+from ..errors import InvalidInputError
+from ..network import Network
+from ._csv import DEFAULT_LIMITS, IOLimits, PathLike, _source
+from ._readreport import ReadReport
+from .members import _read_member_rows, read_acquaintances_csv, read_csv
+
+__all__ = ["read_excel", "read_members"]
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+ODS_SUFFIXES = (".ods",)
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_size(path: PathLike, source: str, limits: IOLimits) -> None:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    size = os.stat(path).st_size
+    if size > limits.max_file_bytes:
+        raise InvalidInputError(
+            f"the file has {size} bytes, more than the limit of {limits.max_file_bytes}",
+            source=source,
+        )
+
+
+def _xlsx_rows(path: PathLike, source: str, sheet: str | None) -> list[list[Any]]:
+    try:
+        import openpyxl  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - openpyxl comes with netmatch[excel]
+        raise InvalidInputError(
+            "reading .xlsx needs openpyxl: pip install 'netmatch[excel]' (or save as CSV)",
+            source=source,
+        ) from None
+    try:
+        book = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise InvalidInputError(f"not a readable .xlsx file ({err})", source=source) from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            raise InvalidInputError(
+                f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})",
+                source=source,
+                field="sheet",
+            )
+        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+}
+_MAX_REPEAT = 1000  # a trailing "repeat 1,048,000 empty rows" stays one row
+
+
+def _ods_rows(path: PathLike, source: str, sheet: str | None, limits: IOLimits) -> list[list[Any]]:
+    try:
+        with zipfile.ZipFile(os.fspath(path)) as archive:
+            info = archive.getinfo("content.xml")
+            if info.file_size > limits.max_file_bytes:
+                raise InvalidInputError(
+                    f"content.xml has {info.file_size} bytes, more than the limit of "
+                    f"{limits.max_file_bytes}",
+                    source=source,
+                )
+            root = ElementTree.fromstring(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as err:
+        raise InvalidInputError(f"not a readable .ods file ({err})", source=source) from None
+    t = "{" + _ODS["table"] + "}"
+    tables = root.findall(f".//{t}table")
+    if not tables:
+        raise InvalidInputError("the .ods file has no sheet", source=source)
+    names = [tb.get(f"{t}name") or "" for tb in tables]
+    if sheet is None:
+        table = tables[0]
+    elif sheet in names:
+        table = tables[names.index(sheet)]
+    else:
+        raise InvalidInputError(
+            f"no sheet {sheet!r} (sheets: {', '.join(names)})", source=source, field="sheet"
+        )
+    rows: list[list[Any]] = []
+    for row in table.iter(f"{t}table-row"):
+        cells: list[Any] = []
+        for cell in row:
+            if cell.tag not in (f"{t}table-cell", f"{t}covered-table-cell"):
+                continue
+            paragraphs = cell.findall("{" + _ODS["text"] + "}p")
+            text = "\n".join("".join(p.itertext()) for p in paragraphs)
+            repeat = int(cell.get(f"{t}number-columns-repeated", "1"))
+            cells.extend([text] * (min(repeat, _MAX_REPEAT) if text else min(repeat, 1)))
+        repeat = int(row.get(f"{t}number-rows-repeated", "1"))
+        rows.extend([cells] * (min(repeat, _MAX_REPEAT) if any(cells) else 1))
+    return rows
+
+
+def _records(
+    rows: list[list[Any]], limits: IOLimits, source: str
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for the non-blank rows, padded to the widest used column."""
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    width = max((i + 1 for row in texts for i, c in enumerate(row) if c.strip()), default=0)
+    if width > limits.max_columns:
+        raise InvalidInputError(
+            f"{width} columns, more than the limit of {limits.max_columns}", source=source
+        )
+    for number, row in enumerate(texts, start=1):
+        cells = (row + [""] * width)[:width]
+        if any(c.strip() for c in cells):
+            for cell in cells:
+                if len(cell) > limits.max_cell_chars:
+                    raise InvalidInputError(
+                        f"a cell of {len(cell)} characters, more than the limit of "
+                        f"{limits.max_cell_chars}",
+                        source=source,
+                        line=number,
+                    )
+            yield number, cells
+
+
+@overload
+def read_excel(
+    path: PathLike,
+    *,
+    sheet: str | None = ...,
+    acquaintances: PathLike | None = ...,
+    name: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    limits: IOLimits | None = ...,
+    report: Literal[False] = ...,
+) -> Network: ...
+@overload
+def read_excel(
+    path: PathLike,
+    *,
+    sheet: str | None = ...,
+    acquaintances: PathLike | None = ...,
+    name: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    limits: IOLimits | None = ...,
+    report: Literal[True],
+) -> tuple[Network, ReadReport]: ...
+def read_excel(
+    path: PathLike,
+    *,
+    sheet: str | None = None,
+    acquaintances: PathLike | None = None,
+    name: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    limits: IOLimits | None = None,
+    report: bool = False,
+) -> Network | tuple[Network, ReadReport]:
+    """Read members from a spreadsheet (.xlsx through openpyxl, or .ods).
+
+    The sheet is read like a member CSV (:func:`~netmatch.io.read_csv`): the same
+    headers recognised, ``columns=`` override, generated ids, list splitting and
+    report. Line numbers in errors are the sheet's row numbers.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An ``.xlsx``/``.xlsm`` or ``.ods`` file.
+    sheet : str, optional
+        The sheet to read; the first one when None.
+    acquaintances, name, columns, limits, report
+        As in :func:`~netmatch.io.read_csv`.
+
+    Returns
+    -------
+    Network, or (Network, ReadReport) with ``report=True``
+
+    Raises
+    ------
+    InvalidInputError
+        For a file that is not a spreadsheet, a missing sheet, or any problem
+        :func:`~netmatch.io.read_csv` reports.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, openpyxl
+    >>> book = openpyxl.Workbook()
+    >>> book.active.append(["Nom", "Prénom", "Savoir-faire", "Je cherche"])
+    >>> book.active.append(["Dupont", "Marie", "droit des affaires", "un graphiste"])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "membres.xlsx"
+    >>> book.save(path)
+    >>> net = nm.io.read_excel(path)
+    >>> net.members[0].name, net.members[0].needs
+    ('Marie Dupont', ('un graphiste',))
+    """
+    limits = DEFAULT_LIMITS if limits is None else limits
+    source = _source(path)
+    _check_size(path, source, limits)
+    if Path(source).suffix.lower() in ODS_SUFFIXES:
+        rows = _ods_rows(path, source, sheet, limits)
+    else:
+        rows = _xlsx_rows(path, source, sheet)
+    network, found = _read_member_rows(
+        _records(rows, limits, source),
+        source,
+        columns=columns,
+        name=name,
+        limits=limits,
+        delimiter=None,
+        encoding=None,
+    )
+    if acquaintances is not None:
+        read_acquaintances_csv(acquaintances, network, limits=limits)
+    return (network, found) if report else network
+
+
+def _json_report(network: Network, source: str) -> ReadReport:
+    members = network.members
+    return ReadReport(
+        source=source,
+        columns=(),
+        attributes=(),
+        ignored=(),
+        splits=(),
+        skipped=(),
+        generated_ids=False,
+        delimiter=None,
+        encoding=None,
+        n_members=len(members),
+        with_skills=sum(1 for m in members if m.skills),
+        with_needs=sum(1 for m in members if m.needs),
+        n_needs=sum(len(m.needs) for m in members),
+    )
+
+
+@overload
+def read_members(
+    path: PathLike,
+    *,
+    acquaintances: PathLike | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    limits: IOLimits | None = ...,
+    report: Literal[False] = ...,
+) -> Network: ...
+@overload
+def read_members(
+    path: PathLike,
+    *,
+    acquaintances: PathLike | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    limits: IOLimits | None = ...,
+    report: Literal[True],
+) -> tuple[Network, ReadReport]: ...
+def read_members(
+    path: PathLike,
+    *,
+    acquaintances: PathLike | None = None,
+    columns: Mapping[str, str] | None = None,
+    limits: IOLimits | None = None,
+    report: bool = False,
+) -> Network | tuple[Network, ReadReport]:
+    """Read a members file of any supported kind, chosen by its extension.
+
+    ``.csv``/``.tsv``/``.txt`` go to :func:`~netmatch.io.read_csv`, ``.xlsx``,
+    ``.xlsm`` and ``.ods`` to :func:`read_excel`, ``.json`` to
+    :func:`~netmatch.io.read_json`.
+
+    Raises
+    ------
+    InvalidInputError
+        For another extension (``.xls``: save it as .xlsx or CSV), or any problem
+        in the file.
+
+    Examples
+    --------
+    >>> net, report = nm.io.read_members(nm.datasets.demo_path(), report=True)
+    >>> report.column("skills"), report.n_members == len(net)
+    ('skills', True)
+    """
+    source = _source(path)
+    suffix = Path(source).suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        network, found = read_csv(
+            path, acquaintances=acquaintances, columns=columns, limits=limits, report=True
+        )
+        return (network, found) if report else network
+    if suffix in EXCEL_SUFFIXES + ODS_SUFFIXES:
+        network, found = read_excel(
+            path, acquaintances=acquaintances, columns=columns, limits=limits, report=True
+        )
+        return (network, found) if report else network
+    if suffix == ".json":
+        from .json import read_json
+
+        network = read_json(path, limits=limits)
+        if acquaintances is not None:
+            read_acquaintances_csv(acquaintances, network, limits=limits)
+        return (network, _json_report(network, source)) if report else network
+    hint = " (save it as .xlsx or CSV)" if suffix == ".xls" else ""
+    raise InvalidInputError(
+        f"members file must end in .csv, .xlsx, .ods or .json, got "
+        f"{suffix or 'no extension'!r}{hint}",
+        source=source,
+    )
