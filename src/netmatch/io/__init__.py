@@ -36,6 +36,7 @@ from ._csv import PathLike as PathLike
 from ._csv import _atomic_write as _atomic_write
 from ._headers import RECOGNISED_HEADERS as RECOGNISED_HEADERS
 from ._readreport import ReadReport, Split
+from .constraints import read_attendance, read_hosts, read_keep_apart, read_keep_together
 from .excel import read_excel, read_members
 from .json import JSON_FORMAT as JSON_FORMAT
 from .json import JSON_VERSION as JSON_VERSION
@@ -56,9 +57,13 @@ __all__ = [
     "is_reserved_column",
     "join_items",
     "read_acquaintances_csv",
+    "read_attendance",
     "read_csv",
     "read_excel",
+    "read_hosts",
     "read_json",
+    "read_keep_apart",
+    "read_keep_together",
     "read_members",
     "split_items",
     "unescape_cell",

@@ -64,7 +64,9 @@ def _xlsx_rows(path: PathLike, source: str, sheet: str | None) -> list[list[Any]
     try:
         book = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise InvalidInputError(f"not a readable .xlsx file ({err})", source=source) from None
+        raise InvalidInputError(
+            f"not a readable .xlsx file ({err}); save it again as .xlsx or as CSV", source=source
+        ) from None
     try:
         if sheet is None:
             worksheet = book.worksheets[0]
