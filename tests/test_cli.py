@@ -773,3 +773,239 @@ def test_every_member_reaches_the_plan_and_the_page(
     assert {m for _, m in seated} == set(net.ids)
     for member in net.members:
         assert html.escape(member.name, quote=True) in page
+
+
+# -- animators' spreadsheets: the diagnosis, constraint files by name (issue 14) -----------
+
+
+def test_diagnosis_says_what_was_read_in_french_and_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.club_export import write_variant
+
+    path = str(write_variant("excel_fr.csv", tmp_path))
+    code, out, err = run(
+        ["rotate", path, "--rounds", "1", "--tables", "1", "--time-limit", "0.2"], capsys
+    )
+    assert code == 0, err
+    assert "Lu\u00a0: 40 membres (séparateur « ; », Windows-1252)" in err
+    assert "nom\u00a0: « Nom + Prénom »" in err
+    assert "identifiant\u00a0: créés à partir des noms" in err
+    assert "compétences\u00a0: « Compétences » — 40 / 40" in err
+    assert "besoins\u00a0: « Besoin » — 27 / 40" in err
+    assert "Listes découpées\u00a0: 40 cellule(s) de « Compétences » sur « , »" in err
+    assert "Tour 1" in out
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--table-size",
+            "10",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capsys,
+    )
+    assert "Read: 40 members (delimiter ';', Windows-1252)" in err
+    assert "needs: 'Besoin' — 27 / 40 members have some" in err
+    assert "Lists split: 40 cell(s) of 'Compétences' on ','" in err
+    code, _, err = run(
+        ["rotate", path, "--rounds", "1", "--tables", "1", "--time-limit", "0.2", "-q"], capsys
+    )
+    assert "Lu" not in err
+    path = str(write_variant("members.xlsx", tmp_path))
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--table-size",
+            "10",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "Columns kept but not used for matching: 'Téléphone'" in err
+
+
+def test_diagnosis_of_ignored_columns_and_skipped_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "club.csv",
+        "Inscriptions\nNom complet;Compétences;Besoins;Notes;\nAna B;x;y;;\n;z;;;\n",
+    )
+    code, _, err = run(
+        ["rotate", path, "--rounds", "1", "--tables", "1", "--time-limit", "0.2"], capsys
+    )
+    assert code == 0, err
+    assert "Ligne ignorée 1\u00a0: un titre au-dessus des en-têtes" in err
+    assert "Ligne ignorée 4\u00a0: pas de nom" in err
+    assert "Colonne ignorée\u00a0: « Notes » (vide)" in err
+    assert "Colonne ignorée\u00a0: « column 5 » (sans en-tête)" in err
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--table-size",
+            "10",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capsys,
+    )
+    assert "Row skipped 1: title above the header" in err
+    assert "Column ignored: 'Notes' (empty)" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "fragment"),
+    [
+        ("Nom complet;Ville\nAna B;Lyon\nBo C;Caen\n", "fr",
+         "aucun membre n'a de compétences ni de besoins : ajoutez une colonne « Compétences »"),
+        ("Nom complet;Besoins\nAna B;un local\nBo C;\n", "fr",
+         "aucun membre n'a de compétences : ajoutez une colonne « Compétences »"),
+        ("Nom complet;Savoir-faire\nAna B;droit\nBo C;SEO\n", "fr",
+         "des compétences mais aucun besoin : ajoutez une colonne « Besoins »"),
+        ("Name,Skills\nAna B,law\nBo C,SEO\n", "en", "skills but no needs: add a 'Needs' column"),
+        ("Name,City\nAna,Lyon\n", "en", "no member has skills or needs"),
+        ("Name,Skills\n", "en", "no member read"),
+    ],
+)  # fmt: skip
+def test_introduce_stops_with_the_column_to_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, lang: str, fragment: str
+) -> None:
+    path = write(tmp_path, "club.csv", text)
+    code, out, err = run(["introduce", path, "--lang", lang], capsys)
+    assert code == 2
+    assert out == ""
+    assert_one_line_error(err, "club.csv", fragment)
+    # rotate still seats everyone, and says the same as a warning
+    if "no member read" not in fragment:
+        code, _, err = run(
+            ["rotate", path, "--rounds", "1", "--tables", "1", "--lang", lang], capsys
+        )
+        assert code == 0, err
+        assert f"netmatch: warning: {fragment}" in err.replace("\u00a0", " ")
+
+
+def test_columns_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "club.csv", "Qui;Domaines;Attentes\nAna B;SEO;droit\nBo C;droit;SEO\n")
+    code, _, err = run(["inspect", path, "--lang", "en"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "no 'name' column", "--columns name=")
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--tables",
+            "1",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+            "--columns",
+            "name=Qui, skills=Domaines,needs=attentes",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "skills: 'Domaines' — 2 / 2" in err
+    code, _, err = run(["inspect", path, "--columns", "skills"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "--columns", "FIELD=HEADER")
+
+
+def test_why_an_empty_result(tmp_path: Path) -> None:
+    net = nm.Network(
+        [nm.Member("a", "Ana", skills=["x"], needs=["y"]), nm.Member("b", "Bo", needs=["z"])],
+        acquaintances=[("a", "b")],
+    )
+    assert "se connaissent déjà" in cli._why_empty(net, None, "fr")
+    assert "no need and no skill" in cli._why_empty(
+        nm.Network([nm.Member("a", "Ana"), nm.Member("b", "Bo")]), "a", "en"
+    )
+    net = nm.Network([nm.Member("a", "Ana", skills=["x"]), nm.Member("b", "Bo", needs=["z"])])
+    assert "netmatch inspect" in cli._why_empty(net, None, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("member_id,table\nm1,1\nm2,2\n", "utf-8"),
+        ("Membre;Table\nP1;1\np2;2\n", "utf-8"),
+        ("Hôte;Table\nP1;1\nP2;2\n", "cp1252"),
+        ("\ufeffNom;Table\r\n P1 ;1\r\nm2;2\r\n", "utf-8"),
+        ("# hosts\nm1,1\nP2,2\n", "utf-8"),
+    ],
+)
+def test_each_hosts_file_form(
+    tmp_path: Path, network: nm.Network, text: str, encoding: str
+) -> None:
+    path = tmp_path / "hosts.csv"
+    path.write_bytes(text.encode(encoding))
+    assert cli.read_hosts(str(path), network) == {"m1": 0, "m2": 1}
+
+
+def test_constraint_files_by_name_with_did_you_mean(tmp_path: Path) -> None:
+    net = nm.Network(
+        [nm.Member("marie-dupont", "Marie Dupont"), nm.Member("jean-martin", "Jean Martin"),
+         nm.Member("x1", "Léa Roux"), nm.Member("x2", "Léa Roux"), nm.Member("x3", "Bo")]
+    )  # fmt: skip
+    path = tmp_path / "apart.csv"
+    path.write_bytes("Membre A;Membre B\nMARIE DUPONT;jean martin\n".encode("cp1252"))
+    assert nm.io.read_keep_apart(path, net) == [("marie-dupont", "jean-martin")]
+    path.write_text("a,b\nMarie Dupond,Bo\n", encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.io.read_keep_apart(path, net)
+    assert (info.value.line, info.value.field) == (2, "a")
+    assert "did you mean Marie Dupont (id 'marie-dupont')?" in str(info.value)
+    path.write_text("Léa Roux,Bo\n", encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match="several members are called 'Léa Roux'"):
+        nm.io.read_keep_apart(path, net)
+    path.write_text("membres\nMarie Dupont|Jean Martin\n", encoding="utf-8")
+    assert nm.io.read_keep_together(path, net) == [("marie-dupont", "jean-martin")]
+    path.write_text("Membre;Tours\nMarie Dupont;2-3\n", encoding="utf-8")
+    assert nm.io.read_attendance(path, net, rounds=3) == {"marie-dupont": (1, 2)}
+    # a French header is never read as a member
+    path.write_text("Membre,Table\nBo,1\n", encoding="utf-8")
+    assert nm.io.read_hosts(path, net) == {"x3": 0}
+
+
+def test_rotate_on_an_export_with_hosts_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.club_export import write_variant
+
+    members = str(write_variant("excel_fr.csv", tmp_path))
+    hosts = tmp_path / "hôtes.csv"
+    hosts.write_bytes("Hôte;Table\nMarie DUPONT;1\nJean Martin;2\n".encode("cp1252"))
+    plan = str(tmp_path / "plan.csv")
+    code, _, err = run(
+        ["rotate", members, "--rounds", "3", "--table-size", "6", "--hosts", str(hosts),
+         "--seed", "1", "--time-limit", "1", "-o", plan, "-q"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    rows = read_plan_csv(Path(plan))
+    assert {r["member_id"] for r in rows} == {
+        r["member_id"] for r in rows if r["round"] == "1"
+    }  # everyone seated each round
+    assert len({r["member_id"] for r in rows}) == 40
+    assert {r["table"] for r in rows if r["member_id"] == "marie-dupont"} == {"1"}

@@ -56,6 +56,18 @@ _FIELD_NAMES = {
 }
 
 
+_REASONS_FR = {
+    "title above the header": "un titre au-dessus des en-têtes",
+    "no name": "pas de nom",
+    "empty": "vide",
+    "no header": "sans en-tête",
+}
+
+
+def _reason(reason: str, lang: str) -> str:
+    return _REASONS_FR.get(reason, reason) if lang == "fr" else reason
+
+
 def _q(text: str, lang: str) -> str:
     return f"« {text} »" if lang == "fr" else f"'{text}'"
 
@@ -234,7 +246,8 @@ class ReadReport:
             lines.append(f"{label}{c}{', '.join(_q(a, lang) for a in self.attributes)}")
         for header, reason in self.ignored:
             lines.append(
-                f"{'Colonne ignorée' if fr else 'Column ignored'}{c}{_q(header, lang)} ({reason})"
+                f"{'Colonne ignorée' if fr else 'Column ignored'}{c}{_q(header, lang)} "
+                f"({_reason(reason, lang)})"
             )
         by_column: dict[tuple[str, str], list[Split]] = {}
         for split in self.splits:
@@ -255,5 +268,7 @@ class ReadReport:
                 )
             )
         for line, reason in self.skipped:
-            lines.append(f"{'Ligne ignorée' if fr else 'Row skipped'} {line}{c}{reason}")
+            lines.append(
+                f"{'Ligne ignorée' if fr else 'Row skipped'} {line}{c}{_reason(reason, lang)}"
+            )
         return "\n".join(lines) + "\n"
