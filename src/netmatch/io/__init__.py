@@ -37,7 +37,7 @@ from ._csv import _atomic_write as _atomic_write
 from ._headers import RECOGNISED_HEADERS as RECOGNISED_HEADERS
 from ._readreport import ReadReport, Split
 from .constraints import read_attendance, read_hosts, read_keep_apart, read_keep_together
-from .excel import read_excel, read_members
+from .excel import read_excel, read_members, write_plan_excel
 from .json import JSON_FORMAT as JSON_FORMAT
 from .json import JSON_VERSION as JSON_VERSION
 from .json import read_json, write_json
@@ -71,5 +71,6 @@ __all__ = [
     "write_introductions_csv",
     "write_json",
     "write_plan_csv",
+    "write_plan_excel",
     "write_records_csv",
 ]

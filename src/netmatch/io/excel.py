@@ -7,6 +7,7 @@ recognition, list splitting and report as :func:`~netmatch.io.read_csv`;
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import zipfile
@@ -21,7 +22,7 @@ from ._csv import DEFAULT_LIMITS, IOLimits, PathLike, _source
 from ._readreport import ReadReport
 from .members import _read_member_rows, read_acquaintances_csv, read_csv
 
-__all__ = ["read_excel", "read_members"]
+__all__ = ["read_excel", "read_members", "write_plan_excel"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ODS_SUFFIXES = (".ods",)
@@ -334,3 +335,108 @@ def read_members(
         f"{suffix or 'no extension'!r}{hint}",
         source=source,
     )
+
+
+def _sheet_value(value: Any, lang: str) -> Any:
+    """A cell for openpyxl: text stays text (never a formula), numbers stay numbers."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        yes, no = ("oui", "non") if lang == "fr" else ("true", "false")
+        return yes if value else no
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return " | ".join(str(v) for v in value)
+    return str(value)
+
+
+def _fill_sheet(sheet: Any, records: list[dict[str, Any]], lang: str) -> None:
+    from .records import HEADERS
+
+    columns = list(dict.fromkeys(k for record in records for k in record))
+    names = HEADERS.get(lang, {})
+    sheet.append([names.get(c, c) for c in columns])
+    for record in records:
+        sheet.append([_sheet_value(record.get(c), lang) for c in columns])
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # openpyxl would store it as a formula
+    for k, column in enumerate(columns, start=1):
+        width = max(
+            [len(str(names.get(column, column)))]
+            + [len(str(_sheet_value(r.get(column), lang) or "")) for r in records]
+        )
+        sheet.column_dimensions[_column_letter(k)].width = min(60, max(6, width + 2))
+    sheet.freeze_panes = "A2"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def write_plan_excel(
+    plan: Any,
+    path: PathLike,
+    *,
+    network: Network | None = None,
+    introductions: Any = (),
+    lang: str = "fr",
+) -> None:
+    """Write a rotation plan as an .xlsx: one sheet per round, one for the introductions.
+
+    Rounds and tables are numbered from 1; headers are in ``lang``. Text cells are
+    stored as text, so a name starting with ``=`` is never run as a formula. The
+    file is replaced atomically.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, openpyxl
+    >>> net = nm.Network([nm.Member(f"m{i}", f"=P{i}") for i in range(4)])
+    >>> plan = nm.plan_rotation(net, rounds=2, table_size=2, seed=0)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.xlsx"
+    >>> nm.io.write_plan_excel(plan, path, network=net)
+    >>> book = openpyxl.load_workbook(path)
+    >>> book.sheetnames, book["Tour 1"]["A1"].value, book["Tour 1"]["E2"].data_type
+    (['Tour 1', 'Tour 2'], 'Tour', 's')
+    """
+    import tempfile
+
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl comes with netmatch[excel]
+        raise InvalidInputError(
+            "writing .xlsx needs openpyxl: pip install 'netmatch[excel]'", field="path"
+        ) from None
+    from .records import _introduction_record
+
+    if lang not in ("fr", "en"):
+        raise InvalidInputError(f"lang must be 'fr' or 'en', got {lang!r}", field="lang")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    records = plan.to_records(network=network, start=1)
+    word = "Tour" if lang == "fr" else "Round"
+    for r in range(len(plan.rounds)):
+        sheet = book.create_sheet(f"{word} {r + 1}")
+        _fill_sheet(sheet, [x for x in records if x["round"] == r + 1], lang)
+    intros = [_introduction_record(i, network, lang) for i in introductions]
+    if intros:
+        sheet = book.create_sheet("Mises en relation" if lang == "fr" else "Introductions")
+        _fill_sheet(sheet, intros, lang)
+    target = Path(os.fspath(path))
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed at once, renamed or removed
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    handle.close()
+    try:
+        book.save(handle.name)
+        os.replace(handle.name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise

@@ -13,14 +13,51 @@ from ..errors import InvalidInputError
 from ..network import Network
 from ._csv import PathLike, _write_rows, escape_cell, join_items
 
+#: CSV dialects of the result writers: delimiter and decimal mark. "excel-fr" opens in
+#: columns in a French spreadsheet (";" and a decimal comma); every file has a BOM.
+DIALECTS: dict[str, tuple[str, str]] = {
+    "csv": (",", "."),
+    "excel": (",", "."),
+    "excel-fr": (";", ","),
+}
+_YES_NO = {"fr": ("oui", "non"), "en": ("true", "false")}
 
-def _record_cell(value: object) -> str:
+#: Column headers of the plan and introductions files for people, by language.
+HEADERS: dict[str, dict[str, str]] = {
+    "fr": {
+        "round": "Tour", "table": "Table", "seat": "Place", "member_id": "Identifiant",
+        "name": "Nom", "organisation": "Organisation", "sector": "Secteur",
+        "region": "Région", "host": "Hôte",
+        "a": "Membre", "a_name": "Nom du membre", "b": "À présenter à",
+        "b_name": "Nom de la personne à présenter", "score": "Score",
+        "strength": "Force", "mutual": "Réciproque", "broker": "Par",
+        "broker_name": "Nom de l'intermédiaire", "need": "Besoin", "skill": "Compétence",
+        "explanation": "Pourquoi", "reasons": "Raisons",
+    },
+    "en": {},
+}  # fmt: skip
+
+
+def _check_dialect(dialect: str | None, lang: str) -> tuple[str | None, str]:
+    if dialect is not None and dialect not in DIALECTS:
+        raise InvalidInputError(
+            f"dialect must be one of {', '.join(map(repr, DIALECTS))}, got {dialect!r}",
+            field="dialect",
+        )
+    if lang not in _YES_NO:
+        raise InvalidInputError(f"lang must be 'fr' or 'en', got {lang!r}", field="lang")
+    return dialect, lang
+
+
+def _record_cell(value: object, decimal: str = ".", lang: str = "en") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        yes, no = _YES_NO[lang]
+        return yes if value else no
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return str(value)  # a number is never a formula; keep it a number
+        text = str(value)  # a number is never a formula; keep it a number
+        return text.replace(".", decimal) if decimal != "." else text
     if isinstance(value, str):
         return escape_cell(value)
     if isinstance(value, Mapping):
@@ -36,8 +73,11 @@ def write_records_csv(
     path: PathLike,
     *,
     columns: Sequence[str] | None = None,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     bom: bool = True,
+    dialect: str | None = None,
+    lang: str = "en",
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Write dict records as a spreadsheet-safe CSV, one row per record.
 
@@ -51,13 +91,21 @@ def write_records_csv(
     path : str or path-like
     columns : sequence of str, optional
         Column order (and selection); every key in order of appearance when None.
-    delimiter : str, default ","
+    delimiter : str, optional
+        ``","`` unless the dialect says otherwise.
     bom : bool, default True
+    dialect : {"csv", "excel", "excel-fr"}, optional
+        ``"excel-fr"``: ``;`` between cells and a decimal comma, so that the file
+        opens in columns in a French spreadsheet.
+    lang : {"en", "fr"}, default "en"
+        Booleans as ``true``/``false`` or ``oui``/``non``.
+    headers : mapping, optional
+        Header to print for a column (the column keeps its key otherwise).
 
     Raises
     ------
     InvalidInputError
-        When a record is not a mapping.
+        When a record is not a mapping, or the dialect or language is unknown.
 
     Examples
     --------
@@ -68,7 +116,17 @@ def write_records_csv(
     member,note
     m1,'+33 6 12
     m2,
+    >>> nm.write_records_csv([{"score": 0.5, "host": True}], path, dialect="excel-fr", lang="fr")
+    >>> print(path.read_text(encoding="utf-8-sig"))
+    score;host
+    0,5;oui
     """
+    dialect, lang = _check_dialect(dialect, lang)
+    decimal = "."
+    if dialect is not None:
+        dialect_delimiter, decimal = DIALECTS[dialect]
+        delimiter = dialect_delimiter if delimiter is None else delimiter
+    delimiter = "," if delimiter is None else delimiter
     rows = list(records)
     for i, record in enumerate(rows):
         if not isinstance(record, Mapping):
@@ -83,12 +141,13 @@ def write_records_csv(
     else:
         columns = [str(c) for c in columns]
     cols = list(columns)
+    names = dict(headers or {})
 
     def lines() -> Iterator[list[str]]:
-        yield [escape_cell(c) for c in cols]
+        yield [escape_cell(names.get(c, c)) for c in cols]
         for record in rows:
             by_name = {str(k): v for k, v in record.items()}
-            yield [_record_cell(by_name.get(c)) for c in cols]
+            yield [_record_cell(by_name.get(c), decimal, lang) for c in cols]
 
     _write_rows(path, lines(), delimiter=delimiter, bom=bom)
 
@@ -98,8 +157,10 @@ def write_plan_csv(
     path: PathLike,
     *,
     network: Network | None = None,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     bom: bool = True,
+    dialect: str | None = None,
+    lang: str = "en",
 ) -> None:
     """Write a rotation plan as CSV: one row per person per round, numbered from 1.
 
@@ -112,8 +173,13 @@ def write_plan_csv(
     path : str or path-like
     network : Network, optional
         Where names, organisations and sectors are read (default: the plan's own).
-    delimiter : str, default ","
+    delimiter : str, optional
     bom : bool, default True
+    dialect : {"csv", "excel", "excel-fr"}, optional
+        ``"excel-fr"`` for a French spreadsheet (``;``, decimal comma).
+    lang : {"en", "fr"}, default "en"
+        Headers and booleans: ``round,table,…,host`` and ``true``/``false``, or
+        ``Tour;Table;…;Hôte`` and ``oui``/``non``.
 
     Examples
     --------
@@ -131,7 +197,15 @@ def write_plan_csv(
     True
     """
     records = plan.to_records(network=network, start=1)
-    write_records_csv(records, path, delimiter=delimiter, bom=bom)
+    write_records_csv(
+        records,
+        path,
+        delimiter=delimiter,
+        bom=bom,
+        dialect=dialect,
+        lang=lang,
+        headers=HEADERS.get(lang),
+    )
 
 
 def _reason_text(reason: Any) -> str:
@@ -172,8 +246,10 @@ def write_introductions_csv(
     *,
     network: Network | None = None,
     lang: str = "fr",
-    delimiter: str = ",",
+    delimiter: str | None = None,
     bom: bool = True,
+    dialect: str | None = None,
+    headers: bool = False,
 ) -> None:
     """Write introductions as CSV: one row per introduction, for animators.
 
@@ -190,9 +266,15 @@ def write_introductions_csv(
     network : Network, optional
         Fills names the introductions lack.
     lang : {"fr", "en"}, default "fr"
-        Language of the ``explanation`` column.
-    delimiter : str, default ","
+        Language of the ``explanation`` column (and of the headers and booleans
+        with ``headers=True``).
+    delimiter : str, optional
     bom : bool, default True
+    dialect : {"csv", "excel", "excel-fr"}, optional
+        ``"excel-fr"`` for a French spreadsheet (``;``, decimal comma).
+    headers : bool, default False
+        Headers and booleans in ``lang`` (``Membre;Nom du membre;…``, ``oui``/``non``)
+        rather than the record keys.
 
     Examples
     --------
@@ -207,4 +289,12 @@ def write_introductions_csv(
     (5, True)
     """
     records = [_introduction_record(intro, network, lang) for intro in intros]
-    write_records_csv(records, path, delimiter=delimiter, bom=bom)
+    write_records_csv(
+        records,
+        path,
+        delimiter=delimiter,
+        bom=bom,
+        dialect=dialect,
+        lang=lang if headers else "en",
+        headers=HEADERS.get(lang) if headers else None,
+    )
