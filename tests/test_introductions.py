@@ -251,14 +251,19 @@ def test_bad_input_raises_netmatch_errors(demo: nm.Network) -> None:
         ({"sector_as_skill": "yes"}, "sector_as_skill"),
         ({"floor": -0.1}, "floor"),
         ({"floor": float("nan")}, "floor"),
-        ({"encoder_weight": "1"}, "encoder_weight"),
-        ({"encoder_weight": -1}, "encoder_weight"),
+        ({"encoder": "bert"}, "encoder"),
+        ({"fusion": {"word": 1.0}}, "fusion"),
+        ({"min_score": 1.5}, "min_score"),
         ({"holders": 0}, "holders"),
     ],
 )
-def test_matcher_options_are_checked(kwargs: dict[str, object], field: str) -> None:
+def test_matcher_options_are_checked_in_fit(kwargs: dict[str, object], field: str) -> None:
+    # scikit-learn's contract: stored unchanged by __init__, checked by fit.
+    matcher = nm.IntroductionMatcher(**kwargs)  # type: ignore[arg-type]
+    assert all(getattr(matcher, key) is value for key, value in kwargs.items())
+    net = nm.Network([nm.Member("a", "A", skills=("x",)), nm.Member("b", "B", needs=("x",))])
     with pytest.raises(nm.InvalidInputError, match=field) as err:
-        nm.IntroductionMatcher(**kwargs)  # type: ignore[arg-type]
+        matcher.fit(net)
     assert err.value.field == field
 
 
@@ -345,12 +350,17 @@ def test_second_matching_skill_ranks_first_and_is_explained() -> None:
     )
     intros = nm.suggest_introductions(net, member="a", k=2)
     assert [i.b for i in intros] == ["c", "b"]
+    (first,) = [r for r in intros[0].reasons if r.kind == "need"]
     (second,) = [r for r in intros[0].reasons if r.kind == "second_skill"]
-    assert second.skill == "expertise comptable"
+    # Cy's two skills both serve the need: one is the match, the other the second skill.
+    assert {first.skill, second.skill} == {"comptabilité", "expertise comptable"}
     assert second.need == "cherche un comptable"
-    assert intros[0].score == pytest.approx(sum(r.weight for r in intros[0].reasons), abs=1e-6)
-    assert "expertise comptable" in intros[0].explain()
+    # The score is the need's match raised by the other reasons (noisy-or).
+    (need,) = [r.weight for r in intros[0].reasons if r.kind == "need"]
+    extras = sum(r.weight for r in intros[0].reasons if r.kind != "need")
+    assert intros[0].score == pytest.approx(1 - (1 - need) * (1 - min(extras, 0.95)), abs=1e-5)
+    assert second.skill in intros[0].explain()
     assert not any(r.kind == "second_skill" for r in intros[1].reasons)
     off = nm.suggest_introductions(net, member="a", k=2, weights=nm.Weights(second_skill=0))
-    assert off[0].score == off[1].score
+    assert all(i.score == pytest.approx(i.match) for i in off)  # nothing but the match
     assert not any(r.kind == "second_skill" for i in off for r in i.reasons)

@@ -402,7 +402,10 @@ def score_pairs(
         state, a, b, w_region, w_sector, w_distance, distance_scale
     )
     broker = brokers(state, a, b)
-    score = f + w_second * cand["f2"] + w_mutual * hm + bonus + w_broker * (broker >= 0)
+    # The calibrated match is raised by the other evidence like independent chances
+    # (noisy-or), so the score stays in [0, 1] and a strong match stays strong.
+    extras = w_second * cand["f2"] + w_mutual * hm + bonus + w_broker * (broker >= 0)
+    score = 1.0 - (1.0 - f) * (1.0 - np.minimum(extras, 0.95))
     out = dict(cand)
     out.update(
         r=r,

@@ -33,17 +33,26 @@ from ._normalize import (
     split_desires,
     tokenize,
 )
+from ._semantic import E5Encoder, StaticEmbeddings, default_encoder
 from ._thesaurus import Thesaurus, _common_words, _one_edit
+from ._views import VIEWS, Fusion, TextViews, view_similarities
 
 # Private helpers re-exported for the tests that check them directly.
 _PRIVATE = (_common_words, _one_edit, _stem)
 
 __all__ = [
     "STOP_WORDS",
+    "VIEWS",
+    "E5Encoder",
     "Encoder",
+    "Fusion",
+    "StaticEmbeddings",
     "TextMatcher",
+    "TextViews",
     "Thesaurus",
+    "default_encoder",
     "normalize_text",
     "split_desires",
     "tokenize",
+    "view_similarities",
 ]

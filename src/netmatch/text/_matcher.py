@@ -13,7 +13,9 @@ from sklearn.preprocessing import normalize as _l2_normalize
 
 from ..errors import InvalidInputError
 from ._normalize import STOP_WORDS, Encoder, _derivational_stem, normalize_text, tokenize
+from ._semantic import E5Encoder, StaticEmbeddings
 from ._thesaurus import Thesaurus
+from ._views import TextViews
 
 
 def _word_analyzer(text: str) -> list[str]:
@@ -54,6 +56,9 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         (:meth:`Thesaurus.relatedness`) with this factor times their
         relatedness, so that neighbouring concepts ("recruitment" /
         "executive_search") still meet; 0 turns it off.
+    static : StaticEmbeddings or bool
+        Static word vectors for the ``static`` view of :meth:`transform_views`
+        (True: those shipped with netmatch; False: no static view).
 
     Examples
     --------
@@ -79,8 +84,10 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         char_ngram_range: tuple[int, int] = (3, 5),
         char_max_df: float | int = 1.0,
         concept_spread: float = 0.7,
+        static: StaticEmbeddings | bool = True,
     ) -> None:
         self.thesaurus = thesaurus
+        self.static = static
         self.encoder = encoder
         self.word_weight = word_weight
         self.char_weight = char_weight
@@ -112,6 +119,20 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}", field=name)
         self.thesaurus_ = self.thesaurus if self.thesaurus is not None else Thesaurus.default()
+        if isinstance(self.static, StaticEmbeddings):
+            self.static_: StaticEmbeddings | None = self.static
+        elif self.static is True:
+            # Words outside the shipped vocabulary go through e5 when it is the encoder
+            # (it is loaded anyway); otherwise they count in the other views only.
+            oov = self.encoder if isinstance(self.encoder, E5Encoder) else None
+            self.static_ = StaticEmbeddings.default(oov_encoder=oov)
+        elif self.static is False:
+            self.static_ = None
+        else:
+            raise InvalidInputError(
+                f"static must be a StaticEmbeddings, True or False, got {self.static!r}",
+                field="static",
+            )
         corpus = texts if texts else [""]
         max_df = self.char_max_df
         if isinstance(max_df, float) and max_df < 1.0 and len(corpus) < 2000:
@@ -126,7 +147,14 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 max_df=max_df,
                 dtype=np.float32,
             ),
-            TfidfVectorizer(analyzer=self._concept_analyzer, dtype=np.float32),
+            # Every concept of the thesaurus is a column, also those no fitted text
+            # has: a need written later can still reach the skills of a related
+            # concept through concept_spread.
+            TfidfVectorizer(
+                analyzer=self._concept_analyzer,
+                vocabulary=list(self.thesaurus_.concepts) or None,
+                dtype=np.float32,
+            ),
         ]
         fitted: list[TfidfVectorizer | None] = []
         blocks: list[sp.csr_matrix | None] = []
@@ -151,6 +179,45 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             self._fitted_embeddings = embeddings if keep else None
         self.n_features_in_ = 1
         return blocks
+
+    def transform_views(self, raw_documents: Sequence[str]) -> TextViews:
+        """Each view of ``raw_documents`` apart (see :mod:`netmatch.text._views`).
+
+        The word, character and concept rows are L2-normalised sparse rows; the
+        static and encoder rows are L2-normalised dense rows; a view that is off
+        (or that no fitted text has) is None.
+
+        Examples
+        --------
+        >>> from netmatch.text import TextMatcher, view_similarities
+        >>> tm = TextMatcher().fit(["fidélisation de la clientèle", "plomberie"])
+        >>> need = tm.transform_views(["customer loyalty program"])
+        >>> skills = tm.transform_views(["fidélisation de la clientèle", "plomberie"])
+        >>> sims = view_similarities(need, skills)
+        >>> bool(sims["static"][0, 0] > sims["static"][0, 1])
+        True
+        """
+        texts = _check_texts(raw_documents)
+        if not hasattr(self, "thesaurus_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this TextMatcher is not fitted yet; call fit first")
+        views = (self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_)
+        word, char, concept = (
+            None
+            if v is None
+            else sp.csr_matrix((0, len(v.vocabulary_)), dtype=np.float32)
+            if not texts
+            else _l2_normalize(v.transform(texts)).astype(np.float32)
+            for v in views
+        )
+        if concept is not None:
+            concept = self._spread(concept)
+        static = self.static_.embed(texts) if self.static_ is not None else None
+        encoder = None
+        if self.encoder is not None:
+            encoder = _l2_normalize(_encode(self.encoder, texts)).astype(np.float32)
+        return TextViews(len(texts), word, char, concept, static, encoder)
 
     def transform(self, raw_documents: Sequence[str]) -> sp.csr_matrix:
         """Fused, L2-normalised rows for ``raw_documents`` (sparse CSR, float32)."""
@@ -179,7 +246,7 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _spread(self, block: sp.csr_matrix) -> sp.csr_matrix:
         """Add ``concept_spread`` × the related concepts of each text's concepts."""
         related = getattr(self, "concept_related_", None)
-        if related is None or related.nnz == 0:
+        if related is None or related.nnz == 0 or block.shape[0] == 0:
             return block
         spread = block + (block @ related) * np.float32(self.concept_spread)
         return _l2_normalize(spread.tocsr(), copy=False)

@@ -184,16 +184,18 @@ _DERIVATIONAL = tuple(
     )
 )
 _MIN_STEM = 4
+# The shortest stem of at least _MIN_STEM letters is the one left by the longest ending.
+_DERIVATIONAL_RE = re.compile(
+    rf"(.{{{_MIN_STEM},}}?)(?:{'|'.join(map(re.escape, _DERIVATIONAL))})", re.DOTALL
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _derivational_stem(word: str) -> str:
     """The plural stem of ``word`` without its longest derivational ending,
     when at least four letters remain ("recrutement" -> "recrut")."""
-    for suffix in _DERIVATIONAL:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            return word[: -len(suffix)]
-    return word
+    match = _DERIVATIONAL_RE.fullmatch(word)
+    return match.group(1) if match else word
 
 
 def _identity(tokens: list[str]) -> list[str]:

