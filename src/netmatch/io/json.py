@@ -9,8 +9,6 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-import numpy as np
-
 from ..errors import InvalidInputError, UnknownMemberError
 from ..model import Member
 from ..network import Network
@@ -98,6 +96,8 @@ _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+(?:"|\Z)', re.DOTALL)
 
 def _check_json_shape_limits(data: bytes, source: str, limits: IOLimits) -> None:
     """Refuse too deep or too many arrays/objects before parsing, in bounded memory."""
+    import numpy as np  # only for large files: keeps the import of netmatch quick
+
     brackets = data.count(b"[") + data.count(b"{")
     if brackets <= min(limits.max_json_depth, limits.max_json_containers):
         return  # too few brackets to break either limit, wherever they are
@@ -159,6 +159,8 @@ def _may_hold_long_text(data: bytes, limit: int) -> bool:
     and a character takes at least one byte: if no two quotes are more than
     ``limit`` bytes apart, no string is too long and the exact check can be skipped.
     """
+    import numpy as np  # only for large files: keeps the import of netmatch quick
+
     if len(data) <= limit:
         return False
     if b'\\"' in data:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import json.scanner
+import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
-
-import numpy as np
 
 from ..errors import InvalidInputError
 from ..network import Network
@@ -55,7 +54,7 @@ def _record_cell(value: object, decimal: str = ".", lang: str = "en") -> str:
     if isinstance(value, bool):
         yes, no = _YES_NO[lang]
         return yes if value else no
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, numbers.Real):  # int, float and numpy's numbers
         text = str(value)  # a number is never a formula; keep it a number
         return text.replace(".", decimal) if decimal != "." else text
     if isinstance(value, str):
