@@ -288,8 +288,15 @@ def test_markdown_output_is_inert() -> None:
 
 
 def read_plan_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a plan or introductions CSV, French Excel or not, keyed in English."""
+    from netmatch.io.records import HEADERS
+
+    english = {v: k for k, v in HEADERS["fr"].items()}
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        text = handle.read()
+    delimiter = ";" if text.split("\n", 1)[0].count(";") else ","
+    rows = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [{english.get(k, k): v for k, v in row.items()} for row in rows]
 
 
 def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -364,7 +371,9 @@ def test_introduce_formats(
     elif fmt == "md":
         assert written.startswith("| # |")
     elif fmt == "csv":
-        assert out.splitlines()[0] == written.splitlines()[0]
+        # On a pipe, CSV for programs; in a file, CSV for a French spreadsheet.
+        assert out.startswith("a,a_name,b,b_name,")
+        assert written.startswith("Membre;Nom du membre;À présenter à;")
 
 
 def test_introduce_for_one_member(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1009,3 +1018,85 @@ def test_rotate_on_an_export_with_hosts_by_name(
     }  # everyone seated each round
     assert len({r["member_id"] for r in rows}) == 40
     assert {r["table"] for r in rows if r["member_id"] == "marie-dupont"} == {"1"}
+
+
+def test_the_export_as_is_introduce_finds_the_resource_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: the obvious resource person in the top 3 for at least 24 of 27 needs."""
+    from tests.club_export import RESOURCE, write_variant
+
+    path = str(write_variant("excel_fr.csv", tmp_path))
+    code, out, err = run(["introduce", path, "--per-member", "3", "--format", "json", "-q"], capsys)
+    assert code == 0, err
+    records = json.loads(out)
+    net = nm.io.read_members(path)
+    by_surname = {m.name.split()[-1]: m.id for m in net.members}
+    top: dict[str, list[str]] = {}
+    for record in sorted(records, key=lambda r: -r["score"]):
+        top.setdefault(record["a"], []).append(record["b"])
+        if record["mutual"]:
+            top.setdefault(record["b"], []).append(record["a"])
+    found = [
+        owner
+        for owner, resource in RESOURCE.items()
+        if by_surname[resource] in top.get(by_surname[owner], [])[:3]
+    ]
+    assert len(found) >= 24, sorted(set(RESOURCE) - set(found))
+
+
+def test_rotate_writes_french_excel_files_and_the_printable_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.club_export import write_variant
+
+    openpyxl = pytest.importorskip("openpyxl")
+    members = str(write_variant("excel_fr.csv", tmp_path))
+    plan, page, book = tmp_path / "plan.csv", tmp_path / "plan.html", tmp_path / "plan.xlsx"
+    code, _, err = run(
+        ["rotate", members, "--rounds", "3", "--table-size", "6", "--seed", "1",
+         "--time-limit", "1", "-o", str(plan), "--html", str(page), "--excel", str(book),
+         "--title", "Club des entrepreneurs — mars", "-q"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    raw = plan.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header == "Tour;Table;Place;Identifiant;Nom;Organisation;Secteur;Région;Hôte"
+    rows = read_plan_csv(plan)
+    assert len(rows) == 3 * 40
+    assert {r["host"] for r in rows} == {"non"}
+    assert min(int(r["round"]) for r in rows) == 1
+    assert min(int(r["table"]) for r in rows) == 1
+    html = page.read_text(encoding="utf-8")
+    assert "<title>Club des entrepreneurs — mars</title>" in html
+    assert 'id="introductions"' in html
+    assert "Mises en relation — fiche de l" in html
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames == ["Tour 1", "Tour 2", "Tour 3", "Mises en relation"]
+    assert workbook["Tour 1"].max_row == 41
+    code, _, err = run(
+        ["rotate", members, "--rounds", "1", "--tables", "2", "-o", str(plan), "--lang", "en",
+         "-q", "--time-limit", "0.2"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert plan.read_text(encoding="utf-8-sig").startswith("round,table,seat,member_id,name")
+
+
+def test_introduce_html_and_the_reason_of_an_empty_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "club.csv",
+        "Nom complet;Compétences;Besoins;Connaît\nAna B;plomberie;un avocat;Bo C\n"
+        "Bo C;droit;un plombier;\n",
+    )
+    page = tmp_path / "intros.html"
+    code, out, err = run(["introduce", path, "--html", str(page), "--title", "Soirée"], capsys)
+    assert code == 0, err
+    assert "aucune mise en relation trouvée\u00a0: tous les membres se connaissent déjà" in err
+    assert "(aucune mise en relation trouvée)" in out
+    assert "<title>Soirée</title>" in page.read_text(encoding="utf-8")

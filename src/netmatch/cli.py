@@ -247,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write event.html, plan.csv, introductions.csv (default: netmatch-demo)",
     )
     demo.add_argument("--seed", type=_seed, default=0, help="random seed (default: 0)")
+    demo.add_argument("--title", help="title of the printed page")
     demo.add_argument(
         "--time-limit",
         type=_seconds,
@@ -291,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: table)",
     )
     intro.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    intro.add_argument(
+        "--html", metavar="FILE", help="write the printable introductions sheet to FILE"
+    )
+    intro.add_argument("--title", help="title of the printed page (default: the file's name)")
     intro.set_defaults(func=_cmd_introduce)
 
     rot = sub.add_parser(
@@ -326,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rot.add_argument("-o", "--output", metavar="FILE", help="write the plan as CSV to FILE")
     rot.add_argument("--html", metavar="FILE", help="write the printable page to FILE")
+    rot.add_argument(
+        "--excel",
+        metavar="FILE",
+        help="write an .xlsx workbook to FILE: a sheet per round and one for the introductions",
+    )
+    rot.add_argument("--title", help="title of the printed page (default: the file's name)")
     rot.set_defaults(func=_cmd_rotate)
 
     insp = sub.add_parser(
@@ -774,15 +785,23 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
     )
     _diagnose(report, args.lang, quiet=args.quiet)
     _require_skills_and_needs(report, args.lang)
+    _check_output(args.html, "--html")
     intros = _suggest(args, network)
     if not intros:
         why = _why_empty(network, args.member, args.lang)
         _err(f"{PROG}: {_TEXT[args.lang]['none']}{_TEXT[args.lang]['colon']}{why}")
+    if args.html:
+        from .report import render_event_html
+
+        page = render_event_html(
+            None, network, introductions=intros, lang=args.lang, title=_title(args, network)
+        )
+        _write_text(args.html, page)
     if args.format == "csv":
         from .io import write_introductions_csv
 
         if args.output is not None:
-            write_introductions_csv(intros, args.output, network=network)
+            write_introductions_csv(intros, args.output, network=network, **_dialect(args.lang))
         else:
             # One escaping for files and the terminal: io's spreadsheet-safe writer.
             with tempfile.TemporaryDirectory() as tmp:
@@ -910,6 +929,7 @@ def _n_tables(
 def _cmd_rotate(args: argparse.Namespace) -> int:
     _check_output(args.output, "--output")
     _check_output(args.html, "--html")
+    _check_output(args.excel, "--excel")
     network, report = load_members_report(
         args.members, acquaintances=args.acquaintances, columns=args.columns
     )
@@ -943,12 +963,46 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
     if args.output:
         from .io import write_plan_csv
 
-        write_plan_csv(plan, args.output, network=network)
+        write_plan_csv(plan, args.output, network=network, **_plan_dialect(args.lang))
+    intros: list[Introduction] = []
+    if (args.html or args.excel) and report.with_needs and report.with_skills:
+        from .introductions import suggest_introductions
+
+        intros = suggest_introductions(network, per_member=3, seed=args.seed)
     if args.html:
         from .report import render_event_html
 
-        _write_text(args.html, render_event_html(plan, network, lang=args.lang, hosts=hosts))
+        page = render_event_html(
+            plan,
+            network,
+            introductions=intros,
+            lang=args.lang,
+            hosts=hosts,
+            title=_title(args, network),
+        )
+        _write_text(args.html, page)
+    if args.excel:
+        from .io import write_plan_excel
+
+        write_plan_excel(plan, args.excel, network=network, introductions=intros, lang=args.lang)
     return 0
+
+
+def _title(args: argparse.Namespace, network: Network) -> str | None:
+    """``--title``, else the members file's name (the page's own default)."""
+    title: str | None = getattr(args, "title", None)
+    return title if title else None
+
+
+def _dialect(lang: str) -> dict[str, Any]:
+    """CSV files for people: French Excel (``;``, BOM, French headers) with ``--lang fr``."""
+    if lang == "fr":
+        return {"dialect": "excel-fr", "lang": "fr", "headers": True}
+    return {"dialect": "excel", "lang": "en"}
+
+
+def _plan_dialect(lang: str) -> dict[str, Any]:
+    return {"dialect": "excel-fr" if lang == "fr" else "excel", "lang": lang}
 
 
 # -- demo --------------------------------------------------------------------------------
@@ -986,12 +1040,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     _show(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}" + "\n")
     html_path = out_dir / "event.html"
     plan_path = out_dir / "plan.csv"
-    write_plan_csv(plan, plan_path, network=network)
-    write_introductions_csv(intros, intros_path, network=network)
+    write_plan_csv(plan, plan_path, network=network, **_plan_dialect(args.lang))
+    write_introductions_csv(intros, intros_path, network=network, **_dialect(args.lang))
     _write_text(
         str(html_path),
         render_event_html(
-            plan, network, introductions=intros, lang=args.lang, title=t["demo_title"]
+            plan, network, introductions=intros, lang=args.lang, title=args.title or t["demo_title"]
         ),
     )
     _show("\n")

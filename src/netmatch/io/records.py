@@ -29,7 +29,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "region": "Région", "host": "Hôte",
         "a": "Membre", "a_name": "Nom du membre", "b": "À présenter à",
         "b_name": "Nom de la personne à présenter", "score": "Score",
-        "strength": "Force", "mutual": "Réciproque", "broker": "Par",
+        "strength": "Force", "match": "Correspondance", "mutual": "Réciproque", "broker": "Par",
         "broker_name": "Nom de l'intermédiaire", "need": "Besoin", "skill": "Compétence",
         "explanation": "Pourquoi", "reasons": "Raisons",
     },
