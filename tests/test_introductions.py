@@ -364,3 +364,19 @@ def test_second_matching_skill_ranks_first_and_is_explained() -> None:
     off = nm.suggest_introductions(net, member="a", k=2, weights=nm.Weights(second_skill=0))
     assert all(i.score == pytest.approx(i.match) for i in off)  # nothing but the match
     assert not any(r.kind == "second_skill" for i in off for r in i.reasons)
+
+
+def test_an_empty_result_says_why() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un vétérinaire équin"]),
+            nm.Member("b", "Bo", skills=["comptabilité"]),
+            nm.Member("c", "Cy"),
+        ]
+    )
+    with pytest.warns(nm.NoIntroductionWarning, match="min_score"):
+        assert nm.suggest_introductions(net, member="a", min_score=0.9) == []
+    with pytest.warns(nm.NoIntroductionWarning, match="declares no need"):
+        assert nm.suggest_introductions(net, member="c") == []
+    with pytest.warns(nm.NoIntroductionWarning, match="any need"):
+        assert nm.suggest_introductions(net, min_score=0.9) == []

@@ -21,6 +21,7 @@ from .errors import (
     InvalidInputError,
     NetmatchError,
     NetmatchWarning,
+    NoIntroductionWarning,
     RepeatsRemainWarning,
     UnknownMemberError,
 )
@@ -167,6 +168,7 @@ __all__ = [  # noqa: RUF022 (plain sorted(), which tests/test_api.py checks)
     "NetmatchError",
     "NetmatchWarning",
     "Network",
+    "NoIntroductionWarning",
     "Outcome",
     "ReadReport",
     "Reason",

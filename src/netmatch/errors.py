@@ -121,5 +121,9 @@ class NetmatchWarning(UserWarning):
     """Base class of the warnings netmatch emits."""
 
 
+class NoIntroductionWarning(NetmatchWarning):
+    """An introduction query found nothing; the message says why and what to change."""
+
+
 class RepeatsRemainWarning(NetmatchWarning):
     """A rotation plan could not avoid every repeated meeting within its time limit."""

@@ -14,7 +14,7 @@ integer arrays and scipy.sparse matrices, never on Python pairs:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -25,6 +25,67 @@ Array = np.ndarray[Any, Any]
 _EARTH_RADIUS_KM = 6371.0088
 #: Multiplier of ordered-pair keys ``a * PAIR_KEY + b`` (independent of network size).
 PAIR_KEY = 2**32
+
+
+@attrs.frozen
+class Candidates:
+    """Candidate introductions as parallel arrays: entry ``i`` is the pair (``a[i]``, ``b[i]``).
+
+    ``a`` asks, ``b`` provides (member numbers). ``f`` is the pair's best need → skill
+    match probability, through need text ``need`` and skill text ``skill``; ``f2`` is
+    its best match through *another* skill text ``skill2`` for need text ``need2``
+    (0, -1, -1 when there is none).
+    """
+
+    a: Array
+    b: Array
+    f: Array
+    need: Array
+    skill: Array
+    f2: Array
+    skill2: Array
+    need2: Array
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def take(self: _C, idx: Array) -> _C:
+        """The entries ``idx`` of every field."""
+        return type(self)(**{k: v[idx] for k, v in attrs.asdict(self, recurse=False).items()})
+
+    @classmethod
+    def concat(cls: type[_C], parts: list[_C]) -> _C | None:
+        """The parts one after the other (None for no part)."""
+        if not parts:
+            return None
+        fields = attrs.fields_dict(cls)
+        return cls(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in fields})
+
+
+@attrs.frozen
+class ScoredCandidates(Candidates):
+    """:class:`Candidates` with the other direction, the bonuses and the final score.
+
+    ``r`` is the reverse match (``b``'s needs served by ``a``) through ``r_need`` /
+    ``r_skill``; ``mutual`` says both directions are served, ``hm`` their harmonic
+    mean; ``same_region``, ``same_sector`` and ``km`` (NaN when unknown) feed the
+    proximity bonus; ``broker`` is a member who knows both (-1: none); ``score`` is the
+    match raised by the bonuses.
+    """
+
+    r: Array
+    r_need: Array
+    r_skill: Array
+    mutual: Array
+    hm: Array
+    same_region: Array
+    same_sector: Array
+    km: Array
+    broker: Array
+    score: Array
+
+
+_C = TypeVar("_C", bound=Candidates)
 
 
 def expand(starts: Array, lens: Array) -> tuple[Array, Array, Array]:
@@ -190,13 +251,10 @@ def forward_candidates(
     only_need: int | None = None,
     budget: int = 10**9,
     w_second: float = 0.0,
-) -> dict[str, Array]:
+) -> Candidates:
     """For each asking member in ``a_idx``, the ``keep`` best providers of their needs.
 
-    Returns arrays ``a, b, f, need, skill, f2, skill2, need2``: ``f`` is the best
-    need→skill similarity of the pair and ``need``/``skill`` the texts it comes
-    from; ``f2`` is the pair's best similarity through *another* skill text
-    ``skill2`` for need ``need2`` (0, -1, -1 if none, or when ``w_second`` is 0), which counts
+    ``f2`` (:class:`Candidates`) stays 0 when ``w_second`` is 0; it counts
     ``w_second`` times in the ranking.
     """
     mn, ns = state.member_need, state.need_sim
@@ -258,16 +316,16 @@ def forward_candidates(
         + proximity_bonus(state, a, b, w_region, w_sector, w_distance, distance_scale, fast=True)[0]
     )
     top = top_per_group(a, pre, state.rank[b], keep)
-    return {
-        "a": a[top],
-        "b": b[top],
-        "f": f[top],
-        "need": need[top],
-        "skill": skill[top],
-        "f2": f2[top],
-        "skill2": skill2nd[top],
-        "need2": need2nd[top],
-    }
+    return Candidates(
+        a=a[top],
+        b=b[top],
+        f=f[top],
+        need=need[top],
+        skill=skill[top],
+        f2=f2[top],
+        skill2=skill2nd[top],
+        need2=need2nd[top],
+    )
 
 
 def group_first_second(keys: Array, values: Array, other: Array) -> tuple[Array, Array]:
@@ -382,7 +440,7 @@ def brokers(state: State, a: Array, b: Array) -> Array:
 
 def score_pairs(
     state: State,
-    cand: dict[str, Array],
+    cand: Candidates,
     *,
     served: float,
     w_mutual: float,
@@ -392,9 +450,9 @@ def score_pairs(
     distance_scale: float,
     w_broker: float,
     w_second: float = 0.0,
-) -> dict[str, Array]:
+) -> ScoredCandidates:
     """Complete candidate pairs: reverse direction, reciprocity, bonuses, broker, score."""
-    a, b, f = cand["a"], cand["b"], cand["f"]
+    a, b, f = cand.a, cand.b, cand.f
     r, r_need, r_skill = reverse_match(state, a, b)
     mutual = (r >= served) & (f >= served)
     hm = np.where(mutual, 2 * f * r / np.maximum(f + r, 1e-12), 0.0)
@@ -404,10 +462,10 @@ def score_pairs(
     broker = brokers(state, a, b)
     # The calibrated match is raised by the other evidence like independent chances
     # (noisy-or), so the score stays in [0, 1] and a strong match stays strong.
-    extras = w_second * cand["f2"] + w_mutual * hm + bonus + w_broker * (broker >= 0)
+    extras = w_second * cand.f2 + w_mutual * hm + bonus + w_broker * (broker >= 0)
     score = 1.0 - (1.0 - f) * (1.0 - np.minimum(extras, 0.95))
-    out = dict(cand)
-    out.update(
+    return ScoredCandidates(
+        **attrs.asdict(cand, recurse=False),
         r=r,
         r_need=r_need,
         r_skill=r_skill,
@@ -419,19 +477,6 @@ def score_pairs(
         broker=broker,
         score=score.astype(np.float64),
     )
-    return out
-
-
-def concat(parts: list[dict[str, Array]]) -> dict[str, Array]:
-    """Concatenate candidate dictionaries field by field."""
-    if not parts:
-        return {}
-    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-
-
-def take(cand: dict[str, Array], idx: Array) -> dict[str, Array]:
-    """Select entries ``idx`` of every field."""
-    return {key: value[idx] for key, value in cand.items()}
 
 
 def assign_with_capacity(

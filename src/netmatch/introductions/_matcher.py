@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from joblib import Parallel, delayed
 
 from .._validation import check_non_negative as _check_non_negative
 from .._validation import check_positive_int as _check_positive_int
-from ..errors import InvalidInputError, UnknownMemberError
+from ..errors import InvalidInputError, NoIntroductionWarning, UnknownMemberError
 from ..model import Member
 from ..network import Network
 from ..text import (
@@ -489,7 +490,7 @@ class IntroductionMatcher:
         holders: int,
         keep: int,
         only_need: int | None = None,
-    ) -> dict[str, Array]:
+    ) -> eng.ScoredCandidates:
         w = self.weights_
         cand = eng.forward_candidates(
             state,
@@ -529,10 +530,28 @@ class IntroductionMatcher:
         state = self._get_state()
         a_idx = np.array([self._index[member_id]], dtype=np.int64)
         cand = self._candidates(state, a_idx, self.query_holders, max(4 * k, 20), only_need)
-        top = eng.top_per_group(cand["a"], cand["score"], state.rank[cand["b"]], k)
+        top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], k)
         network = self._require_fitted()
         # Last line of defence (cheap for k results): never an excluded pair.
-        return [i for i in self._build(eng.take(cand, top)) if not network.excluded(i.a, i.b)]
+        out = [i for i in self._build(cand.take(top)) if not network.excluded(i.a, i.b)]
+        if not out:
+            self._warn_empty(member_id)
+        return out
+
+    def _warn_empty(self, member_id: str | None) -> None:
+        """Never a silent zero: say why nothing was found, and what to change."""
+        if member_id is not None and not self._member_needs[self._index[member_id]]:
+            why = f"member {member_id!r} declares no need: add needs to their profile"
+        elif member_id is None and not any(self._member_needs):
+            why = "no member declares a need: fill the needs column"
+        else:
+            whose = f"a need of {member_id!r}" if member_id is not None else "any need"
+            why = (
+                f"nobody they do not already know serves {whose} with a match "
+                f"probability >= min_score ({self.min_score_:g}); lower min_score, extend "
+                "the thesaurus with the members' own words, or add the skill to a profile"
+            )
+        warnings.warn(f"no introduction: {why}", NoIntroductionWarning, stacklevel=3)
 
     def suggest_all(self, per_member: int = 5, capacity: int | None = None) -> list[Introduction]:
         """Introductions for the whole network (see :func:`suggest_introductions`)."""
@@ -559,31 +578,24 @@ class IntroductionMatcher:
             parts = list(Parallel(n_jobs=self.n_jobs)(jobs))
         else:
             parts = [job[0](*job[1], **job[2]) for job in jobs]
-        cand = eng.concat([p for p in parts if len(p["a"])])
-        if not cand:
+        cand = eng.ScoredCandidates.concat([p for p in parts if len(p)])
+        if cand is None:
+            self._warn_empty(None)
             return []
         if capacity is None:
-            top = eng.top_per_group(cand["a"], cand["score"], state.rank[cand["b"]], per_member)
+            top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], per_member)
         else:
-            counts = np.bincount(cand["a"], minlength=state.n)
+            counts = np.bincount(cand.a, minlength=state.n)
             has = np.flatnonzero(counts)
             order_a = has[np.lexsort((state.rank[has], counts[has]))]
             chosen = eng.assign_with_capacity(
-                cand["a"],
-                cand["b"],
-                cand["score"],
-                state.rank[cand["b"]],
-                order_a,
-                per_member,
-                capacity,
+                cand.a, cand.b, cand.score, state.rank[cand.b], order_a, per_member, capacity
             )
-            sub = eng.take(cand, chosen)
-            top = chosen[
-                eng.top_per_group(sub["a"], sub["score"], state.rank[sub["b"]], per_member)
-            ]
-        return self._build(eng.take(cand, top))
+            sub = cand.take(chosen)
+            top = chosen[eng.top_per_group(sub.a, sub.score, state.rank[sub.b], per_member)]
+        return self._build(cand.take(top))
 
-    def _build(self, cand: dict[str, Array]) -> list[Introduction]:
+    def _build(self, cand: eng.ScoredCandidates) -> list[Introduction]:
         skill_texts = list(self._skill_index)
         need_texts = list(self._need_index)
         members, ids = self._members, self._ids
@@ -593,7 +605,7 @@ class IntroductionMatcher:
         mutual_cache: dict[tuple[int, int, int, int], Reason] = {}
         other_cache: dict[tuple[str, float, str | None, str | None, str | None], Reason] = {}
         cols = [
-            cand[key].tolist()
+            getattr(cand, key).tolist()
             for key in (
                 "a",
                 "b",
@@ -615,8 +627,8 @@ class IntroductionMatcher:
                 "need2",
             )
         ]
-        evidence = self._evidence(cand["need"], cand["skill"])
-        r_evidence = self._evidence(cand["r_need"], cand["r_skill"])
+        evidence = self._evidence(cand.need, cand.skill)
+        r_evidence = self._evidence(cand.r_need, cand.r_skill)
         for (
             a,
             b,
@@ -779,7 +791,7 @@ def _block(
     w_distance: float,
     distance_scale: float,
     w_second: float = 0.0,
-) -> dict[str, Array]:
+) -> eng.ScoredCandidates:
     cand = eng.forward_candidates(
         state,
         a_idx,
