@@ -1100,3 +1100,20 @@ def test_introduce_html_and_the_reason_of_an_empty_result(
     assert "aucune mise en relation trouvée\u00a0: tous les membres se connaissent déjà" in err
     assert "(aucune mise en relation trouvée)" in out
     assert "<title>Soirée</title>" in page.read_text(encoding="utf-8")
+
+
+def test_long_introduce_runs_show_elapsed_time_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("tqdm")
+    err = io.StringIO()
+    err.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", err)
+    with cli._elapsed_bar("introductions"):
+        pass
+    assert "introductions" in err.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)  # not a terminal: nothing
+    with cli._elapsed_bar("introductions"):
+        pass
+    assert quiet.getvalue() == ""

@@ -30,7 +30,7 @@ import textwrap
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -707,15 +707,48 @@ def _suggest(args: argparse.Namespace, network: Network) -> list[Introduction]:
 
     if args.member is not None and args.member not in network:
         raise InvalidInputError(f"unknown member {args.member!r}", field="--member")
-    intros: list[Introduction] = suggest_introductions(
-        network,
-        member=args.member,
-        k=args.k,
-        per_member=args.per_member,
-        capacity=args.capacity,
-        seed=args.seed,
-    )
+    with _elapsed_bar("introductions", enabled=len(network) >= PROGRESS_MEMBERS):
+        intros: list[Introduction] = suggest_introductions(
+            network,
+            member=args.member,
+            k=args.k,
+            per_member=args.per_member,
+            capacity=args.capacity,
+            seed=args.seed,
+        )
     return intros
+
+
+#: From this many members, ``introduce`` shows a progress line on a terminal.
+PROGRESS_MEMBERS = 2000
+
+
+@contextlib.contextmanager
+def _elapsed_bar(desc: str, *, enabled: bool = True) -> Iterator[None]:
+    """A line on a terminal's stderr counting the seconds of a long step (tqdm)."""
+    if not enabled or not sys.stderr.isatty():
+        yield
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield
+        return
+    bar = tqdm(desc=desc, file=sys.stderr, leave=False, bar_format="{desc}: {elapsed}")
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(0.5):
+            bar.refresh()
+
+    ticker = threading.Thread(target=tick, name="netmatch-elapsed", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
+        bar.close()
 
 
 def _intro_records(
