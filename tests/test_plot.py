@@ -188,7 +188,7 @@ def new_club() -> nm.Network:
 def test_plot_network_without_acquaintances_uses_need_links() -> None:
     net = new_club()
     ax = plot.plot_network(net, seed=0, lang="fr")
-    assert ax.get_title().startswith("Aucune relation connue")
+    assert ax.get_title().startswith("Liens besoin → compétence")
     offsets = next(o for o in (c.get_offsets() for c in ax.collections) if len(o) == 40)
     assert len({round(float(y), 6) for _, y in offsets}) > 3  # not everyone on one line
     dashed = [

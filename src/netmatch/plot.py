@@ -31,14 +31,14 @@ __all__ = [
 
 _GREY = "#bdbdbd"
 _OTHERS_COLOUR = "#8c8c8c"
+_KAMADA_KAWAI_MAX = 60
 #: plot_table_mix shows this many categories; the rest are grouped as "others".
 MAX_CATEGORIES = 8
 
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "network": "Acquaintances coloured by {by}",
-        "network_links": "No acquaintance known: members placed by need → skill links, "
-        "coloured by {by}",
+        "network_links": "Need → skill links (no acquaintance known), by {by}",
         "community": "community",
         "group": "group",
         "sector": "sector",
@@ -68,8 +68,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "fr": {
         "network": "Relations, couleur par {by}",
-        "network_links": "Aucune relation connue : membres placés selon les liens besoin → "
-        "compétence, couleur par {by}",
+        "network_links": "Liens besoin → compétence (aucune relation connue), par {by}",
         "community": "communauté",
         "group": "groupe",
         "sector": "secteur",
@@ -213,15 +212,24 @@ def _layout(
     pos: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
     for k, cluster in enumerate(clusters):
         centre = np.array([k % columns, -(k // columns)], dtype=float)
-        local = nx.spring_layout(g.subgraph(cluster), seed=seed, iterations=100)
+        sub = g.subgraph(cluster)
+        if len(cluster) <= _KAMADA_KAWAI_MAX and nx.is_connected(sub):
+            # Chains of need -> skill links stay untangled (a spring layout folds them).
+            local = nx.kamada_kawai_layout(sub, pos=nx.circular_layout(sorted(cluster)))
+        else:
+            local = nx.spring_layout(sub, seed=seed, iterations=100)
         radius = 0.42 * np.sqrt(len(cluster) / largest)
         for member, xy in local.items():
             pos[member] = centre + radius * np.asarray(xy, dtype=float)
     bottom = -((len(clusters) - 1) // columns) - 0.8 if clusters else 0.0
     span = max(columns - 1, 1)
+    # Members without links in rows of a few, so that their names stay readable.
+    per_row = max(3, min(8, 2 * columns))
+    row_width = min(len(alone), per_row)
     for k, member in enumerate(alone):
-        x = span * (k + 0.5) / len(alone) if clusters else float(k)
-        pos[member] = np.array([x, bottom], dtype=float)
+        row, place = divmod(k, per_row)
+        x = span * (place + 0.5) / row_width if clusters else float(place)
+        pos[member] = np.array([x, bottom - 0.35 * row], dtype=float)
     return pos
 
 
