@@ -1117,3 +1117,34 @@ def test_long_introduce_runs_show_elapsed_time_on_a_terminal(
     with cli._elapsed_bar("introductions"):
         pass
     assert quiet.getvalue() == ""
+
+
+def test_an_empty_round_is_named_from_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: 'nobody attends round 1' when the second round is empty."""
+    members = write(tmp_path, "m.csv", "id,name\nm1,A\nm2,B\nm3,C\nm4,D\n")
+    attendance = write(tmp_path, "att.csv", "m1,1\nm2,1\nm3,1|3\nm4,1|3\n")
+    code, _, err = run(
+        ["rotate", members, "--rounds", "3", "--tables", "1", "--attendance", attendance, "-q"],
+        capsys,
+    )
+    assert code == 2
+    assert_one_line_error(err, "att.csv", "nobody attends round 2")
+
+
+def test_markdown_output_strips_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "Ana\x1b[2J\u202eevil"
+    members = write(
+        tmp_path,
+        "m.csv",
+        f"id,name,skills,needs\nm1,{hostile},droit des affaires,un comptable\n"
+        "m2,Bo,comptabilité,un avocat\n",
+    )
+    target = tmp_path / "out.md"
+    code, _, err = run(["introduce", members, "--format", "md", "-o", str(target), "-q"], capsys)
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert "Ana" in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text

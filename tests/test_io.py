@@ -289,7 +289,7 @@ def test_json_round_trips_everything(tmp_path: Path) -> None:
         ('{"members": [{"id": "m1", "name": "A", "location": [99, 0]}]}',
          "members[0].location", "between -90 and 90"),
         ('{"members": [{"id": "m1", "name": "A", "skills": "SEO"}]}',
-         "members[0].skills", "list or tuple"),
+         "members[0].skills", "list of strings"),
         ('{"members": [{"id": "m1", "name": "A", "colour": "red"}]}',
          "members[0].colour", "unknown member field"),
         ('{"members": [{"id": "m1", "name": "A"}, {"id": "m1", "name": "B"}]}',

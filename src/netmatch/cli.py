@@ -641,7 +641,7 @@ def _md(text: str) -> str:
     """Make member text inert in Markdown: escape HTML and Markdown punctuation."""
     import html
 
-    out = html.escape(" ".join(text.split()), quote=True)
+    out = html.escape(" ".join(terminal_safe(text).split()), quote=True)
     for char in "\\`*_[]|#!~":
         out = out.replace(char, "\\" + char)
     return out
@@ -972,6 +972,7 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
     attendance: dict[str, tuple[int, ...]] = {}
     if args.attendance:
         attendance = read_attendance(args.attendance, network, rounds=args.rounds)
+        _check_every_round_attended(attendance, len(network), args.rounds, args.attendance)
         constraints["attendance"] = attendance
     hosts: dict[str, int] = {}
     if args.hosts:
@@ -1019,6 +1020,23 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
 
         write_plan_excel(plan, args.excel, network=network, introductions=intros, lang=args.lang)
     return 0
+
+
+def _check_every_round_attended(
+    attendance: dict[str, tuple[int, ...]], n_members: int, rounds: int, source: str
+) -> None:
+    """Say which round (numbered from 1, as printed) nobody attends."""
+    absent = [0] * rounds
+    for attended in attendance.values():
+        for r in range(rounds):
+            absent[r] += r not in attended
+    for r, missing in enumerate(absent):
+        if missing >= n_members:
+            raise InvalidInputError(
+                f"nobody attends round {r + 1} (rounds are numbered from 1)",
+                source=source,
+                field="rounds",
+            )
 
 
 def _title(args: argparse.Namespace, network: Network) -> str | None:

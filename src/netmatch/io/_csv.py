@@ -8,25 +8,29 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
+import stat
 import tempfile
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 import attrs
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, NetmatchWarning
 
 PathLike = str | os.PathLike[str]
 
 #: The separator of items inside a multi-valued cell.
 SEPARATOR = "|"
 #: First characters that make a spreadsheet treat a cell as a formula.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\n")
+# Full-width ＝ ＋ － ＠ too: spreadsheets in East Asian locales read them as formulas.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 
 
 def _positive_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -252,6 +256,9 @@ def _decode_text(data: bytes, encoding: str | None, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mostly_utf8 = _mostly_utf8(data, source)
+    if mostly_utf8 is not None:
+        return mostly_utf8
     try:
         # Spreadsheets on Windows save "CSV" in Windows-1252 (accents, €, œ).
         return data.decode("cp1252")
@@ -262,6 +269,34 @@ def _decode_text(data: bytes, encoding: str | None, source: str) -> str:
             source=source,
             line=_line_of_offset(data, err.start),
         ) from None
+
+
+_STRAY = re.compile("[\udc80-\udcff]")
+
+
+def _mostly_utf8(data: bytes, source: str) -> str | None:
+    """UTF-8 text with a few stray bytes replaced by U+FFFD (with a warning naming the
+    lines), or None when the file looks like Windows-1252.
+
+    A file with more well-formed UTF-8 characters than stray bytes is UTF-8 that was
+    damaged (a paste from another program), not Windows-1252: reading it as
+    Windows-1252 would turn every "é" into "Ã©" without a word.
+    """
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    stray = [m.start() for m in _STRAY.finditer(text)]
+    well_formed = sum(1 for c in text if ord(c) > 0x7F) - len(stray)
+    if not stray or well_formed < len(stray):
+        return None
+    lines = sorted({text.count("\n", 0, i) + 1 for i in stray})
+    shown = ", ".join(str(n) for n in lines[:5]) + (" and more" if len(lines) > 5 else "")
+    warnings.warn(
+        f"{source}: {len(stray)} byte(s) that are not UTF-8 on "
+        f"{'line' if len(lines) == 1 else 'lines'} {shown} were "
+        "replaced by '\ufffd' (the rest of the file is UTF-8)",
+        NetmatchWarning,
+        stacklevel=4,
+    )
+    return _STRAY.sub("\ufffd", text)
 
 
 # -- CSV parsing --------------------------------------------------------------------------
@@ -438,26 +473,47 @@ def _is_blank(row: Sequence[str]) -> bool:
 
 # -- writing --------------------------------------------------------------------------------
 def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding: str) -> None:
-    """Write through ``write`` into a temporary file next to ``path``, then rename it."""
+    """Write through ``write`` into a temporary file next to ``path``, then rename it.
+
+    A symbolic link is followed: the file it points to is replaced and the link
+    kept. A target that exists but is not a regular file (a FIFO, ``/dev/null``,
+    a terminal) is written through, never replaced. Errors name the target, and
+    no temporary file is left behind.
+    """
     target = Path(os.fspath(path))
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(target, "w", encoding=encoding, newline="") as stream:
+            write(stream)
+        return
     directory = target.parent
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-        "w",
-        encoding=encoding,
-        newline="",
-        dir=directory,
-        prefix=f".{target.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
+            "w",
+            encoding=encoding,
+            newline="",
+            dir=directory,
+            prefix=f".{target.name}.",
+            suffix=".tmp",
+            delete=False,
+        )
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            errno.ENOENT, f"cannot write {target}: folder {directory} does not exist", str(target)
+        ) from None
     try:
         with handle:
             write(handle)  # type: ignore[arg-type]  # a text file wrapper is a TextIO
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = os.stat(target).st_mode & 0o777
-        except FileNotFoundError:
+        if mode is not None:
+            mode &= 0o777
+        else:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
@@ -469,13 +525,33 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
         raise
 
 
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+(?:e[-+]?[0-9]+)?")
+_MUST_QUOTE = frozenset(',;"\r\n\t')
+
+
+def _csv_line(cells: Sequence[str], delimiter: str) -> str:
+    """One CSV record: a cell holding either delimiter (, or ;), a quote, a tab or a line
+    break is quoted, so a French spreadsheet that splits on ";" never splits it."""
+    if len(cells) == 1 and cells[0] == "":
+        return '""'
+    out = []
+    for cell in cells:
+        if _DECIMAL_COMMA.fullmatch(cell) and delimiter != ",":
+            out.append(cell)  # a number written with a decimal comma ("0,5"), not text
+        elif delimiter in cell or any(c in _MUST_QUOTE for c in cell):
+            out.append('"' + cell.replace('"', '""') + '"')
+        else:
+            out.append(cell)
+    return delimiter.join(out)
+
+
 def _write_rows(
     path: PathLike, rows: Iterable[Sequence[str]], *, delimiter: str, bom: bool
 ) -> None:
     delimiter = _check_delimiter(delimiter)
 
     def write(handle: TextIO) -> None:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerows(rows)
+        for row in rows:
+            handle.write(_csv_line(row, delimiter) + "\r\n")
 
     _atomic_write(path, write, encoding="utf-8-sig" if bom else "utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import json.scanner
+import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
@@ -192,6 +193,111 @@ def _check_member_texts(item: Any, where: str, source: str, limits: IOLimits) ->
             )
 
 
+def _check_unicode(value: Any, path: str, source: str) -> None:
+    """Refuse strings that are not valid Unicode (lone surrogates from ``\\ud800``).
+
+    They would be accepted here and make every writer fail later, far from the file.
+    """
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise _json_error(
+                    f"text {item[: err.start + 1]!r}… is not valid Unicode (a lone surrogate "
+                    f"at character {err.start + 1})",
+                    source,
+                    where or None,
+                ) from None
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                child = f"{where}.{key}" if where else str(key)
+                stack.append((key, child))
+                stack.append((sub, child))
+        elif isinstance(item, list):
+            stack.extend((sub, f"{where}[{i}]") for i, sub in enumerate(item))
+
+
+_MEMBER_TEXT_FIELDS = ("organisation", "sector", "region", "website")
+
+
+def _check_member_types(item: Any, where: str, source: str) -> None:
+    """Types of a member's fields, named by JSON path (no silent conversion)."""
+    if not isinstance(item, dict):
+        return  # Member.from_dict reports the shape
+    for field in ("id", "name"):
+        if field in item and not isinstance(item[field], str):
+            raise _json_error(
+                f"{field} must be a string, got {type(item[field]).__name__}",
+                source,
+                f"{where}.{field}",
+            )
+    for field in _MEMBER_TEXT_FIELDS:
+        value = item.get(field)
+        if value is not None and not isinstance(value, str):
+            raise _json_error(
+                f"{field} must be a string or null, got {type(value).__name__}",
+                source,
+                f"{where}.{field}",
+            )
+    for field in _LIST_FIELDS:
+        value = item.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            kind = "an object" if isinstance(value, dict) else type(value).__name__
+            raise _json_error(
+                f"{field} must be a list of strings, got {kind}", source, f"{where}.{field}"
+            )
+        for k, entry in enumerate(value):
+            if not isinstance(entry, str):
+                raise _json_error(
+                    f"{field}[{k}] must be a string, got {type(entry).__name__}",
+                    source,
+                    f"{where}.{field}",
+                )
+    location = item.get("location")
+    if location is not None:
+        ok = isinstance(location, list) and len(location) == 2
+        for coordinate in location if ok else ():
+            if isinstance(coordinate, bool) or not isinstance(coordinate, (int, float)):
+                ok = False
+            else:
+                try:
+                    ok = ok and math.isfinite(float(coordinate))
+                except OverflowError:
+                    ok = False
+        if not ok:
+            raise _json_error(
+                f"location must be [latitude, longitude], two finite numbers, got "
+                f"{_short(location)}",
+                source,
+                f"{where}.location",
+            )
+    attributes = item.get("attributes")
+    if attributes is not None:
+        if not isinstance(attributes, dict):
+            raise _json_error(
+                f"attributes must be an object of strings, got {type(attributes).__name__}",
+                source,
+                f"{where}.attributes",
+            )
+        for key, value in attributes.items():
+            if not isinstance(value, str):
+                raise _json_error(
+                    f"attribute {key!r} must be a string, got {type(value).__name__}",
+                    source,
+                    f"{where}.attributes",
+                )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _json_list(document: dict[str, Any], key: str, source: str) -> list[Any]:
     value = document.get(key, [])
     if not isinstance(value, list):
@@ -315,6 +421,7 @@ def _network_from_json(
             source,
             "version",
         )
+    _check_unicode(document, "", source)
     name = document.get("name")
     if name is not None and not isinstance(name, str):
         raise _json_error(f"'name' must be a string, got {name!r}", source, "name")
@@ -325,6 +432,7 @@ def _network_from_json(
         where = f"members[{i}]"
         if long_texts:
             _check_member_texts(item, where, source, limits)
+        _check_member_types(item, where, source)
         if isinstance(item, dict):
             for field in _LIST_FIELDS:
                 value = item.get(field)
