@@ -1148,3 +1148,16 @@ def test_markdown_output_strips_control_characters(
     assert "Ana" in text
     assert "\x1b" not in text
     assert "\u202e" not in text
+
+
+def test_common_errors_say_what_to_do_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "club.csv", "Qui;Compétences\nAna;x\n")
+    code, _, err = run(["inspect", path], capsys)
+    assert code == 2
+    assert_one_line_error(err, "no 'name' column", "ajoutez une colonne « Nom »")
+    code, _, err = run(["inspect", path, "--lang", "en"], capsys)
+    assert "ajoutez" not in err
+    code, _, err = run(["inspect", write(tmp_path, "club.xls", "x")], capsys)
+    assert_one_line_error(err, "enregistrez le tableur en .xlsx ou en CSV")

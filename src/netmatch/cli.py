@@ -411,6 +411,29 @@ def _numbering_hint(error: BaseException) -> str:
     return ""
 
 
+_FRENCH_HINTS = (
+    (
+        "no 'name' column",
+        "ajoutez une colonne « Nom » (ou « Prénom » et « Nom »), ou indiquez la colonne "
+        "des noms avec --columns name=…",
+    ),
+    ("members file must end in", "enregistrez le tableur en .xlsx ou en CSV"),
+    ("columns: no column named", "vérifiez l'orthographe de l'en-tête dans --columns"),
+    ("both give the member's", "choisissez la colonne avec --columns champ=En-tête"),
+)
+
+
+def _french_hint(error: BaseException, lang: str | None) -> str:
+    """What to do, in French, after the most common errors in a members file."""
+    if lang != "fr":
+        return ""
+    text = str(error)
+    for fragment, hint in _FRENCH_HINTS:
+        if fragment in text:
+            return f" — {hint}"
+    return ""
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -470,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{PROG}: error: infeasible: {_one_line(error)}{_numbering_hint(error)}")
         return 1
     except NetmatchError as error:
-        _err(f"{PROG}: error: {_one_line(error)}")
+        _err(f"{PROG}: error: {_one_line(error)}{_french_hint(error, getattr(args, 'lang', None))}")
         return 2
     except BrokenPipeError:
         # The reader went away (``netmatch ... | head``): not an error worth a message.
