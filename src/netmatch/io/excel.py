@@ -64,10 +64,12 @@ def _xlsx_rows(path: PathLike, source: str, sheet: str | None) -> list[list[Any]
         ) from None
     try:
         book = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise InvalidInputError(
-            f"not a readable .xlsx file ({err}); save it again as .xlsx or as CSV", source=source
-        ) from None
+    except OSError as err:
+        if not zipfile.is_zipfile(os.fspath(path)):
+            raise _unreadable(".xlsx", err, source) from None
+        raise
+    except Exception as err:
+        raise _unreadable(".xlsx", err, source) from None
     try:
         if sheet is None:
             worksheet = book.worksheets[0]
@@ -79,9 +81,20 @@ def _xlsx_rows(path: PathLike, source: str, sheet: str | None) -> list[list[Any]
                 source=source,
                 field="sheet",
             )
-        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+        try:
+            return [list(row) for row in worksheet.iter_rows(values_only=True)]
+        except Exception as err:
+            raise _unreadable(".xlsx", err, source) from None
     finally:
         book.close()
+
+
+def _unreadable(kind: str, err: BaseException, source: str) -> InvalidInputError:
+    detail = " ".join(str(err).split())[:120] or type(err).__name__
+    return InvalidInputError(
+        f"not a readable {kind} file ({detail}); save it again as {kind} or as CSV",
+        source=source,
+    )
 
 
 _ODS = {
@@ -103,8 +116,10 @@ def _ods_rows(path: PathLike, source: str, sheet: str | None, limits: IOLimits) 
                     source=source,
                 )
             root = ElementTree.fromstring(archive.read(info))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as err:
-        raise InvalidInputError(f"not a readable .ods file ({err})", source=source) from None
+    except InvalidInputError:
+        raise
+    except Exception as err:
+        raise _unreadable(".ods", err, source) from None
     t = "{" + _ODS["table"] + "}"
     tables = root.findall(f".//{t}table")
     if not tables:
@@ -126,11 +141,22 @@ def _ods_rows(path: PathLike, source: str, sheet: str | None, limits: IOLimits) 
                 continue
             paragraphs = cell.findall("{" + _ODS["text"] + "}p")
             text = "\n".join("".join(p.itertext()) for p in paragraphs)
-            repeat = int(cell.get(f"{t}number-columns-repeated", "1"))
+            repeat = _repeat(cell.get(f"{t}number-columns-repeated"), source)
             cells.extend([text] * (min(repeat, _MAX_REPEAT) if text else min(repeat, 1)))
-        repeat = int(row.get(f"{t}number-rows-repeated", "1"))
+        repeat = _repeat(row.get(f"{t}number-rows-repeated"), source)
         rows.extend([cells] * (min(repeat, _MAX_REPEAT) if any(cells) else 1))
     return rows
+
+
+def _repeat(value: str | None, source: str) -> int:
+    if value is None:
+        return 1
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise InvalidInputError(
+            f"not a readable .ods file (a repeat count {value[:20]!r})", source=source
+        ) from None
 
 
 def _records(
