@@ -282,7 +282,10 @@ def test_with_a_real_plan_and_real_introductions() -> None:
     assert surnames == sorted(surnames)
     assert len(parsed.texts["person.li"]) <= 3 * len(people)
     cells = [" ".join(t.replace("\u00a0", " ").split()) for t in parsed.texts["person.why"]]
+    strong_for = {i.a for i in intros if report._strength_key(i) != "weak"}
     for intro in intros:
+        if report._strength_key(intro) == "weak" and intro.a in strong_for:
+            continue  # a weak lead is left out when the person has a better one
         why = report._without_strength_prefix(intro.explain(lang="en"))
         why = " ".join(why.replace("\u00a0", " ").split())
         assert any(why in cell for cell in cells), why
@@ -317,3 +320,17 @@ def test_badge_need_line_has_no_doubled_verb(need: str, shown: str) -> None:
     net = nm.Network([nm.Member("m1", "Ana", needs=[need]), nm.Member("m2", "Bo")])
     page = render_event_html(FakePlan(rounds=((("m1", "m2"),),)), net)
     assert f"Je cherche\u00a0: </strong>{shown}<" in page
+
+
+def test_weak_leads_only_when_nothing_better() -> None:
+    net = nm.Network([nm.Member(f"m{i}", f"P{i} Nom{i}") for i in range(5)])
+    plan = FakePlan(rounds=((("m0", "m1", "m2", "m3", "m4"),),))
+    intros = [
+        FakeIntro("m0", "m1", mutual=False, score=0.9),
+        FakeIntro("m0", "m2", mutual=False, score=0.2),
+        FakeIntro("m3", "m4", mutual=False, score=0.2),
+    ]
+    page = render_event_html(plan, net, introductions=intros, lang="en")
+    parsed = parse(page)
+    assert parsed.texts["person.h3"] == ["P0 Nom0", "P3 Nom3"]
+    assert parsed.texts["person.who"] == ["P1 Nom1", "P4 Nom4"]  # P2, weak, left out

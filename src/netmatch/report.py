@@ -84,8 +84,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "people_at_table": "{n} pers.",
         "my_tables": "Mes tables",
         "together": "vous êtes déjà à la même table au tour {rounds}",
-        "intro_note": "Pour chaque personne qui cherche quelque chose, les {n} meilleures "
-        "mises en relation, par ordre alphabétique des noms.",
+        "intro_note": "Pour chaque personne qui cherche quelque chose, ses {n} meilleures "
+        "mises en relation au plus (les pistes « à explorer » seulement s'il n'y a rien de "
+        "mieux), par ordre alphabétique des noms.",
     },
     "en": {
         "title": "Business meetings",
@@ -113,8 +114,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "people_at_table": "{n} people",
         "my_tables": "My tables",
         "together": "already at the same table in round {rounds}",
-        "intro_note": "For each person looking for something, the {n} best introductions, "
-        "in alphabetical order of surnames.",
+        "intro_note": "For each person looking for something, their {n} best introductions "
+        "at most (leads 'worth exploring' only when there is nothing better), in "
+        "alphabetical order of surnames.",
     },
 }
 
@@ -451,10 +453,14 @@ class _Page:
             if intro.mutual:
                 mine.setdefault(intro.b, []).append((-score, k, intro, intro.a))
         people = sorted((self.member(m) for m in mine), key=_surname_key)
-        return [
-            (person, [(intro, other) for _, _, intro, other in sorted(mine[person.id])[:TOP]])
-            for person in people
-        ]
+        out = []
+        for person in people:
+            best = [(intro, other) for _, _, intro, other in sorted(mine[person.id])[:TOP]]
+            # A weak lead is worth printing only when it is all this person has.
+            if any(_strength_key(intro) != "weak" for intro, _ in best):
+                best = [(intro, other) for intro, other in best if _strength_key(intro) != "weak"]
+            out.append((person, best))
+        return out
 
     def _together(self, a: str, b: str) -> list[int]:
         """Rounds (from 1) where the plan already seats a and b at the same table."""
