@@ -38,12 +38,14 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def assert_one_line_error(err: str, *fragments: str) -> None:
+    """One error line, the last; the lines before it (if any) are the diagnosis."""
     lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("netmatch: error: "), err
+    errors = [line for line in lines if line.startswith("netmatch: error")]
+    assert len(errors) == 1, err
+    assert lines[-1].startswith("netmatch: error: "), err
     assert "Traceback" not in err
     for fragment in fragments:
-        assert fragment in lines[0], (fragment, err)
+        assert fragment in lines[-1], (fragment, err)
 
 
 @pytest.fixture
@@ -204,8 +206,9 @@ def test_constraint_file_limits(tmp_path: Path, network: nm.Network) -> None:
     path.write_text("m1," + "x" * 200_000 + "\n", encoding="utf-8")
     with pytest.raises(nm.InvalidInputError, match="line 1"):
         cli.read_hosts(str(path), network)
+    # Not UTF-8: read as Windows-1252, like the members file, so the cell is the error.
     path.write_bytes(b"m1,\xff\xfe1\n")
-    with pytest.raises(nm.InvalidInputError, match="UTF-8"):
+    with pytest.raises(nm.InvalidInputError, match="field 'table'"):
         cli.read_hosts(str(path), network)
 
 
@@ -285,8 +288,15 @@ def test_markdown_output_is_inert() -> None:
 
 
 def read_plan_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a plan or introductions CSV, French Excel or not, keyed in English."""
+    from netmatch.io.records import HEADERS
+
+    english = {v: k for k, v in HEADERS["fr"].items()}
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        text = handle.read()
+    delimiter = ";" if text.split("\n", 1)[0].count(";") else ","
+    rows = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [{english.get(k, k): v for k, v in row.items()} for row in rows]
 
 
 def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -361,7 +371,9 @@ def test_introduce_formats(
     elif fmt == "md":
         assert written.startswith("| # |")
     elif fmt == "csv":
-        assert out.splitlines()[0] == written.splitlines()[0]
+        # On a pipe, CSV for programs; in a file, CSV for a French spreadsheet.
+        assert out.startswith("a,a_name,b,b_name,")
+        assert written.startswith("Membre;Nom du membre;À présenter à;")
 
 
 def test_introduce_for_one_member(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -586,9 +598,9 @@ def test_cli_fuzz_exits_cleanly(command: str, tokens: list[str], members: str) -
     assert code in (0, 1, 2)
     assert "Traceback" not in err.getvalue()
     if code:
-        lines = [ln for ln in err.getvalue().splitlines() if not ln.startswith("netmatch: warn")]
+        lines = [ln for ln in err.getvalue().splitlines() if ln.startswith("netmatch: error")]
         assert len(lines) == 1, err.getvalue()
-        assert lines[0].startswith("netmatch: error: ")
+        assert err.getvalue().splitlines()[-1].startswith("netmatch: error: ")
 
 
 # -- the examples of docs/cli.md run -----------------------------------------------------------
@@ -633,7 +645,7 @@ def test_docs_examples_run(
         ["rotate", members, "--rounds", "2", "--table-size", "8", "--hosts", "hosts.csv"], capsys
     )
     assert code == 2
-    assert err.strip() == shown.group(1)
+    assert err.strip().splitlines()[-1] == shown.group(1)  # after the diagnosis
 
 
 def test_hostile_member_text_in_every_output(
@@ -770,3 +782,382 @@ def test_every_member_reaches_the_plan_and_the_page(
     assert {m for _, m in seated} == set(net.ids)
     for member in net.members:
         assert html.escape(member.name, quote=True) in page
+
+
+# -- animators' spreadsheets: the diagnosis, constraint files by name (issue 14) -----------
+
+
+def test_diagnosis_says_what_was_read_in_french_and_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.club_export import write_variant
+
+    path = str(write_variant("excel_fr.csv", tmp_path))
+    code, out, err = run(
+        ["rotate", path, "--rounds", "1", "--tables", "1", "--time-limit", "0.2"], capsys
+    )
+    assert code == 0, err
+    assert "Lu\u00a0: 40 membres (séparateur « ; », Windows-1252)" in err
+    assert "nom\u00a0: « Nom + Prénom »" in err
+    assert "identifiant\u00a0: créés à partir des noms" in err
+    assert "compétences\u00a0: « Compétences » — 40 / 40" in err
+    assert "besoins\u00a0: « Besoin » — 27 / 40" in err
+    assert "Listes découpées\u00a0: 40 cellule(s) de « Compétences » sur « , »" in err
+    assert "Tour 1" in out
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--table-size",
+            "10",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capsys,
+    )
+    assert "Read: 40 members (delimiter ';', Windows-1252)" in err
+    assert "needs: 'Besoin' — 27 / 40 members have some" in err
+    assert "Lists split: 40 cell(s) of 'Compétences' on ','" in err
+    code, _, err = run(
+        ["rotate", path, "--rounds", "1", "--tables", "1", "--time-limit", "0.2", "-q"], capsys
+    )
+    assert "Lu" not in err
+    path = str(write_variant("members.xlsx", tmp_path))
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--table-size",
+            "10",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "Columns kept but not used for matching: 'Téléphone'" in err
+
+
+def test_diagnosis_of_ignored_columns_and_skipped_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "club.csv",
+        "Inscriptions\nNom complet;Compétences;Besoins;Notes;\nAna B;x;y;;\n;z;;;\n",
+    )
+    code, _, err = run(
+        ["rotate", path, "--rounds", "1", "--tables", "1", "--time-limit", "0.2"], capsys
+    )
+    assert code == 0, err
+    assert "Ligne ignorée 1\u00a0: un titre au-dessus des en-têtes" in err
+    assert "Ligne ignorée 4\u00a0: pas de nom" in err
+    assert "Colonne ignorée\u00a0: « Notes » (vide)" in err
+    assert "Colonne ignorée\u00a0: « column 5 » (sans en-tête)" in err
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--table-size",
+            "10",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capsys,
+    )
+    assert "Row skipped 1: title above the header" in err
+    assert "Column ignored: 'Notes' (empty)" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "fragment"),
+    [
+        ("Nom complet;Ville\nAna B;Lyon\nBo C;Caen\n", "fr",
+         "aucun membre n'a de compétences ni de besoins : ajoutez une colonne « Compétences »"),
+        ("Nom complet;Besoins\nAna B;un local\nBo C;\n", "fr",
+         "aucun membre n'a de compétences : ajoutez une colonne « Compétences »"),
+        ("Nom complet;Savoir-faire\nAna B;droit\nBo C;SEO\n", "fr",
+         "des compétences mais aucun besoin : ajoutez une colonne « Besoins »"),
+        ("Name,Skills\nAna B,law\nBo C,SEO\n", "en", "skills but no needs: add a 'Needs' column"),
+        ("Name,City\nAna,Lyon\n", "en", "no member has skills or needs"),
+        ("Name,Skills\n", "en", "no member read"),
+    ],
+)  # fmt: skip
+def test_introduce_stops_with_the_column_to_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, lang: str, fragment: str
+) -> None:
+    path = write(tmp_path, "club.csv", text)
+    code, out, err = run(["introduce", path, "--lang", lang], capsys)
+    assert code == 2
+    assert out == ""
+    assert_one_line_error(err, "club.csv", fragment)
+    # rotate still seats everyone, and says the same as a warning
+    if "no member read" not in fragment:
+        code, _, err = run(
+            ["rotate", path, "--rounds", "1", "--tables", "1", "--lang", lang], capsys
+        )
+        assert code == 0, err
+        assert f"netmatch: warning: {fragment}" in err.replace("\u00a0", " ")
+
+
+def test_columns_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "club.csv", "Qui;Domaines;Attentes\nAna B;SEO;droit\nBo C;droit;SEO\n")
+    code, _, err = run(["inspect", path, "--lang", "en"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "no 'name' column", "--columns name=")
+    code, _, err = run(
+        [
+            "rotate",
+            path,
+            "--rounds",
+            "1",
+            "--tables",
+            "1",
+            "--time-limit",
+            "0.2",
+            "--lang",
+            "en",
+            "--columns",
+            "name=Qui, skills=Domaines,needs=attentes",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "skills: 'Domaines' — 2 / 2" in err
+    code, _, err = run(["inspect", path, "--columns", "skills"], capsys)
+    assert code == 2
+    assert_one_line_error(err, "--columns", "FIELD=HEADER")
+
+
+def test_why_an_empty_result(tmp_path: Path) -> None:
+    net = nm.Network(
+        [nm.Member("a", "Ana", skills=["x"], needs=["y"]), nm.Member("b", "Bo", needs=["z"])],
+        acquaintances=[("a", "b")],
+    )
+    assert "se connaissent déjà" in cli._why_empty(net, None, "fr")
+    assert "no need and no skill" in cli._why_empty(
+        nm.Network([nm.Member("a", "Ana"), nm.Member("b", "Bo")]), "a", "en"
+    )
+    net = nm.Network([nm.Member("a", "Ana", skills=["x"]), nm.Member("b", "Bo", needs=["z"])])
+    assert "netmatch inspect" in cli._why_empty(net, None, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("member_id,table\nm1,1\nm2,2\n", "utf-8"),
+        ("Membre;Table\nP1;1\np2;2\n", "utf-8"),
+        ("Hôte;Table\nP1;1\nP2;2\n", "cp1252"),
+        ("\ufeffNom;Table\r\n P1 ;1\r\nm2;2\r\n", "utf-8"),
+        ("# hosts\nm1,1\nP2,2\n", "utf-8"),
+    ],
+)
+def test_each_hosts_file_form(
+    tmp_path: Path, network: nm.Network, text: str, encoding: str
+) -> None:
+    path = tmp_path / "hosts.csv"
+    path.write_bytes(text.encode(encoding))
+    assert cli.read_hosts(str(path), network) == {"m1": 0, "m2": 1}
+
+
+def test_constraint_files_by_name_with_did_you_mean(tmp_path: Path) -> None:
+    net = nm.Network(
+        [nm.Member("marie-dupont", "Marie Dupont"), nm.Member("jean-martin", "Jean Martin"),
+         nm.Member("x1", "Léa Roux"), nm.Member("x2", "Léa Roux"), nm.Member("x3", "Bo")]
+    )  # fmt: skip
+    path = tmp_path / "apart.csv"
+    path.write_bytes("Membre A;Membre B\nMARIE DUPONT;jean martin\n".encode("cp1252"))
+    assert nm.io.read_keep_apart(path, net) == [("marie-dupont", "jean-martin")]
+    path.write_text("a,b\nMarie Dupond,Bo\n", encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.io.read_keep_apart(path, net)
+    assert (info.value.line, info.value.field) == (2, "a")
+    assert "did you mean Marie Dupont (id 'marie-dupont')?" in str(info.value)
+    path.write_text("Léa Roux,Bo\n", encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match="several members are called 'Léa Roux'"):
+        nm.io.read_keep_apart(path, net)
+    path.write_text("membres\nMarie Dupont|Jean Martin\n", encoding="utf-8")
+    assert nm.io.read_keep_together(path, net) == [("marie-dupont", "jean-martin")]
+    path.write_text("Membre;Tours\nMarie Dupont;2-3\n", encoding="utf-8")
+    assert nm.io.read_attendance(path, net, rounds=3) == {"marie-dupont": (1, 2)}
+    # a French header is never read as a member
+    path.write_text("Membre,Table\nBo,1\n", encoding="utf-8")
+    assert nm.io.read_hosts(path, net) == {"x3": 0}
+
+
+def test_rotate_on_an_export_with_hosts_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.club_export import write_variant
+
+    members = str(write_variant("excel_fr.csv", tmp_path))
+    hosts = tmp_path / "hôtes.csv"
+    hosts.write_bytes("Hôte;Table\nMarie DUPONT;1\nJean Martin;2\n".encode("cp1252"))
+    plan = str(tmp_path / "plan.csv")
+    code, _, err = run(
+        ["rotate", members, "--rounds", "3", "--table-size", "6", "--hosts", str(hosts),
+         "--seed", "1", "--time-limit", "1", "-o", plan, "-q"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    rows = read_plan_csv(Path(plan))
+    assert {r["member_id"] for r in rows} == {
+        r["member_id"] for r in rows if r["round"] == "1"
+    }  # everyone seated each round
+    assert len({r["member_id"] for r in rows}) == 40
+    assert {r["table"] for r in rows if r["member_id"] == "marie-dupont"} == {"1"}
+
+
+def test_the_export_as_is_introduce_finds_the_resource_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: the obvious resource person in the top 3 for at least 24 of 27 needs."""
+    from tests.club_export import RESOURCE, write_variant
+
+    path = str(write_variant("excel_fr.csv", tmp_path))
+    code, out, err = run(["introduce", path, "--per-member", "3", "--format", "json", "-q"], capsys)
+    assert code == 0, err
+    records = json.loads(out)
+    net = nm.io.read_members(path)
+    by_surname = {m.name.split()[-1]: m.id for m in net.members}
+    top: dict[str, list[str]] = {}
+    for record in sorted(records, key=lambda r: -r["score"]):
+        top.setdefault(record["a"], []).append(record["b"])
+        if record["mutual"]:
+            top.setdefault(record["b"], []).append(record["a"])
+    found = [
+        owner
+        for owner, resource in RESOURCE.items()
+        if by_surname[resource] in top.get(by_surname[owner], [])[:3]
+    ]
+    assert len(found) >= 24, sorted(set(RESOURCE) - set(found))
+
+
+def test_rotate_writes_french_excel_files_and_the_printable_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.club_export import write_variant
+
+    openpyxl = pytest.importorskip("openpyxl")
+    members = str(write_variant("excel_fr.csv", tmp_path))
+    plan, page, book = tmp_path / "plan.csv", tmp_path / "plan.html", tmp_path / "plan.xlsx"
+    code, _, err = run(
+        ["rotate", members, "--rounds", "3", "--table-size", "6", "--seed", "1",
+         "--time-limit", "1", "-o", str(plan), "--html", str(page), "--excel", str(book),
+         "--title", "Club des entrepreneurs — mars", "-q"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    raw = plan.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header == "Tour;Table;Place;Identifiant;Nom;Organisation;Secteur;Région;Hôte"
+    rows = read_plan_csv(plan)
+    assert len(rows) == 3 * 40
+    assert {r["host"] for r in rows} == {"non"}
+    assert min(int(r["round"]) for r in rows) == 1
+    assert min(int(r["table"]) for r in rows) == 1
+    html = page.read_text(encoding="utf-8")
+    assert "<title>Club des entrepreneurs — mars</title>" in html
+    assert 'id="introductions"' in html
+    assert "Mises en relation — fiche de l" in html
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames == ["Tour 1", "Tour 2", "Tour 3", "Mises en relation"]
+    assert workbook["Tour 1"].max_row == 41
+    code, _, err = run(
+        ["rotate", members, "--rounds", "1", "--tables", "2", "-o", str(plan), "--lang", "en",
+         "-q", "--time-limit", "0.2"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert plan.read_text(encoding="utf-8-sig").startswith("round,table,seat,member_id,name")
+
+
+def test_introduce_html_and_the_reason_of_an_empty_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "club.csv",
+        "Nom complet;Compétences;Besoins;Connaît\nAna B;plomberie;un avocat;Bo C\n"
+        "Bo C;droit;un plombier;\n",
+    )
+    page = tmp_path / "intros.html"
+    code, out, err = run(["introduce", path, "--html", str(page), "--title", "Soirée"], capsys)
+    assert code == 0, err
+    assert "aucune mise en relation trouvée\u00a0: tous les membres se connaissent déjà" in err
+    assert "(aucune mise en relation trouvée)" in out
+    assert "<title>Soirée</title>" in page.read_text(encoding="utf-8")
+
+
+def test_long_introduce_runs_show_elapsed_time_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("tqdm")
+    err = io.StringIO()
+    err.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", err)
+    with cli._elapsed_bar("introductions"):
+        pass
+    assert "introductions" in err.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)  # not a terminal: nothing
+    with cli._elapsed_bar("introductions"):
+        pass
+    assert quiet.getvalue() == ""
+
+
+def test_an_empty_round_is_named_from_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: 'nobody attends round 1' when the second round is empty."""
+    members = write(tmp_path, "m.csv", "id,name\nm1,A\nm2,B\nm3,C\nm4,D\n")
+    attendance = write(tmp_path, "att.csv", "m1,1\nm2,1\nm3,1|3\nm4,1|3\n")
+    code, _, err = run(
+        ["rotate", members, "--rounds", "3", "--tables", "1", "--attendance", attendance, "-q"],
+        capsys,
+    )
+    assert code == 2
+    assert_one_line_error(err, "att.csv", "nobody attends round 2")
+
+
+def test_markdown_output_strips_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "Ana\x1b[2J\u202eevil"
+    members = write(
+        tmp_path,
+        "m.csv",
+        f"id,name,skills,needs\nm1,{hostile},droit des affaires,un comptable\n"
+        "m2,Bo,comptabilité,un avocat\n",
+    )
+    target = tmp_path / "out.md"
+    code, _, err = run(["introduce", members, "--format", "md", "-o", str(target), "-q"], capsys)
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert "Ana" in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+
+
+def test_common_errors_say_what_to_do_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "club.csv", "Qui;Compétences\nAna;x\n")
+    code, _, err = run(["inspect", path], capsys)
+    assert code == 2
+    assert_one_line_error(err, "no 'name' column", "ajoutez une colonne « Nom »")
+    code, _, err = run(["inspect", path, "--lang", "en"], capsys)
+    assert "ajoutez" not in err
+    code, _, err = run(["inspect", write(tmp_path, "club.xls", "x")], capsys)
+    assert_one_line_error(err, "enregistrez le tableur en .xlsx ou en CSV")

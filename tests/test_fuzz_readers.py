@@ -12,9 +12,11 @@ import encodings.aliases
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -214,3 +216,70 @@ def test_random_reader_options(data: bytes, encoding: str | None, delimiter: str
 
     _only_invalid_input(read, data, "options.csv")
     _only_invalid_input(read_pairs, data, "options-knows.csv")
+
+
+# -- issue 14/15: every member field of every JSON type, spreadsheets, constraint files ------
+
+MEMBER_FIELDS = st.sampled_from(
+    ["id", "name", "organisation", "sector", "region", "location", "skills", "needs", "tags",
+     "website", "attributes"]
+)  # fmt: skip
+
+
+@FUZZ
+@given(field=MEMBER_FIELDS, value=_json_values())
+def test_every_member_field_of_every_json_type(field: str, value: object) -> None:
+    member: dict[str, object] = {"id": "m1", "name": "A", field: value}
+    data = json.dumps({"members": [member]}, allow_nan=True).encode("utf-8")
+    net = _only_invalid_input(nm.read_json, data, "net.json")
+    if net is not None:
+        assert isinstance(net, nm.Network)
+        nm.write_json(net, _DIRECTORY / "back.json")  # whatever is accepted can be written
+
+
+def _valid_xlsx() -> bytes:
+    import io as _io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["Nom", "Prénom", "Compétences", "Besoin"])
+    book.active.append(["Dupont", "Marie", "droit, fiscalité", "un graphiste"])
+    out = _io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@FUZZ
+@given(edits=EDITS, data=st.binary(max_size=200))
+def test_spreadsheets_refuse_damaged_files_cleanly(
+    edits: list[tuple[int, int, bytes]], data: bytes
+) -> None:
+    _only_invalid_input(nm.io.read_excel, _mutate(_valid_xlsx(), edits), "members.xlsx")
+    _only_invalid_input(nm.io.read_excel, data, "members.xlsx")
+    _only_invalid_input(nm.io.read_excel, data, "members.ods")
+
+
+def _hosts(path: Path) -> object:
+    return nm.io.read_hosts(path, _KNOWN, n_tables=3)
+
+
+def _attendance(path: Path) -> object:
+    return nm.io.read_attendance(path, _KNOWN, rounds=3)
+
+
+@FUZZ
+@given(
+    header=st.sampled_from(["", "Membre;Table\n", "member_id,rounds\n", "a,b\n"]),
+    body=st.text(alphabet=st.sampled_from(list(',;|\n -0123m4Ana Bo\u00e9#"\xff')), max_size=60),
+)
+def test_constraint_files_refuse_cleanly(header: str, body: str) -> None:
+    data = (header + body).encode("utf-8", "replace")
+    for read, name in [
+        (_hosts, "hosts.csv"),
+        (_attendance, "attendance.csv"),
+        (lambda p: nm.io.read_keep_apart(p, _KNOWN), "apart.csv"),
+        (lambda p: nm.io.read_keep_together(p, _KNOWN), "together.csv"),
+    ]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", nm.NetmatchWarning)
+            _only_invalid_input(read, data, name)

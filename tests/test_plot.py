@@ -163,3 +163,63 @@ def test_meeting_matrix_agrees_with_the_plan_stats() -> None:
     assert int((counts > 0).sum()) // 2 == stats.pairs_met
     ax = plot.plot_table_mix(plan, net, attribute="region")
     assert sum(bar.get_height() for bar in ax.patches) == 24 * 3
+
+
+# -- small clubs and French titles (issue 14) -------------------------------------------------
+
+
+def new_club() -> nm.Network:
+    """A club of 40 with needs and skills but no acquaintance data, 39 sectors."""
+    skills = ["comptabilité", "droit des affaires", "création de sites web", "photographie",
+              "recrutement", "impression", "assurance", "immobilier"]  # fmt: skip
+    needs = ["un expert-comptable", "un avocat", "refaire mon site web", "un photographe",
+             "recruter", "un imprimeur", "une assurance", "un local"]  # fmt: skip
+    return nm.Network(
+        [
+            nm.Member(
+                f"m{i}", f"Membre {i}", sector=f"Secteur {min(i, 38)}",
+                skills=[skills[i % 8]], needs=[needs[(i + 1) % 8]] if i % 3 else [],
+            )
+            for i in range(40)
+        ]
+    )  # fmt: skip
+
+
+def test_plot_network_without_acquaintances_uses_need_links() -> None:
+    net = new_club()
+    ax = plot.plot_network(net, seed=0, lang="fr")
+    assert ax.get_title().startswith("Liens besoin → compétence")
+    offsets = next(o for o in (c.get_offsets() for c in ax.collections) if len(o) == 40)
+    assert len({round(float(y), 6) for _, y in offsets}) > 3  # not everyone on one line
+    dashed = [
+        c
+        for c in ax.collections
+        if c.get_linestyle() and any(dash is not None and dash[1] for dash in c.get_linestyle())
+    ]
+    assert dashed, "the need → skill links are drawn"
+
+
+def test_plot_table_mix_groups_the_rarest_sectors_as_others() -> None:
+    net = new_club()
+    plan = FakePlan([[net.ids[k : k + 8] for k in range(0, 40, 8)]])
+    ax = plot.plot_table_mix(plan, net, lang="fr")
+    labels = ax.get_legend_handles_labels()[1]
+    assert len(labels) == plot.MAX_CATEGORIES
+    assert "autres" in labels
+    assert ax.get_title().startswith("Mixité (secteur)")
+    heights = sum(p.get_height() for p in ax.patches)
+    assert heights == 40  # every participant is still counted
+    with pytest.raises(nm.InvalidInputError, match="max_categories"):
+        plot.plot_table_mix(plan, net, max_categories=0)
+
+
+def test_every_plot_takes_lang() -> None:
+    net = club()
+    plan = FakePlan([[["m0", "m1"], ["m2", "m3"]], [["m0", "m2"], ["m1", "m3"]]])
+    assert plot.plot_meeting_matrix(plan, lang="fr").get_title().startswith("Rencontres")
+    assert plot.plot_exposure([("m0", "m1")], net, lang="fr").get_title().startswith("Exposition")
+    assert plot.plot_network(net, seed=0, lang="fr").get_title() == (
+        "Relations, couleur par communauté"
+    )
+    with pytest.raises(nm.InvalidInputError, match="lang"):
+        plot.plot_exposure([], net, lang="de")

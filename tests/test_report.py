@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
+from netmatch import report
 from netmatch.report import render_event_html
 from strategies import texts
 
@@ -208,12 +209,13 @@ def test_english_and_french() -> None:
     assert "Je cherche" in fr
     assert "Tour 1" in fr
     assert "[fr] besoin servi" in fr
-    assert "à sens unique" in fr
+    assert "très pertinent" in fr  # strength words, not raw scores
+    assert "0.75" not in fr
     assert '<html lang="en">' in en
     assert "Looking for" in en
     assert "Round 1" in en
     assert "[en] besoin servi" in en
-    assert "one-way" in en
+    assert "very relevant" in en
     assert "<title>Spring event</title>" in en
     with pytest.raises(nm.InvalidInputError, match="lang"):
         render_event_html(plan, net, lang="de")
@@ -269,8 +271,66 @@ def test_with_a_real_plan_and_real_introductions() -> None:
     assert page.count("★ host") == 3
     route = parsed.texts["card.route"][parsed.texts["card.name"].index(net.member(host).name)]
     assert route.count("table 3 (host)") == 3
-    assert len(parsed.texts["intros.tr"]) == len(intros) + 1  # and the header row
-    cells = [" ".join(t.replace("\u00a0", " ").split()) for t in parsed.texts["intros.td"]]
+    # One block per person with a need, sorted by surname, each with at most 3.
+    people = parsed.texts["person.h3"]
+    with_needs = {i.a for i in intros} | {i.b for i in intros if i.mutual}
+    assert len(people) == len(with_needs)
+    surnames = [
+        report._surname_key(net.member(m))
+        for m in sorted(with_needs, key=lambda m: report._surname_key(net.member(m)))
+    ]
+    assert surnames == sorted(surnames)
+    assert len(parsed.texts["person.li"]) <= 3 * len(people)
+    cells = [" ".join(t.replace("\u00a0", " ").split()) for t in parsed.texts["person.why"]]
+    strong_for = {i.a for i in intros if report._strength_key(i) != "weak"}
     for intro in intros:
-        why = " ".join(intro.explain(lang="en").replace("\u00a0", " ").split())
+        if report._strength_key(intro) == "weak" and intro.a in strong_for:
+            continue  # a weak lead is left out when the person has a better one
+        why = report._without_strength_prefix(intro.explain(lang="en"))
+        why = " ".join(why.replace("\u00a0", " ").split())
         assert any(why in cell for cell in cells), why
+
+
+def test_introductions_sheet_says_when_a_pair_already_shares_a_table() -> None:
+    net = nm.Network(
+        [nm.Member("m1", "Ana Zola", needs=["un comptable"]), nm.Member("m2", "Bo Abel"),
+         nm.Member("m3", "Cy Marin"), nm.Member("m4", "Di Nour")]
+    )  # fmt: skip
+    plan = FakePlan(rounds=((("m1", "m3"), ("m2", "m4")), (("m1", "m2"), ("m3", "m4"))))
+    intros = [FakeIntro("m1", "m2", mutual=False), FakeIntro("m3", "m4", mutual=True)]
+    page = render_event_html(plan, net, introductions=intros)
+    assert "vous êtes déjà à la même table au tour 2" in page
+    en = render_event_html(plan, net, introductions=intros, lang="en")
+    assert "already at the same table in round 2" in en
+    # sorted by surname: Marin, Nour (mutual), Zola
+    assert en.index("Cy Marin</h3>") < en.index("Di Nour</h3>") < en.index("Ana Zola</h3>")
+
+
+@pytest.mark.parametrize(
+    ("need", "shown"),
+    [
+        ("Recherche de partenaires dans le bois", "Partenaires dans le bois"),
+        ("je cherche un comptable", "un comptable"),
+        ("Besoin d'un avocat", "Un avocat"),
+        ("un local à Lyon", "un local à Lyon"),
+        ("Looking for a designer", "A designer"),
+    ],
+)
+def test_badge_need_line_has_no_doubled_verb(need: str, shown: str) -> None:
+    net = nm.Network([nm.Member("m1", "Ana", needs=[need]), nm.Member("m2", "Bo")])
+    page = render_event_html(FakePlan(rounds=((("m1", "m2"),),)), net)
+    assert f"Je cherche\u00a0: </strong>{shown}<" in page
+
+
+def test_weak_leads_only_when_nothing_better() -> None:
+    net = nm.Network([nm.Member(f"m{i}", f"P{i} Nom{i}") for i in range(5)])
+    plan = FakePlan(rounds=((("m0", "m1", "m2", "m3", "m4"),),))
+    intros = [
+        FakeIntro("m0", "m1", mutual=False, score=0.9),
+        FakeIntro("m0", "m2", mutual=False, score=0.2),
+        FakeIntro("m3", "m4", mutual=False, score=0.2),
+    ]
+    page = render_event_html(plan, net, introductions=intros, lang="en")
+    parsed = parse(page)
+    assert parsed.texts["person.h3"] == ["P0 Nom0", "P3 Nom3"]
+    assert parsed.texts["person.who"] == ["P1 Nom1", "P4 Nom4"]  # P2, weak, left out

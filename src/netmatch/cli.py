@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import io
 import json
 import math
 import os
@@ -37,18 +35,25 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from .errors import InfeasibleError, InvalidInputError, NetmatchError, NetmatchWarning
+from .io.constraints import MAX_CONSTRAINT_FILE_BYTES as MAX_CONSTRAINT_FILE_BYTES
+from .io.constraints import parse_rounds as parse_rounds
+from .io.constraints import (
+    read_attendance,
+    read_hosts,
+    read_keep_apart,
+    read_keep_together,
+)
 from .network import Network
 from .report import glue_punctuation
 
 if TYPE_CHECKING:  # pragma: no cover
     from .introductions import Introduction
+    from .io import ReadReport
     from .rotation import RotationPlan
 
 __all__ = ["main"]
 
 PROG = "netmatch"
-# Constraint files are a few lines typed by hand; anything far larger is a mistake.
-MAX_CONSTRAINT_FILE_BYTES = 10_000_000
 DEMO_ROUNDS = 4
 DEMO_TABLE_SIZE = 8
 
@@ -194,11 +199,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of the printed material and explanations (default: fr)",
     )
     members = _Parser(add_help=False)
-    members.add_argument("members", metavar="MEMBERS", help="members file, .csv or .json")
+    members.add_argument(
+        "members", metavar="MEMBERS", help="members file: .csv, .xlsx, .ods or .json"
+    )
     members.add_argument(
         "--acquaintances",
         metavar="FILE",
         help="CSV of pairs of member ids who already know each other (columns a,b)",
+    )
+    members.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="do not print the diagnosis of the members file (what was read from where)",
+    )
+    members.add_argument(
+        "--columns",
+        metavar="FIELD=HEADER,...",
+        help="which column holds what when a header is not recognised, e.g. "
+        "'skills=Domaines,needs=Attentes' (fields: name, first_name, last_name, id, "
+        "organisation, sector, region, skills, needs, knows, website, tags)",
     )
 
     parser = _Parser(
@@ -227,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write event.html, plan.csv, introductions.csv (default: netmatch-demo)",
     )
     demo.add_argument("--seed", type=_seed, default=0, help="random seed (default: 0)")
+    demo.add_argument("--title", help="title of the printed page")
     demo.add_argument(
         "--time-limit",
         type=_seconds,
@@ -271,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: table)",
     )
     intro.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    intro.add_argument(
+        "--html", metavar="FILE", help="write the printable introductions sheet to FILE"
+    )
+    intro.add_argument("--title", help="title of the printed page (default: the file's name)")
     intro.set_defaults(func=_cmd_introduce)
 
     rot = sub.add_parser(
@@ -306,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rot.add_argument("-o", "--output", metavar="FILE", help="write the plan as CSV to FILE")
     rot.add_argument("--html", metavar="FILE", help="write the printable page to FILE")
+    rot.add_argument(
+        "--excel",
+        metavar="FILE",
+        help="write an .xlsx workbook to FILE: a sheet per round and one for the introductions",
+    )
+    rot.add_argument("--title", help="title of the printed page (default: the file's name)")
     rot.set_defaults(func=_cmd_rotate)
 
     insp = sub.add_parser(
@@ -380,6 +411,29 @@ def _numbering_hint(error: BaseException) -> str:
     return ""
 
 
+_FRENCH_HINTS = (
+    (
+        "no 'name' column",
+        "ajoutez une colonne « Nom » (ou « Prénom » et « Nom »), ou indiquez la colonne "
+        "des noms avec --columns name=…",
+    ),
+    ("members file must end in", "enregistrez le tableur en .xlsx ou en CSV"),
+    ("columns: no column named", "vérifiez l'orthographe de l'en-tête dans --columns"),
+    ("both give the member's", "choisissez la colonne avec --columns champ=En-tête"),
+)
+
+
+def _french_hint(error: BaseException, lang: str | None) -> str:
+    """What to do, in French, after the most common errors in a members file."""
+    if lang != "fr":
+        return ""
+    text = str(error)
+    for fragment, hint in _FRENCH_HINTS:
+        if fragment in text:
+            return f" — {hint}"
+    return ""
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -439,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{PROG}: error: infeasible: {_one_line(error)}{_numbering_hint(error)}")
         return 1
     except NetmatchError as error:
-        _err(f"{PROG}: error: {_one_line(error)}")
+        _err(f"{PROG}: error: {_one_line(error)}{_french_hint(error, getattr(args, 'lang', None))}")
         return 2
     except BrokenPipeError:
         # The reader went away (``netmatch ... | head``): not an error worth a message.
@@ -461,245 +515,115 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- reading the members -------------------------------------------------------------
 
 
-def load_members(path: str, *, acquaintances: str | None = None) -> Network:
-    """Read the members file (CSV or JSON, by extension) and optional acquaintances.
+def parse_columns(text: str) -> dict[str, str]:
+    """Parse ``--columns skills=Domaines,needs=Attentes`` into ``{field: header}``.
+
+    Examples
+    --------
+    >>> from netmatch.cli import parse_columns
+    >>> parse_columns("skills=Domaines d'expertise, needs=Attentes")
+    {'skills': "Domaines d'expertise", 'needs': 'Attentes'}
+    """
+    columns: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        field, equals, header = part.partition("=")
+        if not equals or not field.strip() or not header.strip():
+            raise InvalidInputError(
+                f"expected FIELD=HEADER pairs separated by commas, got {part.strip()!r}",
+                field="--columns",
+            )
+        columns[field.strip()] = header.strip()
+    return columns
+
+
+def load_members(
+    path: str,
+    *,
+    acquaintances: str | None = None,
+    columns: str | None = None,
+    lang: str | None = None,
+) -> Network:
+    """Read the members file (CSV, .xlsx, .ods or JSON, by extension) and acquaintances.
+
+    With ``lang``, a short diagnosis goes to standard error first: which column
+    gave the names, skills and needs, how many members have each, which columns
+    were not used, which cells were split and which rows skipped.
 
     Raises
     ------
     InvalidInputError
-        When the extension is neither ``.csv`` nor ``.json``, or the file is invalid.
+        When the extension is not supported, or the file is invalid.
     OSError
         When a file cannot be read.
     """
-    from . import io as member_io
-
-    suffix = Path(path).suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        network = member_io.read_csv(path)
-    elif suffix == ".json":
-        network = member_io.read_json(path)
-    else:
-        hint = " (save the spreadsheet as CSV UTF-8)" if suffix in (".xlsx", ".xls", ".ods") else ""
-        raise InvalidInputError(
-            f"members file must end in .csv or .json, got {suffix or 'no extension'!r}{hint}",
-            source=path,
-        )
-    if acquaintances is not None:
-        member_io.read_acquaintances_csv(acquaintances, network)
+    network, report = load_members_report(path, acquaintances=acquaintances, columns=columns)
+    if lang is not None:
+        _diagnose(report, lang)
     return network
 
 
-# -- the small constraint files of ``rotate`` ------------------------------------------------
+def load_members_report(
+    path: str, *, acquaintances: str | None = None, columns: str | None = None
+) -> tuple[Network, ReadReport]:
+    """The network and the :class:`~netmatch.io.ReadReport` of reading it."""
+    from .io import read_acquaintances_csv, read_members
+
+    mapping = parse_columns(columns) if columns else None
+    network, report = read_members(path, columns=mapping, report=True)
+    if acquaintances is not None:
+        read_acquaintances_csv(acquaintances, network)
+    return network, report
 
 
-def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, stripped cells) for each non-blank, non-comment CSV row."""
-    size = os.path.getsize(path)
-    if size > MAX_CONSTRAINT_FILE_BYTES:
-        raise InvalidInputError(
-            f"file is {size:,} bytes; constraint files are limited to "
-            f"{MAX_CONSTRAINT_FILE_BYTES:,}",
-            source=path,
+def _diagnose(report: ReadReport, lang: str, *, quiet: bool = False) -> None:
+    if quiet:
+        return
+    for line in report.describe(lang).splitlines():
+        _err(terminal_safe(line))
+
+
+def _require_skills_and_needs(report: ReadReport, lang: str) -> None:
+    """Stop with the column to add when no introduction can possibly be found."""
+    problems = report.problems(lang)
+    if problems:
+        raise InvalidInputError(problems[0], source=report.source)
+
+
+def _warn_problems(report: ReadReport, lang: str) -> None:
+    for problem in report.problems(lang):
+        _err(f"{PROG}: warning: {terminal_safe(problem)}")
+
+
+def _why_empty(network: Network, member: str | None, lang: str) -> str:
+    """Why no introduction was found, in words an animator can act on."""
+    fr = lang == "fr"
+    if member is not None:
+        m = network.member(member)
+        if not m.needs and not m.skills:
+            return (
+                f"{m.name} n'a ni besoin ni compétence dans le fichier"
+                if fr
+                else f"{m.name} has no need and no skill in the file"
+            )
+    n = len(network)
+    if n < 2:
+        return "il faut au moins deux membres" if fr else "at least two members are needed"
+    pairs = sum(1 for _ in network.acquaintance_pairs())
+    if pairs >= n * (n - 1) // 2:
+        return (
+            "tous les membres se connaissent déjà"
+            if fr
+            else "every member already knows every other"
         )
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInputError(
-            "file is not UTF-8 text (save it as CSV UTF-8)",
-            source=path,
-            line=data.count(b"\n", 0, error.start) + 1,
-        ) from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    try:
-        for row in reader:
-            cells = [cell.strip() for cell in row]
-            while cells and not cells[-1]:
-                cells.pop()
-            if cells and not cells[0].startswith("#"):
-                yield line, cells
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise InvalidInputError(_one_line(error), source=path, line=line) from None
-
-
-def _is_header(cells: list[str], names: set[str], network: Network) -> bool:
-    return cells[0].casefold() in names and cells[0] not in network
-
-
-def _member_id(text: str, network: Network, path: str, line: int, field: str) -> str:
-    if not text:
-        raise InvalidInputError("member id is empty", source=path, line=line, field=field)
-    if text not in network:
-        raise InvalidInputError(f"unknown member {text!r}", source=path, line=line, field=field)
-    return text
-
-
-def read_hosts(path: str, network: Network, *, n_tables: int | None = None) -> dict[str, int]:
-    """Read a hosts file: ``member_id,table`` with tables numbered from 1.
-
-    Returns the mapping the API expects, with tables numbered from 0.
-    """
-    hosts: dict[str, int] = {}
-    first = True
-    for line, cells in _rows(path):
-        if first and _is_header(cells, {"member_id", "id", "member", "host"}, network):
-            first = False
-            continue
-        first = False
-        if len(cells) != 2:
-            raise InvalidInputError(
-                f"expected 2 cells (member_id,table), got {len(cells)}: {cells!r}",
-                source=path,
-                line=line,
-            )
-        member = _member_id(cells[0], network, path, line, "member_id")
-        try:
-            table = int(cells[1])
-        except ValueError:
-            raise InvalidInputError(
-                f"table must be a whole number from 1, got {cells[1]!r}",
-                source=path,
-                line=line,
-                field="table",
-            ) from None
-        if table < 1 or (n_tables is not None and table > n_tables):
-            top = f" to {n_tables}" if n_tables is not None else ""
-            raise InvalidInputError(
-                f"table must be from 1{top}, got {table}", source=path, line=line, field="table"
-            )
-        if member in hosts:
-            raise InvalidInputError(
-                f"member {member!r} is already host of table {hosts[member] + 1}",
-                source=path,
-                line=line,
-                field="member_id",
-            )
-        hosts[member] = table - 1
-    return hosts
-
-
-def read_keep_apart(path: str, network: Network) -> list[tuple[str, str]]:
-    """Read a keep-apart file: one pair ``a,b`` per line."""
-    pairs: list[tuple[str, str]] = []
-    first = True
-    for line, cells in _rows(path):
-        if first and _is_header(cells, {"a", "member_a", "member_id"}, network):
-            first = False
-            continue
-        first = False
-        if len(cells) != 2:
-            raise InvalidInputError(
-                f"expected 2 cells (a,b), got {len(cells)}: {cells!r}", source=path, line=line
-            )
-        a = _member_id(cells[0], network, path, line, "a")
-        b = _member_id(cells[1], network, path, line, "b")
-        if a == b:
-            raise InvalidInputError(
-                f"a member cannot be kept apart from themself ({a!r})",
-                source=path,
-                line=line,
-                field="b",
-            )
-        pairs.append((a, b))
-    return pairs
-
-
-def read_keep_together(path: str, network: Network) -> list[tuple[str, ...]]:
-    """Read a keep-together file: one group of member ids per line.
-
-    The ids of a group are in separate cells (``m1,m2,m3``) or in one cell
-    separated by ``|`` (``m1|m2|m3``).
-    """
-    groups: list[tuple[str, ...]] = []
-    first = True
-    for line, cells in _rows(path):
-        if first and _is_header(cells, {"members", "group", "member_ids", "ids"}, network):
-            first = False
-            continue
-        first = False
-        ids = [part.strip() for cell in cells for part in cell.split("|")]
-        group = tuple(
-            _member_id(text, network, path, line, f"member {k}")
-            for k, text in enumerate(ids, start=1)
-        )
-        if len(group) < 2:
-            raise InvalidInputError(
-                f"a group needs at least 2 members, got {list(group)!r}",
-                source=path,
-                line=line,
-            )
-        if len(set(group)) != len(group):
-            raise InvalidInputError(
-                f"a member is listed twice in the group {list(group)!r}",
-                source=path,
-                line=line,
-            )
-        groups.append(group)
-    return groups
-
-
-def parse_rounds(text: str, rounds: int) -> tuple[int, ...]:
-    """Parse rounds such as ``2-4``, ``1|3`` or ``1|3-4`` (from 1) into 0-based indexes.
-
-    Examples
-    --------
-    >>> from netmatch.cli import parse_rounds
-    >>> parse_rounds("2-4", 5), parse_rounds("1|3", 5)
-    ((1, 2, 3), (0, 2))
-    """
-    chosen: set[int] = set()
-    for part in text.replace(";", "|").replace(" ", "|").split("|"):
-        if not part:
-            continue
-        low, dash, high = part.partition("-")
-        try:
-            start = int(low)
-            stop = int(high) if dash else start
-        except ValueError:
-            raise ValueError(f"expected rounds like '2-4' or '1|3', got {text!r}") from None
-        if start > stop:
-            raise ValueError(f"range {part!r} runs backwards")
-        if start < 1 or stop > rounds:
-            raise ValueError(f"rounds must be from 1 to {rounds}, got {part!r}")
-        chosen.update(range(start - 1, stop))
-    if not chosen:
-        raise ValueError(f"no round given in {text!r}")
-    return tuple(sorted(chosen))
-
-
-def read_attendance(path: str, network: Network, *, rounds: int) -> dict[str, tuple[int, ...]]:
-    """Read an attendance file: ``member_id,rounds`` (rounds from 1: ``2-4``, ``1|3``).
-
-    Members not listed attend every round. Returns 0-based round indexes.
-    """
-    attendance: dict[str, tuple[int, ...]] = {}
-    first = True
-    for line, cells in _rows(path):
-        if first and _is_header(cells, {"member_id", "id", "member"}, network):
-            first = False
-            continue
-        first = False
-        if len(cells) != 2:
-            raise InvalidInputError(
-                f"expected 2 cells (member_id,rounds), got {len(cells)}: {cells!r}",
-                source=path,
-                line=line,
-            )
-        member = _member_id(cells[0], network, path, line, "member_id")
-        if member in attendance:
-            raise InvalidInputError(
-                f"member {member!r} is listed twice", source=path, line=line, field="member_id"
-            )
-        try:
-            attendance[member] = parse_rounds(cells[1], rounds)
-        except ValueError as error:
-            raise InvalidInputError(str(error), source=path, line=line, field="rounds") from None
-    return attendance
+    return (
+        "aucune compétence d'un membre n'est assez proche d'un besoin d'un autre ; "
+        "« netmatch inspect » liste les besoins que personne ne sert"
+        if fr
+        else "no member's skill is close enough to another member's need; "
+        "'netmatch inspect' lists the needs nobody serves"
+    )
 
 
 # -- output helpers ----------------------------------------------------------------------
@@ -740,7 +664,7 @@ def _md(text: str) -> str:
     """Make member text inert in Markdown: escape HTML and Markdown punctuation."""
     import html
 
-    out = html.escape(" ".join(text.split()), quote=True)
+    out = html.escape(" ".join(terminal_safe(text).split()), quote=True)
     for char in "\\`*_[]|#!~":
         out = out.replace(char, "\\" + char)
     return out
@@ -806,15 +730,48 @@ def _suggest(args: argparse.Namespace, network: Network) -> list[Introduction]:
 
     if args.member is not None and args.member not in network:
         raise InvalidInputError(f"unknown member {args.member!r}", field="--member")
-    intros: list[Introduction] = suggest_introductions(
-        network,
-        member=args.member,
-        k=args.k,
-        per_member=args.per_member,
-        capacity=args.capacity,
-        seed=args.seed,
-    )
+    with _elapsed_bar("introductions", enabled=len(network) >= PROGRESS_MEMBERS):
+        intros: list[Introduction] = suggest_introductions(
+            network,
+            member=args.member,
+            k=args.k,
+            per_member=args.per_member,
+            capacity=args.capacity,
+            seed=args.seed,
+        )
     return intros
+
+
+#: From this many members, ``introduce`` shows a progress line on a terminal.
+PROGRESS_MEMBERS = 2000
+
+
+@contextlib.contextmanager
+def _elapsed_bar(desc: str, *, enabled: bool = True) -> Iterator[None]:
+    """A line on a terminal's stderr counting the seconds of a long step (tqdm)."""
+    if not enabled or not sys.stderr.isatty():
+        yield
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield
+        return
+    bar = tqdm(desc=desc, file=sys.stderr, leave=False, bar_format="{desc}: {elapsed}")
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(0.5):
+            bar.refresh()
+
+    ticker = threading.Thread(target=tick, name="netmatch-elapsed", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
+        bar.close()
 
 
 def _intro_records(
@@ -852,7 +809,7 @@ def format_introductions(
             )
         return "\n".join(lines) + "\n"
     if not intros:
-        return f"({t['none']})\n"
+        return f"({t['none']})\n"  # the command says why on standard error
     width = len(str(len(intros)))
     out = []
     for i, intro in enumerate(intros, start=1):
@@ -879,13 +836,28 @@ def format_introductions(
 
 def _cmd_introduce(args: argparse.Namespace) -> int:
     _check_output(args.output, "--output")
-    network = load_members(args.members, acquaintances=args.acquaintances)
+    network, report = load_members_report(
+        args.members, acquaintances=args.acquaintances, columns=args.columns
+    )
+    _diagnose(report, args.lang, quiet=args.quiet)
+    _require_skills_and_needs(report, args.lang)
+    _check_output(args.html, "--html")
     intros = _suggest(args, network)
+    if not intros:
+        why = _why_empty(network, args.member, args.lang)
+        _err(f"{PROG}: {_TEXT[args.lang]['none']}{_TEXT[args.lang]['colon']}{why}")
+    if args.html:
+        from .report import render_event_html
+
+        page = render_event_html(
+            None, network, introductions=intros, lang=args.lang, title=_title(args, network)
+        )
+        _write_text(args.html, page)
     if args.format == "csv":
         from .io import write_introductions_csv
 
         if args.output is not None:
-            write_introductions_csv(intros, args.output, network=network)
+            write_introductions_csv(intros, args.output, network=network, **_dialect(args.lang))
         else:
             # One escaping for files and the terminal: io's spreadsheet-safe writer.
             with tempfile.TemporaryDirectory() as tmp:
@@ -1013,11 +985,17 @@ def _n_tables(
 def _cmd_rotate(args: argparse.Namespace) -> int:
     _check_output(args.output, "--output")
     _check_output(args.html, "--html")
-    network = load_members(args.members, acquaintances=args.acquaintances)
+    _check_output(args.excel, "--excel")
+    network, report = load_members_report(
+        args.members, acquaintances=args.acquaintances, columns=args.columns
+    )
+    _diagnose(report, args.lang, quiet=args.quiet)
+    _warn_problems(report, args.lang)
     constraints: dict[str, Any] = {}
     attendance: dict[str, tuple[int, ...]] = {}
     if args.attendance:
         attendance = read_attendance(args.attendance, network, rounds=args.rounds)
+        _check_every_round_attended(attendance, len(network), args.rounds, args.attendance)
         constraints["attendance"] = attendance
     hosts: dict[str, int] = {}
     if args.hosts:
@@ -1042,12 +1020,63 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
     if args.output:
         from .io import write_plan_csv
 
-        write_plan_csv(plan, args.output, network=network)
+        write_plan_csv(plan, args.output, network=network, **_plan_dialect(args.lang))
+    intros: list[Introduction] = []
+    if (args.html or args.excel) and report.with_needs and report.with_skills:
+        from .introductions import suggest_introductions
+
+        intros = suggest_introductions(network, per_member=3, seed=args.seed)
     if args.html:
         from .report import render_event_html
 
-        _write_text(args.html, render_event_html(plan, network, lang=args.lang, hosts=hosts))
+        page = render_event_html(
+            plan,
+            network,
+            introductions=intros,
+            lang=args.lang,
+            hosts=hosts,
+            title=_title(args, network),
+        )
+        _write_text(args.html, page)
+    if args.excel:
+        from .io import write_plan_excel
+
+        write_plan_excel(plan, args.excel, network=network, introductions=intros, lang=args.lang)
     return 0
+
+
+def _check_every_round_attended(
+    attendance: dict[str, tuple[int, ...]], n_members: int, rounds: int, source: str
+) -> None:
+    """Say which round (numbered from 1, as printed) nobody attends."""
+    absent = [0] * rounds
+    for attended in attendance.values():
+        for r in range(rounds):
+            absent[r] += r not in attended
+    for r, missing in enumerate(absent):
+        if missing >= n_members:
+            raise InvalidInputError(
+                f"nobody attends round {r + 1} (rounds are numbered from 1)",
+                source=source,
+                field="rounds",
+            )
+
+
+def _title(args: argparse.Namespace, network: Network) -> str | None:
+    """``--title``, else the members file's name (the page's own default)."""
+    title: str | None = getattr(args, "title", None)
+    return title if title else None
+
+
+def _dialect(lang: str) -> dict[str, Any]:
+    """CSV files for people: French Excel (``;``, BOM, French headers) with ``--lang fr``."""
+    if lang == "fr":
+        return {"dialect": "excel-fr", "lang": "fr", "headers": True}
+    return {"dialect": "excel", "lang": "en"}
+
+
+def _plan_dialect(lang: str) -> dict[str, Any]:
+    return {"dialect": "excel-fr" if lang == "fr" else "excel", "lang": lang}
 
 
 # -- demo --------------------------------------------------------------------------------
@@ -1085,12 +1114,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     _show(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}" + "\n")
     html_path = out_dir / "event.html"
     plan_path = out_dir / "plan.csv"
-    write_plan_csv(plan, plan_path, network=network)
-    write_introductions_csv(intros, intros_path, network=network)
+    write_plan_csv(plan, plan_path, network=network, **_plan_dialect(args.lang))
+    write_introductions_csv(intros, intros_path, network=network, **_dialect(args.lang))
     _write_text(
         str(html_path),
         render_event_html(
-            plan, network, introductions=intros, lang=args.lang, title=t["demo_title"]
+            plan, network, introductions=intros, lang=args.lang, title=args.title or t["demo_title"]
         ),
     )
     _show("\n")
@@ -1107,13 +1136,18 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from .analysis import isolated_members, skill_coverage, unmet_needs
 
     t = _TEXT[args.lang]
-    network = load_members(args.members, acquaintances=args.acquaintances)
+    network, report = load_members_report(
+        args.members, acquaintances=args.acquaintances, columns=args.columns
+    )
+    if args.format != "json":
+        _diagnose(report, args.lang, quiet=args.quiet)
+        _warn_problems(report, args.lang)
     members = network.members
     isolated = isolated_members(network)
     unmet = unmet_needs(network)
     coverage = skill_coverage(network, by="sector")
     if args.format == "json":
-        report = {
+        summary = {
             "network": network.name,
             "members": len(members),
             "acquaintance_pairs": sum(1 for _ in network.acquaintance_pairs()),
@@ -1124,7 +1158,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
             "unmet_needs": unmet.to_dict(),
             "skills_by_sector": coverage.to_dict(),
         }
-        _show(json.dumps(report, ensure_ascii=False, indent=2) + "\n", exact=True)
+        _show(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", exact=True)
         return 0
     out = [
         f"{t['network']}{t['colon']}{network.name or args.members}",

@@ -29,8 +29,82 @@ __all__ = [
     "plot_table_mix",
 ]
 
-_NONE_LABEL = "(none)"
 _GREY = "#bdbdbd"
+_OTHERS_COLOUR = "#8c8c8c"
+_KAMADA_KAWAI_MAX = 60
+#: plot_table_mix shows this many categories; the rest are grouped as "others".
+MAX_CATEGORIES = 8
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "network": "Acquaintances coloured by {by}",
+        "network_links": "Need → skill links (no acquaintance known), by {by}",
+        "community": "community",
+        "group": "group",
+        "sector": "sector",
+        "region": "region",
+        "organisation": "organisation",
+        "n_members": "{k} ({n} members)",
+        "smaller": "smaller or alone",
+        "not_listed": "others (not listed)",
+        "none": "(none)",
+        "intro": "suggested introduction",
+        "matrix": "Pair meetings: {pairs} pairs meet, {repeats} of them more than once",
+        "never": "never",
+        "once": "once",
+        "twice": "twice",
+        "more": "3+ times",
+        "same_table": "times at the same table",
+        "order": "{n} participants, in first-round table order",
+        "participants": "participants",
+        "mix": "{attr} mix at each table (tables numbered from 1)",
+        "round": "round {r}",
+        "others": "others",
+        "exposure": "Exposure in {n} suggestions: Gini {gini:.2f}, {never} of {members} "
+        "members never suggested",
+        "most_first": "members, most suggested first",
+        "suggestions": "suggestions",
+        "mean": "mean {mean:.2f}",
+    },
+    "fr": {
+        "network": "Relations, couleur par {by}",
+        "network_links": "Liens besoin → compétence (aucune relation connue), par {by}",
+        "community": "communauté",
+        "group": "groupe",
+        "sector": "secteur",
+        "region": "région",
+        "organisation": "organisation",
+        "n_members": "{k} ({n} membres)",
+        "smaller": "plus petites ou seuls",
+        "not_listed": "autres (non listés)",
+        "none": "(aucun)",
+        "intro": "mise en relation proposée",
+        "matrix": "Rencontres : {pairs} paires se rencontrent, dont {repeats} plus d'une fois",
+        "never": "jamais",
+        "once": "une fois",
+        "twice": "deux fois",
+        "more": "3 fois et plus",
+        "same_table": "fois à la même table",
+        "order": "{n} participants, dans l'ordre des tables du tour 1",
+        "participants": "participants",
+        "mix": "Mixité ({attr}) à chaque table (tables numérotées à partir de 1)",
+        "round": "tour {r}",
+        "others": "autres",
+        "exposure": "Exposition dans {n} suggestions : Gini {gini:.2f}, {never} membres sur "
+        "{members} jamais suggérés",
+        "most_first": "membres, les plus suggérés d'abord",
+        "suggestions": "suggestions",
+        "mean": "moyenne {mean:.2f}",
+    },
+}
+
+
+def _text(lang: str) -> dict[str, str]:
+    if lang not in _TEXT:
+        raise InvalidInputError(f"lang must be 'fr' or 'en', got {lang!r}", field="lang")
+    return _TEXT[lang]
+
+
 _INTRO_COLOUR = "#d62728"
 _MAX_LEGEND = 20
 
@@ -138,15 +212,24 @@ def _layout(
     pos: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
     for k, cluster in enumerate(clusters):
         centre = np.array([k % columns, -(k // columns)], dtype=float)
-        local = nx.spring_layout(g.subgraph(cluster), seed=seed, iterations=100)
+        sub = g.subgraph(cluster)
+        if len(cluster) <= _KAMADA_KAWAI_MAX and nx.is_connected(sub):
+            # Chains of need -> skill links stay untangled (a spring layout folds them).
+            local = nx.kamada_kawai_layout(sub, pos=nx.circular_layout(sorted(cluster)))
+        else:
+            local = nx.spring_layout(sub, seed=seed, iterations=100)
         radius = 0.42 * np.sqrt(len(cluster) / largest)
         for member, xy in local.items():
             pos[member] = centre + radius * np.asarray(xy, dtype=float)
     bottom = -((len(clusters) - 1) // columns) - 0.8 if clusters else 0.0
     span = max(columns - 1, 1)
+    # Members without links in rows of a few, so that their names stay readable.
+    per_row = max(3, min(8, 2 * columns))
+    row_width = min(len(alone), per_row)
     for k, member in enumerate(alone):
-        x = span * (k + 0.5) / len(alone) if clusters else float(k)
-        pos[member] = np.array([x, bottom], dtype=float)
+        row, place = divmod(k, per_row)
+        x = span * (place + 0.5) / row_width if clusters else float(place)
+        pos[member] = np.array([x, bottom - 0.35 * row], dtype=float)
     return pos
 
 
@@ -158,6 +241,7 @@ def plot_network(
     ax: Axes | None = None,
     seed: int | np.random.Generator | None = None,
     labels: bool | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Draw the acquaintance network, coloured by community or sector.
 
@@ -175,6 +259,8 @@ def plot_network(
         Fixes the layout and the communities.
     labels : bool, optional
         Write member names next to the nodes (default: only up to 40 members).
+    lang : {"en", "fr"}
+        Language of the title and legend.
 
     Returns
     -------
@@ -183,7 +269,10 @@ def plot_network(
     Notes
     -----
     Node size grows with the number of acquaintances; meetings at recorded events
-    are drawn as dotted grey edges.
+    are drawn as dotted grey edges. A network with no acquaintance and no meeting
+    (a new club) is laid out by its need → skill links instead: the introductions
+    given, or else those :func:`netmatch.suggest_introductions` finds (two per
+    member), grouped by the members they connect.
 
     Examples
     --------
@@ -196,6 +285,7 @@ def plot_network(
     'Acquaintances coloured by sector'
     """
     _pyplot()
+    t = _text(lang)
     if color_by not in ("community", "sector", "region"):
         raise InvalidInputError(
             f"color_by must be 'community', 'sector' or 'region', got {color_by!r}",
@@ -209,32 +299,42 @@ def plot_network(
     layout_graph = g.copy()
     layout_graph.add_edges_from(met)
     n = len(network)
-    found = communities(network, seed=rng)
-    pos = _layout(layout_graph, found.groups, _nx_seed(rng))
+    by_links = g.number_of_edges() == 0 and not met and n > 1
+    if by_links:
+        if not intro_pairs:
+            intro_pairs = _need_links(network, rng)
+        layout_graph.add_edges_from(intro_pairs)
+        groups = sorted(
+            (sorted(c) for c in nx.connected_components(layout_graph)),
+            key=lambda c: (-len(c), c[0]),
+        )
+    else:
+        groups = [list(grp) for grp in communities(network, seed=rng).groups]
+    pos = _layout(layout_graph, groups, _nx_seed(rng))
     ids = list(network.ids)
     if color_by == "community":
-        member_of = found.membership()
-        shown = [i for i, grp in enumerate(found.groups) if len(grp) > 1][:10]
+        member_of = {m: k for k, grp in enumerate(groups) for m in grp}
+        shown = [i for i, grp in enumerate(groups) if len(grp) > 1][:10]
         palette = _palette(max(len(shown), 1))
         colour_of = {c: palette[k] for k, c in enumerate(shown)}
         node_colours = [colour_of.get(member_of[m], _GREY) for m in ids]
         handles = [
-            _dot(f"{k + 1} ({len(found.groups[c])} members)", colour_of[c])
+            _dot(t["n_members"].format(k=k + 1, n=len(groups[c])), colour_of[c])
             for k, c in enumerate(shown)
         ]
-        if len(found.groups) > len(shown):
-            handles.append(_dot("smaller or alone", _GREY))
-        legend_title = "community"
+        if len(groups) > len(shown):
+            handles.append(_dot(t["smaller"], _GREY))
+        legend_title = t["group"] if by_links else t["community"]
     else:
         values = [_member_value(network, m, color_by) for m in ids]
         colours = _category_colours(values)
         node_colours = [colours[v] for v in values]
         handles = [_dot(str(v), colours[v]) for v in colours if v is not None]
         if len(handles) > _MAX_LEGEND:
-            handles = [*handles[: _MAX_LEGEND - 1], _dot("others (not listed)", "white")]
+            handles = [*handles[: _MAX_LEGEND - 1], _dot(t["not_listed"], "white")]
         if None in values:
-            handles.append(_dot(_NONE_LABEL, _GREY))
-        legend_title = color_by
+            handles.append(_dot(t["none"], _GREY))
+        legend_title = t[color_by]
     degree = np.array([g.degree(m) for m in ids], dtype=float)
     base = 60.0 if n <= 60 else 25.0
     sizes = base * (1.0 + 2.0 * degree / max(degree.max(initial=0.0), 1.0))
@@ -273,16 +373,24 @@ def plot_network(
         )
         from matplotlib.lines import Line2D
 
-        handles.append(
-            Line2D([], [], color=_INTRO_COLOUR, linestyle="--", label="suggested introduction")
-        )
+        handles.append(Line2D([], [], color=_INTRO_COLOUR, linestyle="--", label=t["intro"]))
     if labels if labels is not None else n <= 40:
         names = {m.id: m.name for m in network.members}
         nx.draw_networkx_labels(g, pos, labels=names, ax=ax, font_size=7)
     _legend(ax, handles, legend_title)
-    ax.set_title(f"Acquaintances coloured by {color_by}")
+    ax.set_title(t["network_links" if by_links else "network"].format(by=t[color_by]))
     ax.set_axis_off()
     return ax
+
+
+def _need_links(network: Network, rng: np.random.Generator | None) -> list[tuple[str, str]]:
+    """Need → skill links of a network without acquaintances: two introductions each."""
+    if not any(m.needs for m in network.members) or not any(m.skills for m in network.members):
+        return []
+    from .introductions import suggest_introductions
+
+    seed = None if rng is None else int(rng.integers(2**31))
+    return [(i.a, i.b) for i in suggest_introductions(network, per_member=2, seed=seed)]
 
 
 # -- rotation plans -------------------------------------------------------------------
@@ -331,13 +439,15 @@ def meeting_counts(plan: Any) -> tuple[list[str], np.ndarray[Any, np.dtype[np.in
     return ids, counts
 
 
-def plot_meeting_matrix(plan: Any, ax: Axes | None = None) -> Axes:
+def plot_meeting_matrix(plan: Any, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     """Draw who meets whom in a rotation plan, repeats in red.
 
     Parameters
     ----------
     plan : RotationPlan
     ax : matplotlib Axes, optional
+    lang : {"en", "fr"}
+        Language of the title and labels.
 
     Returns
     -------
@@ -361,6 +471,7 @@ def plot_meeting_matrix(plan: Any, ax: Axes | None = None) -> Axes:
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Rectangle
 
+    t = _text(lang)
     ids, counts = meeting_counts(plan)
     ax = _axes(ax, (7.0, 6.0))
     n = len(ids)
@@ -385,19 +496,19 @@ def plot_meeting_matrix(plan: Any, ax: Axes | None = None) -> Axes:
         )
         start += len(table)
     colourbar = plt.colorbar(image, ax=ax, ticks=range(len(colours)), shrink=0.8)
-    tick_labels = ["never", "once", "twice", "3+ times"][: len(colours)]
+    tick_labels = [t["never"], t["once"], t["twice"], t["more"]][: len(colours)]
     colourbar.ax.set_yticklabels(tick_labels)
-    colourbar.set_label("times at the same table")
+    colourbar.set_label(t["same_table"])
     if n <= 40:
         ax.set_xticks(range(n), ids, rotation=90, fontsize=7)
         ax.set_yticks(range(n), ids, fontsize=7)
     else:
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_xlabel(f"{n} participants, in first-round table order")
+        ax.set_xlabel(t["order"].format(n=n))
     pairs = int(np.count_nonzero(np.triu(counts, 1)))
     repeats = int(np.count_nonzero(np.triu(counts > 1, 1)))
-    ax.set_title(f"Pair meetings: {pairs} pairs meet, {repeats} of them more than once")
+    ax.set_title(t["matrix"].format(pairs=pairs, repeats=repeats))
     return ax
 
 
@@ -406,6 +517,9 @@ def plot_table_mix(
     network: Network,
     attribute: str = "sector",
     ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    max_categories: int = MAX_CATEGORIES,
 ) -> Axes:
     """Draw, for each table of each round, how many participants of each sector sit there.
 
@@ -418,6 +532,11 @@ def plot_table_mix(
         ``"sector"``, ``"region"``, ``"organisation"`` or a key of
         ``Member.attributes``; missing values show as "(none)" in grey.
     ax : matplotlib Axes, optional
+    lang : {"en", "fr"}
+        Language of the title, labels and legend.
+    max_categories : int, default 8
+        The most frequent categories shown; the others are grouped as "others"
+        (a club of 40 may well have 39 sectors).
 
     Returns
     -------
@@ -439,14 +558,35 @@ def plot_table_mix(
     >>> nm.plot.plot_table_mix(Plan(), net).get_ylabel()
     'participants'
     """
+    t = _text(lang)
+    if (
+        isinstance(max_categories, bool)
+        or not isinstance(max_categories, int)
+        or (max_categories < 1)
+    ):
+        raise InvalidInputError(
+            f"max_categories must be a positive int, got {max_categories!r}",
+            field="max_categories",
+        )
     rounds = _rounds(plan)
     ax = _axes(ax, (9.0, 4.5))
     values = [
         [[_member_value(network, m, attribute) for m in table] for table in round_]
         for round_ in rounds
     ]
+    counts = Counter(v for round_ in values for table in round_ for v in table if v is not None)
+    if len(counts) > max_categories:
+        kept = set(sorted(counts, key=lambda v: (-counts[v], v))[: max_categories - 1])
+        others = t["others"]
+        values = [
+            [[v if v is None or v in kept else others for v in table] for table in round_]
+            for round_ in values
+        ]
     flat = [v for round_ in values for table in round_ for v in table]
-    colours = _category_colours(flat)
+    grouped = len(counts) > max_categories
+    colours = _category_colours([v for v in flat if not grouped or v != t["others"]])
+    if grouped:
+        colours[t["others"]] = _OTHERS_COLOUR
     categories = [c for c in colours if c is not None and c in flat]
     if None in flat:
         categories.append(None)
@@ -457,9 +597,9 @@ def plot_table_mix(
     position = 0
     for round_ in values:
         first = position
-        for t in range(len(round_)):
+        for k in range(len(round_)):
             x.append(position)
-            tick_labels.append(str(t + 1))
+            tick_labels.append(str(k + 1))
             position += 1
         centres.append((first + position - 1) / 2)
         position += gap
@@ -475,7 +615,7 @@ def plot_table_mix(
             bottom=bottoms,
             width=0.8,
             color=colours[category],
-            label=_NONE_LABEL if category is None else str(category),
+            label=t["none"] if category is None else str(category),
             edgecolor="white",
             linewidth=0.4,
         )
@@ -484,7 +624,7 @@ def plot_table_mix(
     ax.set_xticks(x, tick_labels if not many else [""] * len(x), fontsize=7)
     for r, centre in enumerate(centres):
         ax.annotate(
-            f"round {r + 1}",
+            t["round"].format(r=r + 1),
             xy=(centre, 0),
             xycoords=("data", "axes fraction"),
             xytext=(0, -22 if not many else -8),
@@ -493,11 +633,12 @@ def plot_table_mix(
             va="top",
             fontsize=8,
         )
-    ax.set_ylabel("participants")
-    ax.set_title(f"{attribute.capitalize()} mix at each table (tables numbered from 1)")
+    ax.set_ylabel(t["participants"])
+    label = t.get(attribute, attribute)
+    ax.set_title(t["mix"].format(attr=label.capitalize() if lang == "en" else label))
     ax.spines[["top", "right"]].set_visible(False)
     handles, _ = ax.get_legend_handles_labels()
-    _legend(ax, handles[::-1], attribute)  # top of the stack first, as drawn
+    _legend(ax, handles[::-1], label)  # top of the stack first, as drawn
     return ax
 
 
@@ -513,7 +654,9 @@ def _gini(values: np.ndarray[Any, np.dtype[np.float64]]) -> float:
     return float((2 * (ranks * ordered).sum()) / (n * ordered.sum()) - (n + 1) / n)
 
 
-def plot_exposure(introductions: Iterable[Any], network: Network, ax: Axes | None = None) -> Axes:
+def plot_exposure(
+    introductions: Iterable[Any], network: Network, ax: Axes | None = None, *, lang: str = "en"
+) -> Axes:
     """Draw how often each member appears in suggested introductions, most exposed first.
 
     Parameters
@@ -522,6 +665,8 @@ def plot_exposure(introductions: Iterable[Any], network: Network, ax: Axes | Non
     network : Network
         Every member is counted, so members never suggested show as zeros.
     ax : matplotlib Axes, optional
+    lang : {"en", "fr"}
+        Language of the title and labels.
 
     Returns
     -------
@@ -542,6 +687,7 @@ def plot_exposure(introductions: Iterable[Any], network: Network, ax: Axes | Non
     >>> ax.get_title()
     'Exposure in 2 suggestions: Gini 0.38, 1 of 4 members never suggested'
     """
+    t = _text(lang)
     pairs = _pairs(introductions, network)
     ax = _axes(ax, (8.0, 4.0))
     ids = list(network.ids)
@@ -555,10 +701,12 @@ def plot_exposure(introductions: Iterable[Any], network: Network, ax: Axes | Non
     ax.bar(np.arange(len(ids)), ranked, width=0.9, color="#3182bd")
     if len(ids):
         mean = float(ranked.mean())
-        ax.axhline(mean, color="#525252", linestyle=":", linewidth=1, label=f"mean {mean:.2f}")
+        ax.axhline(
+            mean, color="#525252", linestyle=":", linewidth=1, label=t["mean"].format(mean=mean)
+        )
     never = int((counts == 0).sum())
-    ax.set_xlabel("members, most suggested first")
-    ax.set_ylabel("suggestions")
+    ax.set_xlabel(t["most_first"])
+    ax.set_ylabel(t["suggestions"])
     from matplotlib.ticker import MaxNLocator
 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -567,7 +715,6 @@ def plot_exposure(introductions: Iterable[Any], network: Network, ax: Axes | Non
     if len(ids):
         ax.legend(frameon=False, fontsize="small")
     ax.set_title(
-        f"Exposure in {len(pairs)} suggestions: Gini {_gini(counts):.2f}, "
-        f"{never} of {len(ids)} members never suggested"
+        t["exposure"].format(n=len(pairs), gini=_gini(counts), never=never, members=len(ids))
     )
     return ax

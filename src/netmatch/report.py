@@ -83,6 +83,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "colon": "\u00a0: ",
         "people_at_table": "{n} pers.",
         "my_tables": "Mes tables",
+        "together": "vous êtes déjà à la même table au tour {rounds}",
+        "intro_note": "Pour chaque personne qui cherche quelque chose, ses {n} meilleures "
+        "mises en relation au plus (les pistes « à explorer » seulement s'il n'y a rien de "
+        "mieux), par ordre alphabétique des noms.",
     },
     "en": {
         "title": "Business meetings",
@@ -109,6 +113,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "colon": ": ",
         "people_at_table": "{n} people",
         "my_tables": "My tables",
+        "together": "already at the same table in round {rounds}",
+        "intro_note": "For each person looking for something, their {n} best introductions "
+        "at most (leads 'worth exploring' only when there is nothing better), in "
+        "alphabetical order of surnames.",
     },
 }
 
@@ -157,11 +165,20 @@ ol.contents { font-size: 12pt; }
 .badge .org { font-size: 11pt; color: #1d2327; margin-top: 1mm; overflow-wrap: anywhere; }
 .badge .web { font-size: 9pt; color: #5f6b73; overflow-wrap: anywhere; }
 .badge .web a { color: inherit; }
-.badge .need { font-size: 10pt; margin-top: auto; border-top: 1px solid #dfe4e7;
-  padding-top: 1.5mm; max-height: 16mm; overflow: hidden; }
+.badge .need { font-size: 14pt; line-height: 1.2; font-weight: 600; margin-top: auto;
+  border-top: 1px solid #dfe4e7; padding-top: 1.5mm; max-height: 18mm; overflow: hidden; }
 .badge .route { font-size: 9pt; color: #5f6b73; margin-top: 1mm; }
 .badge .route b { color: #0b4f6c; font-size: 10pt; }
 .badge .route .off { font-style: italic; }
+.person { break-inside: avoid; page-break-inside: avoid; margin-bottom: 4mm; }
+.person h3 { margin: 0 0 1mm; color: #0b4f6c; }
+.person ol { margin: 0; padding-left: 6mm; }
+.person li { margin-bottom: 1.5mm; }
+.person .who { font-weight: bold; }
+.person .why { font-size: 9.5pt; }
+.person .together { font-size: 9.5pt; color: #0b6c3a; font-weight: bold; }
+.tag.strength-strong { background: #d9efe1; color: #0b6c3a; }
+.tag.strength-weak { background: #f1ece3; color: #7a5a1e; }
 table.intros { width: 100%; border-collapse: collapse; font-size: 9.5pt; }
 table.intros th, table.intros td { border-bottom: 1px solid #dfe4e7; padding: 1.5mm 1.5mm;
   text-align: left; vertical-align: top; }
@@ -301,7 +318,7 @@ class _Page:
 
     # -- sections ---------------------------------------------------------------
 
-    def cover(self, title: str) -> str:
+    def cover(self, title: str, *, with_plan: bool = True) -> str:
         t = self.t
         summary = t["summary"].format(
             people=len(self.seat), rounds=len(self.rounds), tables=self.n_tables()
@@ -311,6 +328,8 @@ class _Page:
             f'<li><a href="#itineraries">{_e(t["itineraries"])}</a></li>',
             f'<li><a href="#badges">{_e(t["badges"])}</a></li>',
         ]
+        if not with_plan:
+            items, summary = [], ""
         extra = ""
         if self.introductions:
             items.append(f'<li><a href="#introductions">{_e(t["introductions"])}</a></li>')
@@ -411,7 +430,9 @@ class _Page:
             if member.website:
                 lines.append(f'<div class="web">{_website_html(member.website)}</div>')
             if member.needs:
-                needs = ("\u00a0; " if self.lang == "fr" else "; ").join(member.needs)
+                needs = ("\u00a0; " if self.lang == "fr" else "; ").join(
+                    _need_text(n) for n in member.needs
+                )
                 lines.append(
                     f'<div class="need"><strong>{_e(t["looking_for"] + t["colon"])}</strong>'
                     f"{_e(needs)}</div>"
@@ -423,40 +444,131 @@ class _Page:
             f'<div class="grid badges">{"".join(badges)}</div></section>'
         )
 
+    def _top_per_person(self) -> list[tuple[Member, list[tuple[_Introduction, str]]]]:
+        """Each person with a need (sorted by surname) and their best introductions."""
+        mine: dict[str, list[tuple[float, int, _Introduction, str]]] = {}
+        for k, intro in enumerate(self.introductions):
+            score = float(intro.score)
+            mine.setdefault(intro.a, []).append((-score, k, intro, intro.b))
+            if intro.mutual:
+                mine.setdefault(intro.b, []).append((-score, k, intro, intro.a))
+        people = sorted((self.member(m) for m in mine), key=_surname_key)
+        out = []
+        for person in people:
+            best = [(intro, other) for _, _, intro, other in sorted(mine[person.id])[:TOP]]
+            # A weak lead is worth printing only when it is all this person has.
+            if any(_strength_key(intro) != "weak" for intro, _ in best):
+                best = [(intro, other) for intro, other in best if _strength_key(intro) != "weak"]
+            out.append((person, best))
+        return out
+
+    def _together(self, a: str, b: str) -> list[int]:
+        """Rounds (from 1) where the plan already seats a and b at the same table."""
+        seats_a, seats_b = self.seat.get(a, {}), self.seat.get(b, {})
+        return [r + 1 for r, t in sorted(seats_a.items()) if seats_b.get(r) == t]
+
     def introductions_sheet(self) -> str:
         t = self.t
-        rows = []
-        for i, intro in enumerate(self.introductions, start=1):
-            a, b = self.member(intro.a), self.member(intro.b)
-            tag = (
-                f'<span class="tag">↔ {_e(t["mutual"])}</span>'
-                if intro.mutual
-                else f'<span class="tag one-way">→ {_e(t["one_way"])}</span>'
+        blocks = []
+        for person, intros in self._top_per_person():
+            items = []
+            for intro, other_id in intros:
+                other = self.member(other_id)
+                strength = _strength_words(intro, self.lang)
+                explanation = intro.explain(lang=self.lang)
+                why = _e(glue_punctuation(_without_strength_prefix(explanation)))
+                if intro.broker is not None and self.member(intro.broker).name not in explanation:
+                    via = _e(t["broker"] + t["colon"] + self.member(intro.broker).name)
+                    why += f' <span class="muted">({via})</span>'
+                together = self._together(person.id, other_id)
+                note = ""
+                if together:
+                    rounds = _rounds_text(together, self.lang)
+                    note = f'<div class="together">{_e(t["together"].format(rounds=rounds))}</div>'
+                org = (
+                    f' <span class="org">{_e(other.organisation)}</span>'
+                    if other.organisation
+                    else ""
+                )
+                items.append(
+                    f'<li><span class="who">{_e(other.name)}</span>{org} '
+                    f'<span class="tag strength-{_e(_strength_key(intro))}">{_e(strength)}</span>'
+                    f'<div class="why">{why}</div>{note}</li>'
+                )
+            org = (
+                f' <span class="org">{_e(person.organisation)}</span>'
+                if person.organisation
+                else ""
             )
-            explanation = intro.explain(lang=self.lang)
-            why = _e(glue_punctuation(explanation))
-            if intro.broker is not None and self.member(intro.broker).name not in explanation:
-                broker = self.member(intro.broker)
-                via = _e(t["broker"] + t["colon"] + broker.name)
-                why += f'<br><span class="muted">{via}</span>'
-            rows.append(
-                "<tr>"
-                f'<td class="num">{i}</td>'
-                f'<td>{_e(a.name)}<br><span class="org">{_e(a.organisation or "")}</span></td>'
-                f'<td>{_e(b.name)}<br><span class="org">{_e(b.organisation or "")}</span></td>'
-                f'<td class="num">{float(intro.score):.2f}<br>{tag}</td>'
-                f"<td>{why}</td>"
-                "</tr>"
+            blocks.append(
+                f'<div class="person"><h3>{_e(person.name)}{org}</h3>'
+                f"<ol>{''.join(items)}</ol></div>"
             )
-        head = (
-            f'<tr><th class="num">#</th><th>{_e(t["member_a"])}</th><th>{_e(t["member_b"])}</th>'
-            f'<th class="num">{_e(t["score"])}</th><th>{_e(t["why"])}</th></tr>'
-        )
         return (
             f'<section id="introductions"><h2>{_e(t["introductions"])}</h2>'
-            f'<table class="intros"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-            "</section>"
+            f'<p class="muted">{_e(t["intro_note"].format(n=TOP))}</p>'
+            f"{''.join(blocks)}</section>"
         )
+
+
+#: Introductions printed for each person on the animator's sheet.
+TOP = 3
+
+
+def _surname_key(member: Member) -> tuple[str, str, str]:
+    """Sort by surname (the last word of the name), then the whole name."""
+    folded = unicodedata.normalize("NFKD", member.name.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).split()
+    return (plain[-1] if plain else "", " ".join(plain), member.id)
+
+
+def _strength_key(intro: _Introduction) -> str:
+    strength = getattr(intro, "strength", None)
+    if isinstance(strength, str):
+        return strength
+    score = float(intro.score)
+    return "strong" if score >= 0.7 else "medium" if score >= 0.4 else "weak"
+
+
+_STRENGTH_WORDS = {
+    "fr": {"strong": "très pertinent", "medium": "pertinent", "weak": "à explorer"},
+    "en": {"strong": "very relevant", "medium": "relevant", "weak": "worth exploring"},
+}
+
+
+def _strength_words(intro: _Introduction, lang: str) -> str:
+    return _STRENGTH_WORDS[lang].get(_strength_key(intro), _strength_key(intro))
+
+
+def _without_strength_prefix(explanation: str) -> str:
+    """The explanation without a leading "Strong match: " (the tag says it already)."""
+    head, sep, rest = explanation.partition(" : " if " : " in explanation[:40] else ": ")
+    if sep and len(head) <= 30 and rest:
+        return rest[:1].upper() + rest[1:]
+    return explanation
+
+
+def _rounds_text(rounds: list[int], lang: str) -> str:
+    words = [str(r) for r in rounds]
+    if len(words) == 1:
+        return words[0]
+    last = " et " if lang == "fr" else " and "
+    return ", ".join(words[:-1]) + last + words[-1]
+
+
+_NEED_VERBS = re.compile(
+    r"^\s*(?:je\s+cherche|cherche|je\s+recherche|recherche|besoin|j'ai\s+besoin|"
+    r"looking\s+for|i\s+am\s+looking\s+for|i\s+need|need|seeking)\b\s*(?:de\s+|d'|d’|:\s*)?",
+    re.IGNORECASE,
+)
+
+
+def _need_text(need: str) -> str:
+    """A need without the verb the badge already prints ("Je cherche : Recherche de…")."""
+    stripped = _NEED_VERBS.sub("", need, count=1).strip()
+    if not stripped:
+        return need
+    return stripped[:1].upper() + stripped[1:] if need[:1].isupper() else stripped
 
 
 def _plan_hosts(plan: object) -> Mapping[str, int]:
@@ -467,7 +579,7 @@ def _plan_hosts(plan: object) -> Mapping[str, int]:
 
 
 def render_event_html(
-    plan: _Plan,
+    plan: _Plan | None,
     network: Network,
     *,
     introductions: Iterable[_Introduction] = (),
@@ -479,9 +591,10 @@ def render_event_html(
 
     Parameters
     ----------
-    plan : RotationPlan
+    plan : RotationPlan or None
         The rotation plan (``plan.rounds[r][t]`` is the tuple of member ids at table
-        ``t`` in round ``r``, numbered from 0; the page numbers them from 1).
+        ``t`` in round ``r``, numbered from 0; the page numbers them from 1). With
+        None, the page holds the introductions sheet only.
     network : Network
         Gives names, organisations, websites and needs of the participants.
     introductions : iterable of Introduction, optional
@@ -529,17 +642,19 @@ def render_event_html(
     """
     if lang not in _TEXT:
         raise InvalidInputError(f"lang must be 'fr' or 'en', got {lang!r}", field="lang")
-    rounds = plan.rounds
+    rounds = () if plan is None else plan.rounds
     page = _Page(
         rounds,
         network,
         list(introductions),
-        _plan_hosts(plan) if hosts is None else hosts,
+        (_plan_hosts(plan) if plan is not None else {}) if hosts is None else hosts,
         lang,
     )
     if title is None:
         title = network.name or _TEXT[lang]["title"]
-    body = [page.cover(title), page.rosters(), page.itineraries(), page.badges()]
+    body = [page.cover(title, with_plan=plan is not None)]
+    if plan is not None:
+        body += [page.rosters(), page.itineraries(), page.badges()]
     if page.introductions:
         body.append(page.introductions_sheet())
     return (

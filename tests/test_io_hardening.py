@@ -1,0 +1,177 @@
+"""Issue 15, the readers and writers: what an attacker still broke, one test each."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+import netmatch as nm
+
+
+def json_file(tmp_path: Path, member: dict[str, object], **top: object) -> Path:
+    document = {"format": "netmatch", "version": 1, "members": [member], **top}
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(document, ensure_ascii=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("member", "field", "fragment"),
+    [
+        ({"id": "m1", "name": "A", "location": [10**400, 2]}, "members[0].location", "number"),
+        ({"id": "m1", "name": "A", "location": [1, "2"]}, "members[0].location", "number"),
+        ({"id": "m1", "name": "A\ud800"}, "members[0].name", "not valid Unicode"),
+        ({"id": "m1", "name": "A", "skills": ["ok", "x\udfff"]}, "members[0].skills[1]",
+         "not valid Unicode"),
+        ({"id": "m1", "name": "A", "skills": {"compta": "X"}}, "members[0].skills",
+         "must be a list"),
+        ({"id": "m1", "name": "A", "needs": "un avocat"}, "members[0].needs", "must be a list"),
+        ({"id": "m1", "name": "A", "tags": [1, 2]}, "members[0].tags", "tags[0] must be a string"),
+        ({"id": "m1", "name": ["A"]}, "members[0].name", "must be a string"),
+        ({"id": 7, "name": "A"}, "members[0].id", "must be a string"),
+        ({"id": "m1", "name": "A", "attributes": {"k": 1}}, "members[0].attributes",
+         "attribute 'k' must be a string"),
+        ({"id": "m1", "name": "A", "attributes": ["k"]}, "members[0].attributes",
+         "must be an object"),
+    ],
+)  # fmt: skip
+def test_json_types_are_checked(
+    tmp_path: Path, member: dict[str, object], field: str, fragment: str
+) -> None:
+    path = json_file(tmp_path, member)
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_json(path)
+    assert info.value.field == field
+    assert fragment in info.value.message
+    assert str(path) in str(info.value)
+
+
+def test_json_surrogates_elsewhere_are_refused(tmp_path: Path) -> None:
+    path = json_file(tmp_path, {"id": "m1", "name": "A"}, name="club\ud800")
+    with pytest.raises(nm.InvalidInputError, match="not valid Unicode") as info:
+        nm.read_json(path)
+    assert info.value.field == "name"
+
+
+def test_cli_inspect_of_a_huge_integer_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from netmatch.cli import main
+
+    path = json_file(tmp_path, {"id": "m1", "name": "A", "location": [10**400, 2]})
+    assert main(["inspect", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("netmatch: error: ")
+
+
+# -- atomic writes --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_writing_to_a_fifo_writes_through_it(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    net = nm.Network([nm.Member("m1", "Ana")])
+    nm.write_csv(net, fifo)
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a FIFO, not replaced
+    assert b"m1,Ana" in received[0]
+
+
+def test_writing_to_a_device_writes_through_it(tmp_path: Path) -> None:
+    if not os.path.exists(os.devnull) or not stat.S_ISCHR(os.stat(os.devnull).st_mode):
+        pytest.skip("no character device /dev/null")
+    link = tmp_path / "null.csv"
+    link.symlink_to(os.devnull)
+    nm.write_csv(nm.Network([nm.Member("m1", "Ana")]), link)
+    assert link.is_symlink()
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert list(tmp_path.iterdir()) == [link]  # no temporary file left
+
+
+def test_a_symlink_target_is_followed_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    nm.write_csv(nm.Network([nm.Member("m1", "Ana")]), link)
+    assert link.is_symlink()
+    assert "m1,Ana" in real.read_text(encoding="utf-8-sig")
+
+
+def test_a_missing_folder_names_the_target_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "plan.csv"
+    with pytest.raises(FileNotFoundError, match="does not exist") as info:
+        nm.write_csv(nm.Network([nm.Member("m1", "Ana")]), target)
+    assert str(target) in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    net = nm.Network([nm.Member("m1", "Ana", attributes={"name": "x"})])
+    with pytest.raises(nm.InvalidInputError):
+        nm.write_csv(net, tmp_path / "out.csv")
+    with pytest.raises(nm.InvalidInputError):
+        nm.write_records_csv([{"a": 1}], tmp_path / "out.csv", dialect="nope")
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- formula escaping, delimiters -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["＝1+1", "＋33 6", "－2", "＠SUM(A1)", "=1+1"])
+def test_full_width_formula_characters_are_escaped(tmp_path: Path, text: str) -> None:
+    assert nm.io.escape_cell(text) == "'" + text
+    assert nm.io.unescape_cell(nm.io.escape_cell(text)) == text
+    net = nm.Network([nm.Member("m1", text)])
+    nm.write_csv(net, tmp_path / "m.csv")
+    assert nm.read_csv(tmp_path / "m.csv") == net
+
+
+def test_cells_with_either_delimiter_are_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    nm.write_records_csv([{"name": "Dupont;=1+1;x", "b": "a,b"}], path)
+    line = path.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert line == '"Dupont;=1+1;x","a,b"'
+    nm.write_records_csv([{"name": "Dupont,x"}], path, dialect="excel-fr")
+    assert path.read_text(encoding="utf-8-sig").splitlines()[1] == '"Dupont,x"'
+
+
+# -- mixed encodings ----------------------------------------------------------------------------
+
+
+def test_a_mostly_utf8_file_is_read_as_utf8_and_the_bad_byte_reported(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_bytes("id,name\nm1,Zoé\nm2,Bo\xff\n".encode("utf-8", "surrogateescape")
+                     .replace(b"Bo\xc3\xbf", b"Bo\xff"))  # fmt: skip
+    with pytest.warns(nm.NetmatchWarning, match=r"line 3"):
+        net = nm.read_csv(path)
+    assert net.member("m1").name == "Zoé"  # not ZoÃ©
+    assert net.member("m2").name == "Bo\ufffd"
+
+
+def test_a_windows_1252_file_is_still_read_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_bytes("id;name\nm1;Zoé\nm2;Cœur\n".encode("cp1252"))
+    net = nm.read_csv(path)
+    assert [m.name for m in net.members] == ["Zoé", "Cœur"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths")
+def test_encoding_of_constraint_files_follows_the_same_rule(tmp_path: Path) -> None:
+    net = nm.Network([nm.Member("m1", "Zoé"), nm.Member("m2", "Bo")])
+    path = tmp_path / "hosts.csv"
+    path.write_bytes("Zoé,1\n".encode() + b"m2,2\xff\n")
+    with pytest.warns(nm.NetmatchWarning), pytest.raises(nm.InvalidInputError, match="table"):
+        nm.io.read_hosts(path, net)
