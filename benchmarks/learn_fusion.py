@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from introductions_quality import SETS, split_of  # the one dev/test split
 from sklearn.linear_model import LogisticRegression
 
 import netmatch as nm
@@ -48,22 +48,8 @@ from netmatch.text import (
 
 DATA = Path(__file__).parent / "data"
 OUT = Path(__file__).resolve().parent.parent / "src" / "netmatch" / "data" / "fusion.json"
-SETS = {"clubs": "quality", "ood": "ood"}
 C = 1.0  # inverse regularisation of the logistic regression
 MIL_ROUNDS = 3
-
-
-def split_of(needs: list[dict[str, str]]) -> dict[str, str]:
-    """Within each kind, needs sorted by MD5 of their id alternate dev / test."""
-    out: dict[str, str] = {}
-    for kind in sorted({row["kind"] for row in needs}):
-        ids = sorted(
-            (row["need_id"] for row in needs if row["kind"] == kind),
-            key=lambda i: hashlib.md5(i.encode("utf-8")).hexdigest(),
-        )
-        for pos, need_id in enumerate(ids):
-            out[need_id] = "dev" if pos % 2 == 0 else "test"
-    return out
 
 
 class LabelledSet:
