@@ -29,7 +29,11 @@ def check_seed(value: object, name: str = "seed") -> int | np.random.Generator |
     """A seed is None, an integer >= 0 or a numpy Generator (never a bool or a float)."""
     if value is None or isinstance(value, np.random.Generator):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, np.integer))
+        or value < 0
+    ):
         raise InvalidInputError(
             f"{name} must be None, an integer >= 0 or a numpy.random.Generator, got {value!r}",
             field=name,

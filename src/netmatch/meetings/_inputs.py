@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from .._validation import check_seed
 from ..errors import InvalidInputError, UnknownMemberError
 from ..network import Network
 
@@ -47,14 +48,7 @@ def check_priority(value: object, what: str) -> float:
 
 
 def rng(seed: object) -> np.random.Generator:
-    if seed is not None and (
-        isinstance(seed, (bool, np.bool_))
-        or not isinstance(seed, (int, np.integer, np.random.Generator))
-    ):
-        raise InvalidInputError(
-            f"seed must be None, an int or a numpy.random.Generator, got {seed!r}", field="seed"
-        )
-    return np.random.default_rng(seed)
+    return np.random.default_rng(check_seed(seed))
 
 
 @attrs.define
