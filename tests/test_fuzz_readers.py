@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
@@ -251,6 +251,7 @@ def _valid_xlsx() -> bytes:
 
 @FUZZ
 @given(edits=EDITS, data=st.binary(max_size=200))
+@example(edits=[(2, 510509, b"\x00")], data=b"")  # a workbook left with no sheet
 def test_spreadsheets_refuse_damaged_files_cleanly(
     edits: list[tuple[int, int, bytes]], data: bytes
 ) -> None:

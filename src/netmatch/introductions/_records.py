@@ -57,7 +57,8 @@ class Weights:
         Weight of the provider's *second* best skill for the asker's needs (a
         member with two matching skills outranks one with a single, equal one).
     min_match : float
-        Smallest need match that justifies an introduction.
+        The need match that makes a need count as served: a need whose best
+        match in the network stays below it gets no introduction.
 
     Examples
     --------

@@ -72,6 +72,11 @@ def _xlsx_rows(path: PathLike, source: str, sheet: str | None) -> list[list[Any]
         raise _unreadable(".xlsx", err, source) from None
     try:
         if sheet is None:
+            if not book.worksheets:
+                raise InvalidInputError(
+                    "the workbook has no sheet; save it again as .xlsx or as CSV",
+                    source=source,
+                )
             worksheet = book.worksheets[0]
         elif sheet in book.sheetnames:
             worksheet = book[sheet]

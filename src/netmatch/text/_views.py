@@ -9,7 +9,7 @@ word       the same words, lemmatised ("numériser" / "numérisation")
 char       character n-grams: misspellings and missing accents ("comtable")
 concept    a concept of the thesaurus found on both sides (domain knowledge)
 static     close meaning, from static word vectors distilled from multilingual-e5
-encoder    close meaning of the whole phrase, from multilingual-e5-small (optional)
+encoder    close meaning of the whole phrase, from a sentence encoder (USE or e5)
 ========== ===========================================================================
 
 :class:`Fusion` turns the cosines of a pair into the probability that a member
@@ -155,10 +155,20 @@ class Fusion:
                 raise InvalidInputError(f"coefficient of {view!r} must be finite, got {c!r}")
 
     @classmethod
-    def default(cls, *, encoder: bool = False) -> Fusion:
-        """The fusion learned on netmatch's labelled dev halves (with or without encoder)."""
+    def default(cls, *, encoder: object = None) -> Fusion:
+        """The fusion learned on netmatch's labelled dev halves for ``encoder``.
+
+        ``encoder`` is None or False (static vectors and lexical views), an
+        :class:`~netmatch.text.E5Encoder` or ``"e5"``, or anything else true (a
+        :class:`~netmatch.text.USEEncoder`, ``"use"``, True).
+        """
         models = _shipped_models()
-        return models["with_encoder" if encoder else "without_encoder"]
+        if encoder is None or encoder is False:
+            return models["without_encoder"]
+        name = getattr(encoder, "name", encoder)
+        if name in ("e5", "multilingual-e5-small"):
+            return models["with_e5"]
+        return models["with_use"]
 
     def logit(self, sims: Mapping[str, Dense]) -> Dense:
         """``intercept + Σ coef × cosine`` over the views present in ``sims``."""

