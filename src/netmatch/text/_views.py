@@ -106,7 +106,13 @@ def view_similarities(a: TextViews, b: TextViews) -> dict[str, Dense]:
         x, y = getattr(a, name), getattr(b, name)
         if x is None or y is None or x.shape[1] != y.shape[1]:
             continue
-        sim = (x @ y.T).toarray() if sp.issparse(x) else x @ y.T
+        if sp.issparse(x):
+            # scipy turns the transposed operand into CSR first: transpose the side
+            # with fewer rows (one query's desires against every skill costs the
+            # query's size, not the skills').
+            sim = (y @ x.T).T.toarray() if x.shape[0] <= y.shape[0] else (x @ y.T).toarray()
+        else:
+            sim = x @ y.T
         out[name] = np.clip(sim, 0.0, 1.0, out=np.asarray(sim, dtype=np.float32))
     return out
 
