@@ -270,3 +270,20 @@ def test_report_is_plain_data(tmp_path: Path) -> None:
     path = write_variant("excel_fr.csv", tmp_path)
     _, report = nm.io.read_members(path, report=True)
     assert json.loads(json.dumps(report.to_dict()))["n_members"] == 40
+
+
+def test_french_introductions_file_writes_the_strength_in_french(tmp_path: Path) -> None:
+    import csv
+
+    net = nm.datasets.load_demo()
+    intros = nm.suggest_introductions(net, per_member=2, seed=0, encoder=None)
+    path = tmp_path / "intros.csv"
+    nm.write_introductions_csv(
+        intros, path, network=net, lang="fr", dialect="excel-fr", headers=True
+    )
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == len(intros)
+    strengths = {row["Force"] for row in rows}
+    assert strengths <= {"forte", "moyenne", "faible"}
+    assert "forte" in strengths
