@@ -85,7 +85,10 @@ def member_ids(*, alphabet: str | None = None) -> st.SearchStrategy[str]:
     """Member ids: mostly short codes like ``m12``, sometimes arbitrary text."""
     return st.one_of(
         st.integers(0, 10_000).map(lambda i: f"m{i}"),
-        texts(12, alphabet=alphabet),
+        # ids refuse invisible (format) characters, which Member checks
+        texts(12, alphabet=alphabet)
+        .map(lambda t: _normalise("".join(c for c in t if unicodedata.category(c) != "Cf")))
+        .filter(bool),
     )
 
 

@@ -107,3 +107,20 @@ def test_location_accepts_ints_and_stores_floats() -> None:
     member = nm.Member("m1", "Ana", location=[45, 4])
     assert member.location == (45.0, 4.0)
     assert all(isinstance(x, float) for x in member.location)
+
+
+@pytest.mark.parametrize(
+    "member_id",
+    ["m\u200b1", "m1\u202e", "\ufeffm1", "m\u200d1", "m\u2066x\u2069"],
+)
+def test_ids_with_invisible_or_bidi_characters_are_refused(member_id: str) -> None:
+    with pytest.raises(nm.InvalidInputError, match=r"invisible character U\+") as err:
+        nm.Member(member_id, "Ana")
+    assert err.value.field == "id"
+
+
+def test_ids_are_nfc_so_composed_and_decomposed_accents_are_one_member() -> None:
+    composed, decomposed = "zo\u00e9", "zoe\u0301"
+    assert nm.Member(composed, "Zoé").id == nm.Member(decomposed, "Zoé").id
+    with pytest.raises(nm.InvalidInputError):
+        nm.Network([nm.Member(composed, "Zoé"), nm.Member(decomposed, "Zoé bis")])

@@ -144,6 +144,17 @@ def _attributes(value: object) -> Mapping[str, str]:
 def _conv_id(value: object) -> str:
     text = _clean_text(value, "id", required=True)
     assert text is not None  # required=True never returns None
+    # Invisible and bidi control characters (Unicode "format" characters: zero-width
+    # spaces and joiners, direction marks and overrides, BOM, soft hyphen) would make
+    # two ids that print alike different members, or reorder what a terminal shows.
+    for position, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            name = unicodedata.name(char, "format character")
+            raise InvalidInputError(
+                f"id {text!r} contains an invisible character U+{ord(char):04X} ({name}) "
+                f"at position {position + 1}: retype the id without it",
+                field="id",
+            )
     return text
 
 
