@@ -202,7 +202,8 @@ class Member:
     Parameters
     ----------
     id : str
-        Unique, non-empty identifier.
+        Unique, non-empty identifier, without invisible or bidi control
+        characters (Unicode format characters are refused).
     name : str
         Display name, non-empty.
     organisation, sector, region : str, optional
