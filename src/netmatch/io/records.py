@@ -217,10 +217,6 @@ def _reason_text(reason: Any) -> str:
     return str(reason)
 
 
-#: The strength of an introduction, as a French reader writes it.
-_STRENGTH_FR = {"strong": "forte", "medium": "moyenne", "weak": "faible"}
-
-
 def _introduction_record(intro: Any, network: Network | None, lang: str) -> dict[str, Any]:
     data = dict(intro.to_dict())
     record: dict[str, Any] = {}
@@ -228,8 +224,8 @@ def _introduction_record(intro: Any, network: Network | None, lang: str) -> dict
         record.update(intro.to_record())  # flat: ids, names, score, main need and skill
         if "explanation" in record and hasattr(intro, "explain"):
             record["explanation"] = intro.explain(lang)
-        if lang == "fr" and record.get("strength") in _STRENGTH_FR:
-            record["strength"] = _STRENGTH_FR[record["strength"]]
+        if lang == "fr" and "strength" in record and hasattr(intro, "strength_label"):
+            record["strength"] = intro.strength_label("fr")
     for key, value in data.items():
         if key == "reasons" and isinstance(value, (list, tuple)):
             record["reasons"] = " ; ".join(_reason_text(r) for r in value)
