@@ -114,6 +114,23 @@ class _Members:
         return f" (did you mean {member.name} (id {member.id!r})?)"
 
 
+def _member_rows(path: PathLike, members: _Members) -> Iterator[tuple[int, list[str]]]:
+    """:func:`_rows` without the header: a first row whose first cell names no member
+    but reads as a member column's header ("Membre", "member_id"…)."""
+    for number, (line, cells) in enumerate(_rows(path)):
+        if not (number == 0 and members.is_header(cells)):
+            yield line, cells
+
+
+def _two_cells(cells: list[str], names: str, source: str, line: int) -> tuple[str, str]:
+    """The two cells of a ``names`` row (e.g. ``"member_id,table"``), or an error."""
+    if len(cells) != 2:
+        raise InvalidInputError(
+            f"expected 2 cells ({names}), got {len(cells)}: {cells!r}", source=source, line=line
+        )
+    return cells[0], cells[1]
+
+
 def read_hosts(path: PathLike, network: Network, *, n_tables: int | None = None) -> dict[str, int]:
     """Read a hosts file: ``member,table`` with tables numbered from 1.
 
@@ -131,21 +148,14 @@ def read_hosts(path: PathLike, network: Network, *, n_tables: int | None = None)
     source = str(path)
     members = _Members(network, source)
     hosts: dict[str, int] = {}
-    for number, (line, cells) in enumerate(_rows(path)):
-        if number == 0 and members.is_header(cells):
-            continue
-        if len(cells) != 2:
-            raise InvalidInputError(
-                f"expected 2 cells (member_id,table), got {len(cells)}: {cells!r}",
-                source=source,
-                line=line,
-            )
-        member = members.get(cells[0], line, "member_id")
+    for line, cells in _member_rows(path, members):
+        who, cell = _two_cells(cells, "member_id,table", source, line)
+        member = members.get(who, line, "member_id")
         try:
-            table = int(cells[1])
+            table = int(cell)
         except ValueError:
             raise InvalidInputError(
-                f"table must be a whole number from 1, got {cells[1]!r}",
+                f"table must be a whole number from 1, got {cell!r}",
                 source=source,
                 line=line,
                 field="table",
@@ -171,15 +181,10 @@ def read_keep_apart(path: PathLike, network: Network) -> list[tuple[str, str]]:
     source = str(path)
     members = _Members(network, source)
     pairs: list[tuple[str, str]] = []
-    for number, (line, cells) in enumerate(_rows(path)):
-        if number == 0 and members.is_header(cells):
-            continue
-        if len(cells) != 2:
-            raise InvalidInputError(
-                f"expected 2 cells (a,b), got {len(cells)}: {cells!r}", source=source, line=line
-            )
-        a = members.get(cells[0], line, "a")
-        b = members.get(cells[1], line, "b")
+    for line, cells in _member_rows(path, members):
+        first, second = _two_cells(cells, "a,b", source, line)
+        a = members.get(first, line, "a")
+        b = members.get(second, line, "b")
         if a == b:
             raise InvalidInputError(
                 f"a member cannot be kept apart from themself ({a!r})",
@@ -196,9 +201,7 @@ def read_keep_together(path: PathLike, network: Network) -> list[tuple[str, ...]
     source = str(path)
     members = _Members(network, source)
     groups: list[tuple[str, ...]] = []
-    for number, (line, cells) in enumerate(_rows(path)):
-        if number == 0 and members.is_header(cells):
-            continue
+    for line, cells in _member_rows(path, members):
         texts = [part.strip() for cell in cells for part in cell.split("|")]
         group = tuple(
             members.get(text, line, f"member {k}") for k, text in enumerate(texts, start=1)
@@ -251,22 +254,15 @@ def read_attendance(path: PathLike, network: Network, *, rounds: int) -> dict[st
     source = str(path)
     members = _Members(network, source)
     attendance: dict[str, tuple[int, ...]] = {}
-    for number, (line, cells) in enumerate(_rows(path)):
-        if number == 0 and members.is_header(cells):
-            continue
-        if len(cells) != 2:
-            raise InvalidInputError(
-                f"expected 2 cells (member_id,rounds), got {len(cells)}: {cells!r}",
-                source=source,
-                line=line,
-            )
-        member = members.get(cells[0], line, "member_id")
+    for line, cells in _member_rows(path, members):
+        who, cell = _two_cells(cells, "member_id,rounds", source, line)
+        member = members.get(who, line, "member_id")
         if member in attendance:
             raise InvalidInputError(
                 f"member {member!r} is listed twice", source=source, line=line, field="member_id"
             )
         try:
-            attendance[member] = parse_rounds(cells[1], rounds)
+            attendance[member] = parse_rounds(cell, rounds)
         except ValueError as error:
             raise InvalidInputError(str(error), source=source, line=line, field="rounds") from None
     return attendance
