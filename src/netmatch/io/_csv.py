@@ -422,14 +422,7 @@ def _iter_csv(
                     source=source,
                     line=start,
                 )
-            for cell in row:
-                if len(cell) > limits.max_cell_chars:
-                    raise InvalidInputError(
-                        f"a cell of {len(cell)} characters, more than the limit of "
-                        f"{limits.max_cell_chars}",
-                        source=source,
-                        line=start,
-                    )
+            check_cell_sizes(row, limits, source, start)
             if not _is_blank(row):
                 yield start, row
 
@@ -465,6 +458,18 @@ def _load_csv_dialect(
     if delimiter is None:
         delimiter = _detect_delimiter(text)
     return source, _iter_csv(text, delimiter, source, limits), delimiter, encoding_used
+
+
+def check_cell_sizes(cells: Sequence[str], limits: IOLimits, source: str, line: int) -> None:
+    """Raise when a cell of the row at ``line`` is longer than ``limits.max_cell_chars``."""
+    for cell in cells:
+        if len(cell) > limits.max_cell_chars:
+            raise InvalidInputError(
+                f"a cell of {len(cell)} characters, more than the limit of "
+                f"{limits.max_cell_chars}",
+                source=source,
+                line=line,
+            )
 
 
 def _is_blank(row: Sequence[str]) -> bool:

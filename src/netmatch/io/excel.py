@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from ..errors import InvalidInputError
 from ..network import Network
-from ._csv import DEFAULT_LIMITS, IOLimits, PathLike, _source
+from ._csv import DEFAULT_LIMITS, IOLimits, PathLike, _source, check_cell_sizes
 from ._readreport import ReadReport
 from .members import _read_member_rows, read_acquaintances_csv, read_csv
 
@@ -177,14 +177,7 @@ def _records(
     for number, row in enumerate(texts, start=1):
         cells = (row + [""] * width)[:width]
         if any(c.strip() for c in cells):
-            for cell in cells:
-                if len(cell) > limits.max_cell_chars:
-                    raise InvalidInputError(
-                        f"a cell of {len(cell)} characters, more than the limit of "
-                        f"{limits.max_cell_chars}",
-                        source=source,
-                        line=number,
-                    )
+            check_cell_sizes(cells, limits, source, number)
             yield number, cells
 
 
