@@ -175,3 +175,19 @@ def test_encoding_of_constraint_files_follows_the_same_rule(tmp_path: Path) -> N
     path.write_bytes("Zoé,1\n".encode() + b"m2,2\xff\n")
     with pytest.warns(nm.NetmatchWarning), pytest.raises(nm.InvalidInputError, match="table"):
         nm.io.read_hosts(path, net)
+
+
+def test_spreadsheet_and_csv_refuse_a_long_cell_alike(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    limits = nm.io.IOLimits(max_cell_chars=20)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "name"])
+    sheet.append(["m1", "Ana"])
+    sheet.append(["m2", "B" * 30])
+    book.save(tmp_path / "members.xlsx")
+    (tmp_path / "members.csv").write_text(f"id,name\nm1,Ana\nm2,{'B' * 30}\n", encoding="utf-8")
+    for name, read in [("members.xlsx", nm.io.read_excel), ("members.csv", nm.read_csv)]:
+        with pytest.raises(nm.InvalidInputError, match="a cell of 30 characters") as err:
+            read(tmp_path / name, limits=limits)
+        assert err.value.line == 3
