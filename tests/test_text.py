@@ -540,3 +540,54 @@ def test_a_need_written_after_fit_still_reaches_a_related_concept() -> None:
     tm = TextMatcher(thesaurus=th).fit(["banque"])  # "bank_loan" appears in no fitted text
     sims = view_similarities(tm.transform_views(["prêt bancaire"]), tm.transform_views(["banque"]))
     assert sims["concept"][0, 0] > 0
+
+
+def test_tfidf_weights_are_scikit_learns() -> None:
+    # The views' own TF-IDF (no scikit-learn import at start-up) must give the same
+    # vocabulary and weights as TfidfVectorizer with the options netmatch used.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from netmatch.text._matcher import _char_analyzer, _char_preprocessor, _word_analyzer
+    from netmatch.text._tfidf import Tfidf
+
+    net = nm.datasets.load_demo()
+    texts = sorted({t for m in net.members for t in (*m.skills, *m.needs)})
+    new = [*texts[:40], "", "zzqx", "Été  2026 — l'export"]
+    for max_df in (1.0, 0.05, 3):
+        theirs = TfidfVectorizer(
+            analyzer="char_wb",
+            preprocessor=_char_preprocessor,
+            ngram_range=(3, 5),
+            sublinear_tf=True,
+            max_df=max_df,
+            dtype=np.float32,
+        )
+        ours = Tfidf(lambda t: _char_analyzer(t, (3, 5)), sublinear_tf=True, max_df=max_df)
+        assert (theirs.fit_transform(texts) != ours.fit_transform(texts)).nnz == 0
+        assert theirs.vocabulary_ == ours.vocabulary_
+        assert (theirs.transform(new) != ours.transform(new)).nnz == 0
+    theirs = TfidfVectorizer(analyzer=_word_analyzer, sublinear_tf=True, dtype=np.float32)
+    ours = Tfidf(_word_analyzer, sublinear_tf=True)
+    assert (theirs.fit_transform(texts) != ours.fit_transform(texts)).nnz == 0
+    assert np.array_equal(theirs.idf_, ours.idf_)
+    assert (theirs.transform(new) != ours.transform(new)).nnz == 0
+    with pytest.raises(ValueError):
+        Tfidf(_word_analyzer).fit_transform(["", "et le"])
+
+
+def test_matching_does_not_import_scikit_learn() -> None:
+    # scikit-learn's import is most of a command's start-up; matching does without it,
+    # and the estimator protocol still works once scikit-learn is there.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, netmatch as nm\n"
+        "net = nm.datasets.load_demo()\n"
+        "assert nm.suggest_introductions(net, encoder=None)\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
+        "from sklearn.pipeline import make_pipeline\n"
+        "from netmatch.text import TextMatcher\n"
+        "assert make_pipeline(TextMatcher()).fit_transform(['compta', 'web']).shape[0] == 2\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize as _l2_normalize
 
 from ..errors import InvalidInputError
 from ._normalize import STOP_WORDS, Encoder, _derivational_stem, normalize_text, tokenize
 from ._semantic import E5Encoder, StaticEmbeddings
+from ._tfidf import Tfidf, char_wb_ngrams
+from ._tfidf import l2_normalize as _l2_normalize
 from ._thesaurus import Thesaurus
 from ._views import TextViews
 
@@ -29,10 +29,16 @@ def _char_preprocessor(text: str) -> str:
     return words.replace("ph", "f")
 
 
-class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+def _char_analyzer(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    return char_wb_ngrams(_char_preprocessor(text), ngram_range)
+
+
+class TextMatcher:
     """Turn texts into rows whose dot products are need ↔ skill similarities.
 
-    A scikit-learn transformer: ``fit`` learns the vocabularies and IDF weights,
+    A transformer in scikit-learn's style (``get_params``, ``set_params``,
+    ``clone`` and pipelines work; scikit-learn is not imported until they are
+    used): ``fit`` learns the vocabularies and IDF weights,
     ``transform`` returns an L2-normalised sparse matrix whose rows are the
     weighted concatenation of the word, character n-gram, concept and (optional)
     encoder views. The dot product of two rows lies in [0, 1] (encoder cosines
@@ -97,6 +103,37 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.char_max_df = char_max_df
         self.concept_spread = concept_spread
 
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (scikit-learn's estimator protocol)."""
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params: Any) -> TextMatcher:
+        """Set constructor parameters by name; unknown names raise ``ValueError``."""
+        for name, value in params.items():
+            if name not in _PARAMS:
+                raise ValueError(f"invalid parameter {name!r} for TextMatcher")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = TextMatcher.__init__.__kwdefaults__ or {}
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name in _PARAMS
+            if (name in ("thesaurus", "encoder") and getattr(self, name) is not None)
+            or (name in defaults and getattr(self, name) != defaults[name])
+        ]
+        return f"TextMatcher({', '.join(changed)})"
+
+    def __sklearn_tags__(self) -> Any:
+        # Only scikit-learn itself asks (clone, pipelines), so it is imported here.
+        from sklearn.base import BaseEstimator, TransformerMixin
+
+        class _Transformer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+            pass
+
+        return _Transformer().__sklearn_tags__()
+
     def _concept_analyzer(self, text: str) -> list[str]:
         return list(self.thesaurus_.concepts_in(text))
 
@@ -138,25 +175,18 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         if isinstance(max_df, float) and max_df < 1.0 and len(corpus) < 2000:
             max_df = 1.0  # a fraction of a small corpus would drop the useful n-grams too
         views = [
-            TfidfVectorizer(analyzer=_word_analyzer, sublinear_tf=True, dtype=np.float32),
-            TfidfVectorizer(
-                analyzer="char_wb",
-                preprocessor=_char_preprocessor,
-                ngram_range=self.char_ngram_range,
+            Tfidf(_word_analyzer, sublinear_tf=True),
+            Tfidf(
+                functools.partial(_char_analyzer, ngram_range=self.char_ngram_range),
                 sublinear_tf=True,
                 max_df=max_df,
-                dtype=np.float32,
             ),
             # Every concept of the thesaurus is a column, also those no fitted text
             # has: a need written later can still reach the skills of a related
             # concept through concept_spread.
-            TfidfVectorizer(
-                analyzer=self._concept_analyzer,
-                vocabulary=list(self.thesaurus_.concepts) or None,
-                dtype=np.float32,
-            ),
+            Tfidf(self._concept_analyzer, vocabulary=list(self.thesaurus_.concepts) or None),
         ]
-        fitted: list[TfidfVectorizer | None] = []
+        fitted: list[Tfidf | None] = []
         blocks: list[sp.csr_matrix | None] = []
         for vectorizer in views:
             try:
@@ -277,6 +307,20 @@ class TextMatcher(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             return sp.csr_matrix((n, 0), dtype=np.float32)
         fused = sp.hstack(blocks, format="csr", dtype=np.float32)
         return _l2_normalize(fused, copy=False).astype(np.float32)
+
+
+_PARAMS = (
+    "thesaurus",
+    "encoder",
+    "word_weight",
+    "char_weight",
+    "concept_weight",
+    "encoder_weight",
+    "char_ngram_range",
+    "char_max_df",
+    "concept_spread",
+    "static",
+)
 
 
 def _check_texts(values: object) -> list[str]:

@@ -101,6 +101,8 @@ def normalize_text(text: str) -> str:
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"text must be a str, got {type(text).__name__} {text!r}")
+    if text.isascii() and text.isalnum():
+        return text.lower()  # one plain word: nothing to fold (and no cache churn)
     return _normalize_cached(text)
 
 

@@ -88,9 +88,11 @@ class StaticEmbeddings:
         self._index = {w: i for i, w in enumerate(self.words)}
         # Accent-free and case-free spellings lead to the most frequent word spelt so
         # ("developpement" -> "développement"): members often type without accents.
+        folded = [normalize_text(w) for w in self.words]
         self._folded: dict[str, int] = {}
-        for i, w in enumerate(self.words):
-            self._folded.setdefault(normalize_text(w), i)
+        for i, f in enumerate(folded):
+            self._folded.setdefault(f, i)
+        self._folded_words = folded
         # Vectors of words outside the vocabulary, from the encoder: a memo of a pure
         # function of the word, so its content never changes a result.
         self._oov: dict[str, np.ndarray[Any, Any] | None] = {}
@@ -143,7 +145,8 @@ class StaticEmbeddings:
             return None
         keys: list[tuple[str, int]] | None = self.__dict__.get("_sorted_folded")
         if keys is None:  # accent-free spellings in order, built once per table
-            keys = sorted((normalize_text(w), i) for i, w in enumerate(self.words))
+            order = sorted(range(len(self._folded_words)), key=self._folded_words.__getitem__)
+            keys = [(self._folded_words[i], i) for i in order]
             self.__dict__["_sorted_folded"] = keys
         best: int | None = None
         k = bisect.bisect_left(keys, (family, -1))

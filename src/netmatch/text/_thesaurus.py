@@ -11,7 +11,6 @@ from importlib.resources import files
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import InvalidInputError
 from ._normalize import (
@@ -22,6 +21,7 @@ from ._normalize import (
     normalize_text,
     tokenize,
 )
+from ._tfidf import Tfidf
 
 
 class Thesaurus:
@@ -335,7 +335,7 @@ class Thesaurus:
         ]
         related = sp.csr_matrix((n, n), dtype=np.float32)
         if any(docs):
-            vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+            vectorizer = Tfidf(_identity, sublinear_tf=True)
             x = vectorizer.fit_transform(docs)
             sim = (x @ x.T).tocsr()
             sim.setdiag(0)
