@@ -286,6 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     intro.add_argument("--seed", type=_seed, help="random seed for reproducible ties")
     intro.add_argument(
+        "--encoder",
+        choices=("auto", "use", "e5", "none"),
+        default="auto",
+        help="sentence encoder for the meaning of needs and skills: the best installed "
+        "(auto, default), USE, e5, or none (lexical views only: faster start)",
+    )
+    intro.add_argument(
         "--format",
         choices=("table", "csv", "json", "md"),
         default="table",
@@ -738,6 +745,7 @@ def _suggest(args: argparse.Namespace, network: Network) -> list[Introduction]:
             per_member=args.per_member,
             capacity=args.capacity,
             seed=args.seed,
+            encoder=None if args.encoder == "none" else args.encoder,
         )
     return intros
 

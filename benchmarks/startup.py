@@ -1,0 +1,81 @@
+"""Command start-up: how long ``netmatch inspect / introduce / rotate`` take on 40 members.
+
+Each command runs in a fresh ``python -m netmatch`` subprocess (the way an animator
+runs it), ``--repeat`` times; the median wall time is printed beside two baselines
+run in the same way, in the same process loop:
+
+* ``python -c pass``: the interpreter alone;
+* ``python -c "import netmatch"``: the package import (lazy: it imports no
+  scikit-learn).
+
+The 40 members are the first 40 of the shipped demo network, written to a temporary
+CSV. ``introduce`` runs twice: as installed by the README's main command (the sentence
+encoder loads: ``--encoder auto``, the default) and lexical only (``--encoder none``).
+Timings move with machine load: run it on a quiet machine, twice.
+
+Usage::
+
+    python benchmarks/startup.py
+    python benchmarks/startup.py --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _wall(args: list[str], repeat: int) -> float:
+    """Median wall time in seconds of ``repeat`` runs of ``args``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    import netmatch as nm
+
+    demo = nm.datasets.load_demo()
+    small = nm.Network(list(demo.members)[:40])
+    with tempfile.TemporaryDirectory() as tmp:
+        members = Path(tmp) / "members.csv"
+        nm.io.write_csv(small, members)
+        py, nm_cli, csv = sys.executable, [sys.executable, "-m", "netmatch"], str(members)
+        runs = {
+            "python -c pass": [py, "-c", "pass"],
+            "import netmatch": [py, "-c", "import netmatch"],
+            "netmatch inspect": [*nm_cli, "inspect", csv],
+            "netmatch introduce": [*nm_cli, "introduce", csv],
+            "netmatch introduce --encoder none": [*nm_cli, "introduce", csv, "--encoder", "none"],
+            "netmatch rotate --rounds 3 --table-size 6": [
+                *nm_cli,
+                "rotate",
+                csv,
+                "--rounds",
+                "3",
+                "--table-size",
+                "6",
+            ],
+        }
+        print(f"40 members, median of {args.repeat} fresh processes each")
+        base = None
+        for label, command in runs.items():
+            wall = _wall(command, args.repeat)
+            base = wall if base is None else base
+            print(f"  {label:<48} {wall:6.2f} s   ({wall / base:4.1f}x python alone)")
+
+
+if __name__ == "__main__":
+    main()
