@@ -1161,3 +1161,29 @@ def test_common_errors_say_what_to_do_in_french(
     assert "ajoutez" not in err
     code, _, err = run(["inspect", write(tmp_path, "club.xls", "x")], capsys)
     assert_one_line_error(err, "enregistrez le tableur en .xlsx ou en CSV")
+
+
+@pytest.mark.parametrize(("flag", "expected"), [([], "auto"), (["--encoder", "none"], None)])
+def test_introduce_passes_the_encoder_choice(
+    members_csv: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flag: list[str],
+    expected: str | None,
+) -> None:
+    import netmatch.introductions as intro_module
+
+    seen: list[object] = []
+    real = intro_module.suggest_introductions
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("encoder"))
+        return real(*args, **{**kwargs, "encoder": None})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intro_module, "suggest_introductions", spy)
+    code, _, err = run(["introduce", str(members_csv), "--format", "json", *flag], capsys)
+    assert code == 0, err
+    assert seen == [expected]
+    code, _, err = run(["introduce", str(members_csv), "--encoder", "bert"], capsys)
+    assert code == 2
+    assert "--encoder" in err

@@ -283,9 +283,12 @@ def test_with_a_real_plan_and_real_introductions() -> None:
     assert len(parsed.texts["person.li"]) <= 3 * len(people)
     cells = [" ".join(t.replace("\u00a0", " ").split()) for t in parsed.texts["person.why"]]
     strong_for = {i.a for i in intros if report._strength_key(i) != "weak"}
+    best_of = {i.a: max(j.score for j in intros if j.a == i.a) for i in intros}
     for intro in intros:
         if report._strength_key(intro) == "weak" and intro.a in strong_for:
             continue  # a weak lead is left out when the person has a better one
+        if intro.score < report.PRINT_FLOOR and intro.score < best_of[intro.a]:
+            continue  # a weak lead below the floor, behind the person's best one
         why = report._without_strength_prefix(intro.explain(lang="en"))
         why = " ".join(why.replace("\u00a0", " ").split())
         assert any(why in cell for cell in cells), why
@@ -334,3 +337,19 @@ def test_weak_leads_only_when_nothing_better() -> None:
     parsed = parse(page)
     assert parsed.texts["person.h3"] == ["P0 Nom0", "P3 Nom3"]
     assert parsed.texts["person.who"] == ["P1 Nom1", "P4 Nom4"]  # P2, weak, left out
+
+
+def test_only_weak_leads_print_the_best_and_those_above_the_floor() -> None:
+    net = nm.Network([nm.Member(f"m{i}", f"P{i} Nom{i}") for i in range(4)])
+    plan = FakePlan(rounds=((("m0", "m1", "m2", "m3"),),))
+    intros = [
+        FakeIntro("m0", "m1", mutual=False, score=0.06),
+        FakeIntro("m0", "m2", mutual=False, score=0.05),
+        FakeIntro("m0", "m3", mutual=False, score=0.04),
+    ]
+    parsed = parse(render_event_html(plan, net, introductions=intros, lang="en"))
+    assert parsed.texts["person.who"] == ["P1 Nom1"]  # 0.05 and 0.04: noise beside it
+    intros[1] = FakeIntro("m0", "m2", mutual=False, score=0.12)
+    intros[2] = FakeIntro("m0", "m3", mutual=False, score=0.11)
+    parsed = parse(render_event_html(plan, net, introductions=intros, lang="en"))
+    assert parsed.texts["person.who"] == ["P2 Nom2", "P3 Nom3"]

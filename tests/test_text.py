@@ -571,7 +571,7 @@ def test_tfidf_weights_are_scikit_learns() -> None:
     assert (theirs.fit_transform(texts) != ours.fit_transform(texts)).nnz == 0
     assert np.array_equal(theirs.idf_, ours.idf_)
     assert (theirs.transform(new) != ours.transform(new)).nnz == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="empty vocabulary"):
         Tfidf(_word_analyzer).fit_transform(["", "et le"])
 
 

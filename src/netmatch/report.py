@@ -459,6 +459,8 @@ class _Page:
             # A weak lead is worth printing only when it is all this person has.
             if any(_strength_key(intro) != "weak" for intro, _ in best):
                 best = [(intro, other) for intro, other in best if _strength_key(intro) != "weak"]
+            else:  # weak leads only: the best one, and others that are not mere noise
+                best = best[:1] + [b for b in best[1:] if float(b[0].score) >= PRINT_FLOOR]
             out.append((person, best))
         return out
 
@@ -513,6 +515,11 @@ class _Page:
 
 #: Introductions printed for each person on the animator's sheet.
 TOP = 3
+
+#: When a person has only weak leads, the sheet prints their best one and the others
+#: scoring at least this (the default ``min_score``): a reader takes a list of three
+#: 0.05 matches for nonsense.
+PRINT_FLOOR = 0.1
 
 
 def _surname_key(member: Member) -> tuple[str, str, str]:
