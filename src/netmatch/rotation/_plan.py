@@ -245,6 +245,51 @@ class RotationPlan:
             )
         return self.itinerary(member)[int(round)]
 
+    # -- during the event ------------------------------------------------------------
+    def replan(self, from_round: int, **options: Any) -> RotationPlan:
+        """Keep rounds ``0 .. from_round - 1`` as played and plan the rest again.
+
+        No-shows and newcomers change who sits; the meetings of the played rounds
+        count as meetings already held, so the new rounds avoid them like
+        acquaintances (also with ``avoid_known=False``, which then only forgets
+        the network's acquaintances). Hosts keep their tables.
+
+        Parameters
+        ----------
+        from_round : int
+            The first round to plan again (from 0); rounds before it stay as they are.
+        **options
+            ``network`` (for attributes, acquaintances and needs; pass the one the plan
+            was made with), ``attendance`` (member → rounds of the whole event, from 0;
+            an empty list for a no-show), ``newcomers`` (ids; in ``network`` when one
+            is given), ``rounds`` (rounds of the whole event, default as before),
+            ``table_size`` (default: the plan's largest table), and ``keep_apart``,
+            ``keep_together``, ``balance``, ``avoid_known``, ``serve_needs``, ``seed``,
+            ``time_limit``, ``max_iterations``, ``progress`` as for
+            :func:`netmatch.plan_rotation` (constraints are not remembered by the plan:
+            pass them again).
+
+        Returns
+        -------
+        RotationPlan
+            The whole event: the played rounds, then the new ones.
+
+        Examples
+        --------
+        >>> ids = [f"p{i}" for i in range(16)]
+        >>> plan = nm.plan_rotation(ids, rounds=4, table_size=4, seed=0)
+        >>> later = plan.replan(2, attendance={"p0": []}, newcomers=["p16"], seed=0)
+        >>> later.rounds[:2] == plan.rounds[:2]
+        True
+        >>> later.itinerary("p0")[2:], later.itinerary("p16")[:2]
+        ((None, None), (None, None))
+        >>> later.stats().repeats
+        0
+        """
+        from ._replan import replan_rotation
+
+        return replan_rotation(self, from_round, **options)
+
     # -- statistics ------------------------------------------------------------------
     def stats(self) -> RotationStats:
         """Recount repeats, new pairs, needs served and table mix from :attr:`rounds`.
