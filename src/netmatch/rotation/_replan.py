@@ -66,7 +66,7 @@ def replan_rotation(
     played = plan.rounds[:start]
     everyone = _everyone(plan, newcomers)
     later = _later_attendance(attendance, everyone, start, total)
-    present = [m for m in everyone if later.get(m, True) is True or later[m]]
+    present = [m for m in everyone if m not in later or later[m]]
     if not present:
         raise InvalidInputError(
             "nobody attends the rounds to re-plan: check attendance", field="attendance"
@@ -82,8 +82,7 @@ def replan_rotation(
         hosts={h: t for h, t in plan.hosts.items() if h in set(present)} or None,
         keep_apart=keep_apart,
         keep_together=keep_together,
-        attendance={m: rs for m, rs in later.items() if rs is not True and m in set(present)}
-        or None,
+        attendance={m: rs for m, rs in later.items() if rs} or None,
         balance=balance,
         avoid_known=True,
         serve_needs=serve_needs,
@@ -120,10 +119,10 @@ def _later_attendance(
     everyone: Sequence[str],
     start: int,
     total: int,
-) -> dict[str, list[int] | bool]:
+) -> dict[str, list[int]]:
     """Rounds from ``start`` each listed member attends, counted from ``start``.
 
-    Members not listed attend every round (True). Round numbers are those of the
+    Members not listed attend every round. Round numbers are those of the
     whole event (from 0); rounds before ``start`` are already played and ignored.
     """
     if attendance is None:
@@ -134,7 +133,7 @@ def _later_attendance(
             field="attendance",
         )
     known = set(everyone)
-    later: dict[str, list[int] | bool] = {}
+    later: dict[str, list[int]] = {}
     for member, rounds_ in attendance.items():
         if member not in known:
             raise UnknownMemberError(
