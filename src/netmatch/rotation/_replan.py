@@ -72,7 +72,7 @@ def replan_rotation(
             "nobody attends the rounds to re-plan: check attendance", field="attendance"
         )
     # The played meetings always count; acquaintances only with avoid_known.
-    known = _network_with_played(network, everyone, played, keep_known=avoid_known)
+    known, before = _network_with_played(network, everyone, played, keep_known=avoid_known)
     size = table_size if table_size is not None else _largest_table(plan)
     new = plan_rotation(
         present,
@@ -91,7 +91,7 @@ def replan_rotation(
         max_iterations=max_iterations,
         progress=progress,
     )
-    return _joined(plan, new, played, everyone, avoid_known=avoid_known)
+    return _joined(plan, new, played, everyone, before)
 
 
 def _everyone(plan: RotationPlan, newcomers: Iterable[str]) -> list[str]:
@@ -165,9 +165,10 @@ def _network_with_played(
     played: Sequence[Sequence[Sequence[str]]],
     *,
     keep_known: bool,
-) -> Network:
-    """A copy of ``network`` (or a network of bare ids) with the played meetings;
-    without its acquaintances and history unless ``keep_known``."""
+) -> tuple[Network, frozenset[frozenset[str]]]:
+    """A copy of ``network`` (or a network of bare ids) with the played meetings
+    (without its acquaintances and history unless ``keep_known``), and the pairs it
+    knew before them."""
     if network is None:
         known = Network([Member(m, m) for m in everyone])
     elif isinstance(network, Network):
@@ -179,9 +180,10 @@ def _network_with_played(
         raise InvalidInputError(
             f"network must be a Network, got {type(network).__name__}", field="network"
         )
+    before = {frozenset(p) for p in (*known.acquaintance_pairs(), *known.met_pairs())}
     if played:
         known.record_plan(_Rounds(played), event=PLAYED_EVENT)
-    return known
+    return known, frozenset(before if keep_known else ())
 
 
 @attrs.frozen
@@ -198,16 +200,13 @@ def _joined(
     new: RotationPlan,
     played: Sequence[Sequence[Sequence[str]]],
     everyone: Sequence[str],
-    *,
-    avoid_known: bool,
+    known_before: frozenset[frozenset[str]],
 ) -> RotationPlan:
-    """The played rounds then the new ones, as one plan of the whole event."""
-    played_pairs = {frozenset((a, b)) for rnd in played for t in rnd for a in t for b in t if a < b}
-    # The new plan saw the played meetings as acquaintances; the whole event counts
-    # them as meetings of this event instead.
-    priors = plan.context.prior_pairs | (new.context.prior_pairs - played_pairs)
-    if not avoid_known:
-        priors = frozenset()
+    """The played rounds then the new ones, as one plan of the whole event (pairs
+    who knew each other before it, not those who met in its played rounds, count
+    as acquaintances in its statistics)."""
+    people = set(everyone)
+    priors = frozenset(p for p in known_before if p <= people)
     context = attrs.evolve(
         new.context,
         prior_pairs=frozenset(priors),
