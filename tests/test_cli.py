@@ -1187,3 +1187,35 @@ def test_introduce_passes_the_encoder_choice(
     code, _, err = run(["introduce", str(members_csv), "--encoder", "bert"], capsys)
     assert code == 2
     assert "--encoder" in err
+
+
+def test_rotate_replan_keeps_played_rounds_seats_newcomers_and_frees_no_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = nm.datasets.load_demo()
+    first, later = tmp_path / "m24.csv", tmp_path / "m26.csv"
+    nm.io.write_csv(nm.Network(list(demo.members)[:24]), first)
+    nm.io.write_csv(nm.Network(list(demo.members)[:26]), later)  # two newcomers
+    plan_csv, again_csv = tmp_path / "plan.csv", tmp_path / "plan2.csv"
+    common = ["--rounds", "4", "--table-size", "6", "--seed", "0", "--time-limit", "2", "-q"]
+    code, _, err = run(["rotate", str(first), *common, "-o", str(plan_csv)], capsys)
+    assert code == 0, err
+    no_show = demo.members[3]
+    attendance = write(tmp_path, "att.csv", f"Membre;Tours\n{no_show.name};1-2\n")
+    args = ["rotate", str(later), *common, "--replan", str(plan_csv), "--from-round", "3"]
+    code, _, err = run([*args, "--attendance", attendance, "-o", str(again_csv)], capsys)
+    assert code == 0, err
+    before, after = nm.io.read_plan_csv(plan_csv), nm.io.read_plan_csv(again_csv)
+    assert after.rounds[:2] == before.rounds[:2]
+    assert after.itinerary(no_show.id)[2:] == (None, None)
+    for newcomer in (demo.members[24].id, demo.members[25].id):
+        assert None not in after.itinerary(newcomer)[2:]
+    for wrong, fragment in [
+        (["--from-round", "3"], "--replan PLAN"),
+        (["--replan", str(plan_csv)], "--from-round"),
+        (["--replan", str(plan_csv), "--from-round", "9"], "between 1 and 4"),
+        (["--replan", str(attendance), "--from-round", "2"], "att.csv"),
+    ]:
+        code, _, err = run(["rotate", str(later), *common, *wrong], capsys)
+        assert code == 2, (wrong, err)
+        assert_one_line_error(err, fragment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,47 @@ def test_nobody_left_is_refused() -> None:
     plan = _plan(rounds=2)
     with pytest.raises(nm.InvalidInputError, match="nobody attends"):
         plan.replan(1, attendance={m: [] for m in plan.member_ids})
+
+
+# -- reading a printed plan back ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dialect", "lang"), [(None, "en"), ("excel-fr", "fr")])
+def test_plan_csv_reads_back(tmp_path: Path, dialect: str | None, lang: str) -> None:
+    ids = [f"p{i:02d}" for i in range(12)]
+    plan = nm.plan_rotation(ids, rounds=3, table_size=4, hosts={"p05": 1}, seed=0)
+    path = tmp_path / "plan.csv"
+    nm.write_plan_csv(plan, path, dialect=dialect, lang=lang)
+    back = nm.io.read_plan_csv(path, nm.Network([nm.Member(m, m) for m in ids]))
+    assert back.rounds == plan.rounds
+    assert dict(back.hosts) == {"p05": 1}
+    assert sorted(back.member_ids) == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("round,member_id\n1,a\n", "'table' column"),
+        ("round,table,member_id\n1,1,a\n1,2,a\n", "seated twice in round 1"),
+        ("round,table,member_id\n0,1,a\n", "round must be a whole number from 1"),
+        ("round,table,member_id\n1,x,a\n", "table must be a whole number"),
+        ("round,table,member_id\n1,1,\n", "member id is empty"),
+        ("round,table,member_id,host\n1,1,a,oui\n2,2,a,oui\n", "host 'a' is at table 1"),
+        ("round,table,member_id,host\n1,1,a,maybe\n", "host must be true/false"),
+        ("round,table,member_id\n", "no seat"),
+    ],
+)
+def test_bad_plan_files_name_line_and_field(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match=match) as info:
+        nm.io.read_plan_csv(path)
+    assert "plan.csv" in str(info.value)
+
+
+def test_plan_file_ids_must_be_members(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("Tour;Table;Identifiant\n1;1;a\n1;1;zz\n", encoding="utf-8")
+    net = nm.Network([nm.Member("a", "Ana")])
+    with pytest.raises(nm.UnknownMemberError, match="zz"):
+        nm.io.read_plan_csv(path, net)

@@ -330,6 +330,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rot.add_argument("--seed", type=_seed, help="random seed for a reproducible plan")
     rot.add_argument(
+        "--replan",
+        metavar="PLAN",
+        help="during the event: the plan CSV already printed (rotate -o); its rounds before "
+        "--from-round stay as played, the rest is planned again (members of MEMBERS missing "
+        "from it are newcomers; --attendance gives the no-shows)",
+    )
+    rot.add_argument(
+        "--from-round",
+        type=_positive_int,
+        metavar="R",
+        help="with --replan: the first round to plan again (from 1)",
+    )
+    rot.add_argument(
         "--time-limit",
         type=_seconds,
         default=10.0,
@@ -913,6 +926,50 @@ def _plan(
         close()
 
 
+def _replan(
+    args: argparse.Namespace, network: Network, constraints: dict[str, Any]
+) -> RotationPlan:
+    """Keep the rounds of ``--replan`` before ``--from-round``; plan the rest again."""
+    from .io import read_plan_csv
+
+    if args.from_round is None:
+        raise InvalidInputError(
+            "--replan needs --from-round: the first round to plan again (from 1)",
+            field="--from-round",
+        )
+    if args.tables is not None:
+        raise InvalidInputError("--replan takes --table-size, not --tables", field="--tables")
+    if "hosts" in constraints:
+        raise InvalidInputError(
+            "--replan keeps the hosts marked in the plan file: leave out --hosts",
+            field="--hosts",
+        )
+    played = read_plan_csv(args.replan, network)
+    last = min(len(played.rounds) + 1, args.rounds)
+    if args.from_round > last:
+        raise InvalidInputError(
+            f"--from-round must be between 1 and {last} (the plan file has "
+            f"{len(played.rounds)} rounds, --rounds is {args.rounds}), got {args.from_round}",
+            field="--from-round",
+        )
+    known = set(played.member_ids)
+    progress, close = _progress_callback(args.time_limit)
+    try:
+        return played.replan(
+            args.from_round - 1,
+            network=network,
+            newcomers=[m for m in network.ids if m not in known],
+            rounds=args.rounds,
+            table_size=args.table_size,
+            seed=args.seed,
+            time_limit=args.time_limit,
+            progress=progress,
+            **constraints,
+        )
+    finally:
+        close()
+
+
 def format_plan(
     plan: RotationPlan,
     network: Network,
@@ -1013,15 +1070,24 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
         constraints["keep_apart"] = read_keep_apart(args.keep_apart, network)
     if args.keep_together:
         constraints["keep_together"] = read_keep_together(args.keep_together, network)
-    plan = _plan(
-        network,
-        rounds=args.rounds,
-        table_size=args.table_size,
-        n_tables=args.tables,
-        time_limit=args.time_limit,
-        seed=args.seed,
-        **constraints,
-    )
+    if args.replan:
+        plan = _replan(args, network, constraints)
+        hosts = dict(plan.hosts)
+    else:
+        if args.from_round is not None:
+            raise InvalidInputError(
+                "--from-round goes with --replan PLAN (the plan already printed)",
+                field="--from-round",
+            )
+        plan = _plan(
+            network,
+            rounds=args.rounds,
+            table_size=args.table_size,
+            n_tables=args.tables,
+            time_limit=args.time_limit,
+            seed=args.seed,
+            **constraints,
+        )
     t = _TEXT[args.lang]
     _show(format_plan(plan, network, lang=args.lang, hosts=hosts))
     _show(f"{t['stats']}{t['colon']}{_stats_line(plan, args.lang)}" + "\n")

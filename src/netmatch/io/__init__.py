@@ -42,6 +42,7 @@ from .json import JSON_FORMAT as JSON_FORMAT
 from .json import JSON_VERSION as JSON_VERSION
 from .json import read_json, write_json
 from .members import is_reserved_column, read_acquaintances_csv, read_csv, write_csv
+from .plan import read_plan_csv
 from .records import (
     write_introductions_csv,
     write_plan_csv,
@@ -65,6 +66,7 @@ __all__ = [
     "read_keep_apart",
     "read_keep_together",
     "read_members",
+    "read_plan_csv",
     "split_items",
     "unescape_cell",
     "write_csv",
