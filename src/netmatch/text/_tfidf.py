@@ -89,7 +89,7 @@ class Tfidf:
     >>> sorted(tf.vocabulary_), x.shape
     (['a', 'b', 'c'], (2, 3))
     >>> round(float(x[0, 0]), 3), round(float(x[0, 1]), 3)
-    (0.579, 0.815)
+    (0.58, 0.815)
     """
 
     def __init__(
