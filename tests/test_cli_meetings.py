@@ -429,3 +429,25 @@ def test_a_person_without_a_meeting_gets_a_card_that_says_so() -> None:
     page = nm.render_event_html(None, net, schedule=schedule)
     assert page.count('class="card agenda"') == 3
     assert "Aucun rendez-vous prévu." in page
+
+
+def test_the_files_shown_in_the_docs_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text("utf-8")
+    blocks = re.findall(r"```text\n(.*?)```", text, re.DOTALL)
+    requests = next(b for b in blocks if b.startswith("qui;"))
+    availability = next(b for b in blocks if b.startswith("membre;créneaux"))
+    monkeypatch.chdir(tmp_path)
+    Path("requests.csv").write_text(requests, encoding="utf-8")
+    Path("availability.csv").write_text(availability, encoding="utf-8")
+    code, out, err = run(
+        ["meetings", DEMO, *MORNING, "--tables", "20", "--requests", "requests.csv",
+         "--availability", "availability.csv", "-q", "-o", "agendas.csv"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "2 rendez-vous sur 2 demandés" in out
+    slots = {r["Identifiant"]: int(r["Créneau"]) for r in read_csv_rows(Path("agendas.csv"))}
+    assert slots["m002"] <= 4  # Mathilde Garcia attends slots 1-4
+    assert slots["m045"] >= 5
