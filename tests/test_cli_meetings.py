@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import netmatch as nm
 from netmatch import cli
@@ -451,3 +453,38 @@ def test_the_files_shown_in_the_docs_run(
     slots = {r["Identifiant"]: int(r["Créneau"]) for r in read_csv_rows(Path("agendas.csv"))}
     assert slots["m002"] <= 4  # Mathilde Garcia attends slots 1-4
     assert slots["m045"] >= 5
+
+
+_TOKENS = st.sampled_from(
+    ["--slots", "--tables", "--start", "--duration", "--cap", "--per-member", "--seed",
+     "--lang", "--requests", "--availability", "-o", "--html", "1", "2", "0", "-1", "10:00",
+     "25:61", "15", "en", "x", "m1"]
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_TOKENS, max_size=8))
+def test_meetings_fuzz_exits_cleanly(tokens: list[str]) -> None:
+    """Random arguments: 0 or 2, never a traceback; an error is one last line."""
+    import contextlib
+    import io
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "members.csv").write_text(MEMBERS_CSV, encoding="utf-8")
+        (base / "pairs.csv").write_text("m1,m2\nm3;m4\n", encoding="utf-8")
+        argv = ["meetings", str(base / "members.csv"), "-q"]
+        for i, token in enumerate(tokens):
+            previous = tokens[i - 1] if i else ""
+            if previous in ("-o", "--html", "--requests", "--availability"):
+                token = str(base / ("pairs.csv" if token == "1" else f"out-{token}"))
+            argv.append(token)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(argv)
+    assert code in (0, 2)
+    assert "Traceback" not in err.getvalue()
+    if code:
+        lines = err.getvalue().splitlines()
+        assert [ln for ln in lines if ln.startswith("netmatch: error")] == lines[-1:]
