@@ -114,7 +114,7 @@ def _minutes(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
     if not 0 < value < 24 * 60:
-        raise argparse.ArgumentTypeError(f"expected minutes from 1 to 1439, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected minutes above 0 and below 1440, got {text!r}")
     return value
 
 
@@ -129,7 +129,9 @@ def add_meetings_parser(
         description="Turn the best introductions, or a file of requested meetings, into "
         "1:1 meetings: a time slot and a table for each, agendas and a grid.",
     )
-    meet.add_argument("--slots", type=_positive_int, required=True, metavar="N", help="slots")
+    meet.add_argument(
+        "--slots", type=_positive_int, required=True, metavar="N", help="number of time slots"
+    )
     meet.add_argument(
         "--tables", type=_positive_int, required=True, metavar="T", help="meetings at once"
     )
@@ -209,12 +211,17 @@ def run_meetings(args: argparse.Namespace) -> int:
         args.members, acquaintances=args.acquaintances, columns=args.columns
     )
     _diagnose(report, args.lang, quiet=args.quiet)
+    availability = None
+    if args.availability:  # read first: a mistake in it shows before any long step
+        from .io import read_availability
+
+        availability = read_availability(args.availability, network, slots=args.slots)
     requests = _requests(args, network, report)
     words, t = _WORDS[args.lang], _TEXT[args.lang]
     if not requests:
         _err(f"{PROG}: {words['no_request']}{t['colon']}{_why_empty(network, None, args.lang)}")
         return 0
-    schedule = _schedule(args, network, requests)
+    schedule = _schedule(args, network, requests, availability)
     _show(format_schedule(schedule, network, lang=args.lang))
     _show(f"{t['stats']}{t['colon']}{summary_line(schedule, args.lang)}\n")
     _show(format_unscheduled(schedule, network, lang=args.lang))
@@ -224,14 +231,14 @@ def run_meetings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schedule(args: argparse.Namespace, network: Network, requests: list[Any]) -> MeetingSchedule:
+def _schedule(
+    args: argparse.Namespace,
+    network: Network,
+    requests: list[Any],
+    availability: dict[str, tuple[int, ...]] | None,
+) -> MeetingSchedule:
     from .meetings import schedule_meetings
 
-    availability = None
-    if args.availability:
-        from .io import read_availability
-
-        availability = read_availability(args.availability, network, slots=args.slots)
     return schedule_meetings(
         requests,
         slots=args.slots,
