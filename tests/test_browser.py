@@ -127,3 +127,58 @@ def test_screenshot_and_a4_print(event: tuple[nm.Network, Path], tmp_path: Path)
     width, height = (float(x) for x in boxes[0])
     assert abs(width - 595.3) < 2
     assert abs(height - 841.9) < 2
+
+
+# -- the 1:1 meetings pack: agenda cards and the animator's grid ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def meetings(
+    event: tuple[nm.Network, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[nm.MeetingSchedule, Path]:
+    net, _ = event
+    intros = nm.suggest_introductions(net, per_member=2, seed=1)
+    requests = [*intros, ("hostile", intros[0].a)]
+    schedule = nm.schedule_meetings(
+        requests, slots=8, start="10:00", duration=15, tables=30, cap=5, network=net, seed=1
+    )
+    page = tmp_path_factory.mktemp("meetings") / "meetings.html"
+    page.write_text(nm.render_event_html(None, net, schedule=schedule), encoding="utf-8")
+    return schedule, page
+
+
+def test_chromium_shows_every_agenda_and_the_grid(
+    event: tuple[nm.Network, Path], meetings: tuple[nm.MeetingSchedule, Path], tmp_path: Path
+) -> None:
+    net, _ = event
+    schedule, page = meetings
+    result = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = Text()
+    dom.feed(result.stdout)
+    text = " ".join(" ".join(dom.parts).split())
+    names = {" ".join(net.member(p).name.split()) for p in schedule.people}
+    assert [name for name in names if name not in text] == []
+    assert "Grille des rendez-vous" in text
+    assert "11:45–12:00" in text
+    assert result.stdout.count('class="card agenda"') == len(schedule.people)
+    assert "pwned" not in dom.title
+    assert "script" not in dom.tags
+    assert "img" not in dom.tags
+
+
+def test_meetings_pack_prints_on_a4_with_a_landscape_grid(
+    meetings: tuple[nm.MeetingSchedule, Path], tmp_path: Path
+) -> None:
+    _, page = meetings
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "meetings-page.pdf"
+    result = chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-"
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    sizes = [(round(float(w)), round(float(h))) for w, h in boxes]
+    # The cover and the agenda cards in portrait, the grid in landscape.
+    assert sizes.count((595, 842)) >= 3
+    assert (842, 595) in sizes

@@ -6,6 +6,8 @@ Animators run it on the spreadsheet of their members (saved as CSV, or JSON)::
     netmatch introduce members.csv --per-member 3 --format md -o introductions.md
     netmatch rotate members.csv --rounds 4 --table-size 8 --hosts hosts.csv \\
         -o plan.csv --html plan.html
+    netmatch meetings members.csv --slots 8 --start 10:00 --duration 15 --tables 20 \\
+        -o agendas.csv --html agendas.html
     netmatch inspect members.csv
 
 User errors (a missing file, a bad cell, an unknown member id) print one line,
@@ -173,10 +175,12 @@ examples:
   netmatch introduce members.csv --per-member 3 --format md -o introductions.md
   netmatch rotate members.csv --rounds 4 --table-size 8 --hosts hosts.csv \\
       -o plan.csv --html plan.html
+  netmatch meetings members.csv --slots 8 --start 10:00 --duration 15 --tables 20 \\
+      -o agendas.csv --html agendas.html
   netmatch inspect members.csv
 
 exit status: 0 done, 1 infeasible request, 2 user error (arguments, files).
-Rounds and tables are numbered from 1 in every file and printout.
+Rounds, slots and tables are numbered from 1 in every file and printout.
 """
 
 
@@ -358,6 +362,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rot.add_argument("--title", help="title of the printed page (default: the file's name)")
     rot.set_defaults(func=_cmd_rotate)
+
+    from ._cli_meetings import add_meetings_parser
+
+    add_meetings_parser(sub, [members, lang])
 
     insp = sub.add_parser(
         "inspect",
@@ -745,20 +753,31 @@ def _progress_callback(
 # -- introduce --------------------------------------------------------------------------
 
 
-def _suggest(args: argparse.Namespace, network: Network) -> list[Introduction]:
+def _suggest(
+    network: Network,
+    *,
+    member: str | None = None,
+    k: int = 5,
+    per_member: int | None = None,
+    capacity: int | None = None,
+    seed: int | None = None,
+    encoder: str | None = "auto",
+) -> list[Introduction]:
+    """``suggest_introductions`` with the options of the command line (``introduce``,
+    ``meetings``), with the elapsed time on a terminal for large networks."""
     from .introductions import suggest_introductions
 
-    if args.member is not None and args.member not in network:
-        raise InvalidInputError(f"unknown member {args.member!r}", field="--member")
+    if member is not None and member not in network:
+        raise InvalidInputError(f"unknown member {member!r}", field="--member")
     with _elapsed_bar("introductions", enabled=len(network) >= PROGRESS_MEMBERS):
         intros: list[Introduction] = suggest_introductions(
             network,
-            member=args.member,
-            k=args.k,
-            per_member=args.per_member,
-            capacity=args.capacity,
-            seed=args.seed,
-            encoder=None if args.encoder == "none" else args.encoder,
+            member=member,
+            k=k,
+            per_member=per_member,
+            capacity=capacity,
+            seed=seed,
+            encoder=encoder,
         )
     return intros
 
@@ -863,7 +882,15 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
     _diagnose(report, args.lang, quiet=args.quiet)
     _require_skills_and_needs(report, args.lang)
     _check_output(args.html, "--html")
-    intros = _suggest(args, network)
+    intros = _suggest(
+        network,
+        member=args.member,
+        k=args.k,
+        per_member=args.per_member,
+        capacity=args.capacity,
+        seed=args.seed,
+        encoder=None if args.encoder == "none" else args.encoder,
+    )
     if not intros:
         why = _why_empty(network, args.member, args.lang)
         _err(f"{PROG}: {_TEXT[args.lang]['none']}{_TEXT[args.lang]['colon']}{why}")

@@ -19,12 +19,15 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from .errors import InvalidInputError, UnknownMemberError
 from .model import Member
 from .network import Network
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._report_meetings import Schedule
 
 __all__ = ["render_event_html"]
 
@@ -87,6 +90,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "intro_note": "Pour chaque personne qui cherche quelque chose, ses {n} meilleures "
         "mises en relation au plus (les pistes « à explorer » seulement s'il n'y a rien de "
         "mieux), par ordre alphabétique des noms.",
+        "meetings_summary": "{meetings} rendez-vous · {people} participants · {slots} créneaux "
+        "· {tables} tables",
+        "agendas": "Agendas",
+        "agendas_note": "À découper : une carte par participant, ses rendez-vous dans l'ordre.",
+        "no_meeting": "Aucun rendez-vous prévu.",
+        "grid": "Grille des rendez-vous — fiche de l'animateur",
+        "grid_note": "Une ligne par table, une colonne par créneau.",
+        "free": "libre",
     },
     "en": {
         "title": "Business meetings",
@@ -117,6 +128,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "intro_note": "For each person looking for something, their {n} best introductions "
         "at most (leads 'worth exploring' only when there is nothing better), in "
         "alphabetical order of surnames.",
+        "meetings_summary": "{meetings} meetings · {people} participants · {slots} slots "
+        "· {tables} tables",
+        "agendas": "Agendas",
+        "agendas_note": "Cut along the lines: one card per participant, their meetings in order.",
+        "no_meeting": "No meeting scheduled.",
+        "grid": "Meeting grid — the animator's sheet",
+        "grid_note": "One row per table, one column per slot.",
+        "free": "free",
     },
 }
 
@@ -318,18 +337,24 @@ class _Page:
 
     # -- sections ---------------------------------------------------------------
 
-    def cover(self, title: str, *, with_plan: bool = True) -> str:
+    def cover(self, title: str, *, with_plan: bool = True, schedule: Schedule | None = None) -> str:
         t = self.t
         summary = t["summary"].format(
             people=len(self.seat), rounds=len(self.rounds), tables=self.n_tables()
         )
-        items = [
-            f'<li><a href="#rosters">{_e(t["rosters"])}</a></li>',
-            f'<li><a href="#itineraries">{_e(t["itineraries"])}</a></li>',
-            f'<li><a href="#badges">{_e(t["badges"])}</a></li>',
-        ]
+        sections: tuple[str, ...] = ("rosters", "itineraries", "badges")
         if not with_plan:
-            items, summary = [], ""
+            sections, summary = (), ""
+        if schedule is not None:
+            sections += ("agendas", "grid")
+            if not with_plan:
+                summary = t["meetings_summary"].format(
+                    meetings=len(schedule.meetings),
+                    people=len(schedule.people),
+                    slots=schedule.slots,
+                    tables=schedule.tables,
+                )
+        items = [f'<li><a href="#{s}">{_e(t[s])}</a></li>' for s in sections]
         extra = ""
         if self.introductions:
             items.append(f'<li><a href="#introductions">{_e(t["introductions"])}</a></li>')
@@ -593,6 +618,7 @@ def render_event_html(
     lang: str = "fr",
     title: str | None = None,
     hosts: Mapping[str, int] | None = None,
+    schedule: Schedule | None = None,
 ) -> str:
     """Render the printable material of an event as one self-contained HTML page.
 
@@ -612,13 +638,18 @@ def render_event_html(
         Page title; defaults to the network's name or "Rencontres d'affaires".
     hosts : mapping of member id to table index (from 0), optional
         Hosts to mark on the rosters; by default the plan's ``hosts`` when it has them.
+    schedule : MeetingSchedule, optional
+        1:1 meetings (from :func:`~netmatch.schedule_meetings`): adds one agenda card
+        per participant (time, table, whom and why in one sentence) and the
+        animator's grid (a row per table, a column per slot, on a landscape sheet).
 
     Returns
     -------
     str
         A complete HTML document (inline CSS, no script, no external resource) with
-        A4 print styles: rosters per round, itinerary cards, badges and the
-        introductions sheet, each starting on a new page when printed.
+        A4 print styles: rosters per round, itinerary cards, badges, agenda cards and
+        the meeting grid, and the introductions sheet, each starting on a new page
+        when printed.
 
     Raises
     ------
@@ -646,6 +677,14 @@ def render_event_html(
     True
     >>> 'href="https://chloe.fr"' in page and 'href="javascript' not in page
     True
+
+    With 1:1 meetings, the agendas and the grid:
+
+    >>> s = nm.schedule_meetings([("m1", "m2"), ("m1", "m3")], slots=2, tables=1,
+    ...                          start="10:00", duration=15, network=net)
+    >>> page = nm.render_event_html(None, net, schedule=s, lang="en")
+    >>> 'id="agendas"' in page and 'id="grid"' in page and "10:15–10:30" in page
+    True
     """
     if lang not in _TEXT:
         raise InvalidInputError(f"lang must be 'fr' or 'en', got {lang!r}", field="lang")
@@ -659,16 +698,25 @@ def render_event_html(
     )
     if title is None:
         title = network.name or _TEXT[lang]["title"]
-    body = [page.cover(title, with_plan=plan is not None)]
+    body = [page.cover(title, with_plan=plan is not None, schedule=schedule)]
     if plan is not None:
         body += [page.rosters(), page.itineraries(), page.badges()]
+    css = _CSS
+    if schedule is not None:
+        from . import _report_meetings as meetings
+
+        body += [
+            meetings.agendas_section(schedule, page.member, page.t, lang),
+            meetings.grid_section(schedule, page.member, page.t, lang),
+        ]
+        css += meetings.CSS
     if page.introductions:
         body.append(page.introductions_sheet())
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_e(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

@@ -36,7 +36,14 @@ from ._csv import PathLike as PathLike
 from ._csv import _atomic_write as _atomic_write
 from ._headers import RECOGNISED_HEADERS as RECOGNISED_HEADERS
 from ._readreport import ReadReport, Split
-from .constraints import read_attendance, read_hosts, read_keep_apart, read_keep_together
+from .constraints import (
+    read_attendance,
+    read_availability,
+    read_hosts,
+    read_keep_apart,
+    read_keep_together,
+    read_meeting_requests,
+)
 from .excel import read_excel, read_members, write_plan_excel
 from .json import JSON_FORMAT as JSON_FORMAT
 from .json import JSON_VERSION as JSON_VERSION
@@ -47,6 +54,7 @@ from .records import (
     write_introductions_csv,
     write_plan_csv,
     write_records_csv,
+    write_schedule_csv,
 )
 
 __all__ = [
@@ -59,12 +67,14 @@ __all__ = [
     "join_items",
     "read_acquaintances_csv",
     "read_attendance",
+    "read_availability",
     "read_csv",
     "read_excel",
     "read_hosts",
     "read_json",
     "read_keep_apart",
     "read_keep_together",
+    "read_meeting_requests",
     "read_members",
     "read_plan_csv",
     "split_items",
@@ -75,4 +85,5 @@ __all__ = [
     "write_plan_csv",
     "write_plan_excel",
     "write_records_csv",
+    "write_schedule_csv",
 ]

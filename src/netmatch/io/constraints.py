@@ -1,10 +1,11 @@
-"""The small files of a speed meeting: hosts, keep-apart, keep-together, attendance.
+"""The small files of an event: hosts, keep-apart, keep-together, attendance, and the
+meeting requests and availability of 1:1 meetings.
 
 They go through the same CSV reader as the members file (``,`` or ``;``, UTF-8 or
 Windows-1252, limits). A member is named by id or by name (case and accents
 ignored); an unknown one gets a "did you mean". A first row of French or English
-headers is recognised and skipped; lines starting with ``#`` are comments. Tables
-and rounds are numbered from 1 in the files, from 0 in what the readers return.
+headers is recognised and skipped; lines starting with ``#`` are comments. Tables,
+rounds and slots are numbered from 1 in the files, from 0 in what the readers return.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ __all__ = [
     "MAX_CONSTRAINT_FILE_BYTES",
     "parse_rounds",
     "read_attendance",
+    "read_availability",
     "read_hosts",
     "read_keep_apart",
     "read_keep_together",
+    "read_meeting_requests",
 ]
 
 # Constraint files are a few lines typed by hand; anything far larger is a mistake.
@@ -34,7 +37,7 @@ _MEMBER_HEADERS = {
     "member id", "member_id", "id", "member", "membre", "nom", "name", "participant",
     "host", "hote", "animateur", "animatrice", "a", "b", "member a", "member b",
     "membre a", "membre b", "membre 1", "membre 2", "members", "membres", "group", "groupe",
-    "member ids", "ids",
+    "member ids", "ids", "who", "qui", "demandeur", "demandeuse", "requester",
 }  # fmt: skip
 
 
@@ -218,8 +221,10 @@ def read_keep_together(path: PathLike, network: Network) -> list[tuple[str, ...]
     return groups
 
 
-def parse_rounds(text: str, rounds: int) -> tuple[int, ...]:
+def parse_rounds(text: str, rounds: int, *, what: str = "rounds") -> tuple[int, ...]:
     """Parse rounds such as ``2-4``, ``1|3`` or ``1|3-4`` (from 1) into 0-based indexes.
+
+    ``what`` names them in error messages (``"slots"`` for meeting slots).
 
     Examples
     --------
@@ -235,14 +240,14 @@ def parse_rounds(text: str, rounds: int) -> tuple[int, ...]:
             start = int(low)
             stop = int(high) if dash else start
         except ValueError:
-            raise ValueError(f"expected rounds like '2-4' or '1|3', got {text!r}") from None
+            raise ValueError(f"expected {what} like '2-4' or '1|3', got {text!r}") from None
         if start > stop:
             raise ValueError(f"range {part!r} runs backwards")
         if start < 1 or stop > rounds:
-            raise ValueError(f"rounds must be from 1 to {rounds}, got {part!r}")
+            raise ValueError(f"{what} must be from 1 to {rounds}, got {part!r}")
         chosen.update(range(start - 1, stop))
     if not chosen:
-        raise ValueError(f"no round given in {text!r}")
+        raise ValueError(f"no {what.rstrip('s')} given in {text!r}")
     return tuple(sorted(chosen))
 
 
@@ -251,18 +256,113 @@ def read_attendance(path: PathLike, network: Network, *, rounds: int) -> dict[st
 
     Members not listed attend every round. Returns 0-based round indexes.
     """
+    return _member_periods(path, network, rounds, "rounds")
+
+
+def read_availability(
+    path: PathLike, network: Network, *, slots: int
+) -> dict[str, tuple[int, ...]]:
+    """Read the availability of 1:1 meetings: ``member,slots`` (slots from 1: ``2-4``).
+
+    Members not listed attend every slot. Returns the 0-based slot indexes that
+    ``schedule_meetings(availability=...)`` expects.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> net = nm.Network([nm.Member("m1", "Marie Dupont"), nm.Member("m2", "Bo")])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "dispo.csv"
+    >>> _ = path.write_text("Membre;Créneaux\\nMarie Dupont;1|3-4\\n", encoding="utf-8")
+    >>> nm.io.read_availability(path, net, slots=4)
+    {'m1': (0, 2, 3)}
+    """
+    return _member_periods(path, network, slots, "slots")
+
+
+def _member_periods(
+    path: PathLike, network: Network, n: int, what: str
+) -> dict[str, tuple[int, ...]]:
+    """``member,periods`` rows: the rounds or slots (from 1 in the file) each attends."""
     source = str(path)
     members = _Members(network, source)
-    attendance: dict[str, tuple[int, ...]] = {}
+    attended: dict[str, tuple[int, ...]] = {}
     for line, cells in _member_rows(path, members):
-        who, cell = _two_cells(cells, "member_id,rounds", source, line)
+        who, cell = _two_cells(cells, f"member_id,{what}", source, line)
         member = members.get(who, line, "member_id")
-        if member in attendance:
+        if member in attended:
             raise InvalidInputError(
                 f"member {member!r} is listed twice", source=source, line=line, field="member_id"
             )
         try:
-            attendance[member] = parse_rounds(cell, rounds)
+            attended[member] = parse_rounds(cell, n, what=what)
         except ValueError as error:
-            raise InvalidInputError(str(error), source=source, line=line, field="rounds") from None
-    return attendance
+            raise InvalidInputError(str(error), source=source, line=line, field=what) from None
+    return attended
+
+
+def read_meeting_requests(path: PathLike, network: Network) -> list[tuple[str, str, float]]:
+    """Read requested 1:1 meetings: ``who,with whom[,priority]``, one per line.
+
+    Members are named by id or by name. The priority is a number of 0 or more
+    (``2``, ``1,5``); without one it is 1. A pair asked for twice is kept twice
+    (``schedule_meetings`` merges it, keeping the higher priority).
+
+    Returns
+    -------
+    list of (str, str, float)
+        ``(a, b, priority)`` requests for :func:`netmatch.schedule_meetings`.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown member (with a "did you mean"), a member paired with themself, a
+        bad priority, or a file without any request, naming the file, line and field.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> net = nm.Network([nm.Member("m1", "Marie Dupont"), nm.Member("m2", "Lucas Roy")])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demandes.csv"
+    >>> text = "Qui;Avec qui;Priorité\\nmarie dupont;Lucas Roy;2,5\\nm2;m1\\n"
+    >>> _ = path.write_bytes(text.encode("cp1252"))
+    >>> nm.io.read_meeting_requests(path, net)
+    [('m1', 'm2', 2.5), ('m2', 'm1', 1.0)]
+    """
+    source = str(path)
+    members = _Members(network, source)
+    requests: list[tuple[str, str, float]] = []
+    for line, cells in _member_rows(path, members):
+        if len(cells) not in (2, 3):
+            raise InvalidInputError(
+                f"expected 2 or 3 cells (who,with,priority), got {len(cells)}: {cells!r}",
+                source=source,
+                line=line,
+            )
+        a = members.get(cells[0], line, "who")
+        b = members.get(cells[1], line, "with")
+        if a == b:
+            raise InvalidInputError(
+                f"a member cannot meet themself ({a!r})", source=source, line=line, field="with"
+            )
+        priority = _priority(cells[2], source, line) if len(cells) == 3 and cells[2] else 1.0
+        requests.append((a, b, priority))
+    if not requests:
+        raise InvalidInputError(
+            "no request in the file: one line per meeting, who,with[,priority]", source=source
+        )
+    return requests
+
+
+def _priority(cell: str, source: str, line: int) -> float:
+    try:
+        value = float(cell.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        value = -1.0
+    if not (0 <= value < float("inf")):
+        raise InvalidInputError(
+            f"priority must be a number of 0 or more, got {cell!r}",
+            source=source,
+            line=line,
+            field="priority",
+        )
+    return value

@@ -1,4 +1,4 @@
-"""Result CSVs for people: records, rotation plans and introductions."""
+"""Result CSVs for people: records, rotation plans, meeting schedules and introductions."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "strength": "Force", "match": "Correspondance", "mutual": "Réciproque", "broker": "Par",
         "broker_name": "Nom de l'intermédiaire", "need": "Besoin", "skill": "Compétence",
         "explanation": "Pourquoi", "reasons": "Raisons",
+        "slot": "Créneau", "start": "Début", "end": "Fin", "table_label": "Lieu",
+        "with_id": "Identifiant de l'interlocuteur", "with_name": "Interlocuteur",
+        "priority": "Priorité", "why": "Pourquoi",
     },
     "en": {},
 }  # fmt: skip
@@ -199,6 +202,61 @@ def write_plan_csv(
     write_records_csv(
         records,
         path,
+        delimiter=delimiter,
+        bom=bom,
+        dialect=dialect,
+        lang=lang,
+        headers=HEADERS.get(lang),
+    )
+
+
+def write_schedule_csv(
+    schedule: Any,
+    path: PathLike,
+    *,
+    delimiter: str | None = None,
+    bom: bool = True,
+    dialect: str | None = None,
+    lang: str = "en",
+) -> None:
+    """Write a meeting schedule as CSV: one row per person per meeting, numbered from 1.
+
+    The rows are ``schedule.to_records(lang=lang, start=1)`` (slot, start and end
+    times, table, member, whom they meet, priority and why), written by
+    :func:`write_records_csv`: each person's agenda, ready for a mail merge.
+
+    Parameters
+    ----------
+    schedule : MeetingSchedule
+    path : str or path-like
+    delimiter : str, optional
+    bom : bool, default True
+    dialect : {"csv", "excel", "excel-fr"}, optional
+        ``"excel-fr"`` for a French spreadsheet (``;``, decimal comma).
+    lang : {"en", "fr"}, default "en"
+        Headers and the ``why`` sentences: ``slot,start,end,table,…`` or
+        ``Créneau;Début;Fin;Table;…``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> s = nm.schedule_meetings([("ana", "bo", 2)], slots=2, tables=1, start="10:00",
+    ...                          duration=15)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "agendas.csv"
+    >>> nm.io.write_schedule_csv(s, path, dialect="excel-fr", lang="fr")
+    >>> header, *rows = path.read_text(encoding="utf-8-sig").splitlines()
+    >>> header.split(";")[:5], header.split(";")[-2:]
+    (['Créneau', 'Début', 'Fin', 'Table', 'Lieu'], ['Priorité', 'Pourquoi'])
+    >>> rows
+    ['1;10:00;10:15;1;table 1;ana;ana;bo;bo;2,0;', '1;10:00;10:15;1;table 1;bo;bo;ana;ana;2,0;']
+    """
+    dialect, lang = _check_dialect(dialect, lang)
+    columns = ("slot", "start", "end", "table", "table_label", "member_id", "name",
+               "with_id", "with_name", "priority", "why")  # fmt: skip
+    write_records_csv(
+        schedule.to_records(lang=lang, start=1),
+        path,
+        columns=columns,
         delimiter=delimiter,
         bom=bom,
         dialect=dialect,
