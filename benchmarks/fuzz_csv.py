@@ -1,17 +1,25 @@
 """Coverage-guided fuzzing of netmatch's readers for a bounded time (issue 8).
 
 Runs atheris (libFuzzer for Python, ``pip install atheris`` — the ``fuzz`` extra) on
-:func:`netmatch.read_csv` (or ``--target json`` / ``acquaintances``), seeded with the
-demo CSV and small files written by netmatch itself. Every input must either be
-accepted or refused with :class:`netmatch.InvalidInputError`; any other exception is
-a *finding*: its input is saved under ``--findings`` and fuzzing goes on. At the end
-the script prints executions, time, accepted/refused counts and the findings.
+:func:`netmatch.read_csv` (or ``--target json`` / ``acquaintances`` / ``cli``), seeded
+with the demo CSV and small files written by netmatch itself. Every input must either
+be accepted or refused with :class:`netmatch.InvalidInputError`; any other exception
+is a *finding*: its input is saved under ``--findings`` and fuzzing goes on. At the
+end the script prints executions, time, accepted/refused counts and the findings.
+
+``--target cli`` fuzzes the command line: an input is ``ARGUMENTS\0MEMBERS FILE``
+(arguments split on spaces, e.g. ``rotate --rounds 2 --table-size 3``), run by
+``netmatch.cli.main`` in a scratch folder with the members file last. It must return
+0, 1 or 2 (or argparse's exit 0 / 2); any exception is a finding. ``rotate`` always
+gets ``--time-limit 0.3`` and ``introduce`` ``--encoder none``, so that one run stays
+short.
 
 Without atheris it falls back to a bounded hypothesis run on random bytes and
 mutations of the same seeds (not coverage-guided).
 
     python benchmarks/fuzz_csv.py --seconds 60
     python benchmarks/fuzz_csv.py --target json --seconds 30
+    python benchmarks/fuzz_csv.py --target cli --seconds 600
 """
 
 from __future__ import annotations
@@ -35,6 +43,10 @@ except ImportError:  # pragma: no cover - depends on the environment
 if atheris is not None:
     with atheris.instrument_imports(include=["netmatch"]):
         import netmatch as nm
+        import netmatch.cli
+        import netmatch.introductions
+        import netmatch.meetings
+        import netmatch.rotation  # instrumented too, for the cli target
 else:
     import netmatch as nm
 
@@ -52,7 +64,40 @@ def _readers(path: Path) -> dict[str, Callable[[], object]]:
         "csv": lambda: nm.read_csv(path),
         "json": lambda: nm.read_json(path),
         "acquaintances": acquaintances,
+        "cli": lambda: _run_cli(path),
     }
+
+
+#: Options that keep one command-line run short, added after the fuzzed ones.
+_SHORT = {"rotate": ["--time-limit", "0.3"], "introduce": ["--encoder", "none"]}
+
+
+def _run_cli(path: Path) -> object:
+    """Run ``netmatch.cli.main`` on ``ARGUMENTS\0MEMBERS`` read from ``path``."""
+    import contextlib
+    import io
+
+    from netmatch import cli
+
+    raw = path.read_bytes()
+    head, _, members = raw.partition(b"\0")
+    words = head.decode("utf-8", "replace").split()
+    members_path = path.with_suffix(".members.csv")
+    members_path.write_bytes(members)
+    args = [*words, *_SHORT.get(words[0] if words else "", []), str(members_path)]
+    sink = io.StringIO()
+    cwd = os.getcwd()
+    try:
+        os.chdir(path.parent)
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = cli.main(args)
+    except SystemExit as done:  # argparse: --help, or a usage error
+        code = done.code if isinstance(done.code, int) else 2
+    finally:
+        os.chdir(cwd)
+    if code not in (0, 1, 2):
+        raise AssertionError(f"exit status {code!r} for {args!r}")
+    return code
 
 
 def _seeds(target: str, directory: Path) -> list[bytes]:
@@ -72,6 +117,17 @@ def _seeds(target: str, directory: Path) -> list[bytes]:
         seeds.append((directory / "seed.json").read_bytes())
     elif target == "acquaintances":
         seeds += [b"a;b\nm1;m2\n", b"m1,m3\r\nm2,m3\r\n", b"\xef\xbb\xbf'=m1,m2\n"]
+    elif target == "cli":
+        demo = nm.datasets.demo_path().read_bytes()[:3000]
+        for command in (
+            b"inspect",
+            b"introduce --per-member 2",
+            b"rotate --rounds 2 --table-size 3 --seed 1",
+            b"meetings --slots 2 --tables 3 --start 9:00 --duration 15",
+            b"introduce --lang en --format md --member m002",
+        ):
+            seeds.append(command + b"\0" + demo)
+        seeds.append("rotate --rounds 3 --tables 2\0id;nom;compétences\nm1;A;x\nm2;B;y\n".encode())
     else:
         csv_net = nm.Network(net.members, acquaintances=net.acquaintance_pairs())
         nm.write_csv(csv_net, directory / "seed.csv", delimiter=";")
@@ -101,6 +157,15 @@ class Campaign:
             self.outcomes["accepted"] += 1
         except nm.InvalidInputError:
             self.outcomes["refused (InvalidInputError)"] += 1
+        except AssertionError as err:  # the CLI target's unexpected exit status
+            self.outcomes["FINDING"] += 1
+            key = str(err)[:80]
+            if key not in self.found:
+                self.findings.mkdir(parents=True, exist_ok=True)
+                saved = self.findings / f"{self.target}-{len(self.found)}.bin"
+                saved.write_bytes(data)
+                self.found[key] = saved
+                print(f"\nFINDING {err} (input saved to {saved})", flush=True)
         except Exception as err:  # a finding: any other exception escaped the reader
             frame = traceback.extract_tb(err.__traceback__)[-1]
             key = f"{type(err).__name__} at {Path(frame.filename).name}:{frame.lineno}"
@@ -169,7 +234,7 @@ def run_random(campaign: Campaign, seeds: list[bytes], max_len: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=["csv", "json", "acquaintances"], default="csv")
+    parser.add_argument("--target", choices=["csv", "json", "acquaintances", "cli"], default="csv")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-len", type=int, default=4096)
     parser.add_argument(

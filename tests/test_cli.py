@@ -1219,3 +1219,16 @@ def test_rotate_replan_keeps_played_rounds_seats_newcomers_and_frees_no_shows(
         code, _, err = run(["rotate", str(later), *common, *wrong], capsys)
         assert code == 2, (wrong, err)
         assert_one_line_error(err, fragment)
+
+
+def test_inspect_of_a_file_with_only_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by fuzzing the command line (benchmarks/fuzz_csv.py --target cli): the skill
+    # coverage of an empty network raised ValueError from numpy.
+    path = write(tmp_path, "empty.csv", "id;nom;compétences\n")
+    code, out, err = run(["inspect", path], capsys)
+    assert code == 0, err
+    assert "0 membres" in out
+    assert "Traceback" not in err
+    assert nm.skill_coverage(nm.Network()).counts == ()

@@ -865,7 +865,9 @@ def skill_coverage(
         groups=tuple(groups[g] for g in g_order),
         group_sizes=tuple(int(sizes[g]) for g in g_order),
         skills=tuple(spelling[s] for s in s_order),
-        counts=tuple(tuple(int(c) for c in row) for row in counts.reshape(len(g_order), -1)),
+        counts=tuple(
+            tuple(int(c) for c in row) for row in counts.reshape(len(g_order), len(s_order))
+        ),
     )
 
 
