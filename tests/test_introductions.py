@@ -408,3 +408,29 @@ def test_an_empty_result_says_why() -> None:
         assert nm.suggest_introductions(net, member="c") == []
     with pytest.warns(nm.NoIntroductionWarning, match="any need"):
         assert nm.suggest_introductions(net, min_score=0.9) == []
+
+
+def test_introduction_stats_report_what_became_of_the_pairs() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=("un comptable",)),
+            nm.Member("b", "Bo", skills=("comptabilité",)),
+            nm.Member("c", "Cy", needs=("un avocat",)),
+            nm.Member("d", "Di", skills=("droit des affaires", "avocat")),
+        ]
+    )
+    intros = nm.suggest_introductions(net, encoder=None)
+    assert {(i.a, i.b) for i in intros} >= {("a", "b"), ("c", "d")}
+    before = nm.introduction_stats(intros, net)
+    assert before["with_outcome"] == 0
+    assert before["useful_mean"] is None  # nothing rated: not a zero
+    assert before["useful_share"] is None
+    net.record_outcome("a", "b", event="Club", took_place=True, useful=5, follow_up=True)
+    net.record_outcome("b", "a", event="Club", took_place=True, useful=2)
+    net.record_outcome("c", "d", event="Club", took_place=False)
+    after = nm.introduction_stats(intros, net)
+    assert after["with_outcome"] == 2
+    assert after["took_place"] == 1
+    assert after["useful_mean"] == 3.5
+    assert after["useful_share"] == 1.0  # the only rated pair: one side said 5
+    assert after["follow_up"] == 1

@@ -226,6 +226,14 @@ def introduction_stats(intros: Iterable[Introduction], network: Network) -> dict
     (their share), ``exposure_gini`` (Gini of how often each member is suggested,
     over all members), ``max_exposure``, ``mutual_share`` and ``warm_share``.
 
+    What became of them, from the outcomes recorded on ``network``
+    (:func:`netmatch.read_feedback`, :meth:`Network.record_outcome
+    <netmatch.Network.record_outcome>`): ``with_outcome`` (introductions whose pair
+    has an outcome), ``took_place``, ``useful_mean`` (mean 1–5 rating, None when no
+    outcome has one), ``useful_share`` (share of rated pairs that one side rated 4
+    or 5; None when none is rated) and ``follow_up`` (pairs where one side plans to
+    follow up).
+
     Examples
     --------
     >>> net = nm.datasets.load_demo()
@@ -244,6 +252,18 @@ def introduction_stats(intros: Iterable[Introduction], network: Network) -> dict
         asked.add(intro.a)
     with_needs = {m.id for m in network.members if m.needs}
     served = with_needs & asked
+    return {
+        **_base_stats(items, with_needs, served, exposure),
+        **_outcome_stats(items, network),
+    }
+
+
+def _base_stats(
+    items: list[Introduction],
+    with_needs: set[str],
+    served: set[str],
+    exposure: np.ndarray[Any, Any],
+) -> dict[str, Any]:
     n = len(items)
     return {
         "n_introductions": n,
@@ -254,4 +274,26 @@ def introduction_stats(intros: Iterable[Introduction], network: Network) -> dict
         "max_exposure": int(exposure.max()) if len(exposure) else 0,
         "mutual_share": sum(i.mutual for i in items) / n if n else 0.0,
         "warm_share": sum(i.broker is not None for i in items) / n if n else 0.0,
+    }
+
+
+def _outcome_stats(items: list[Introduction], network: Network) -> dict[str, Any]:
+    """What the recorded outcomes say of the suggested pairs (each pair once)."""
+    said: dict[frozenset[str], list[Any]] = {}
+    for outcome in network.outcomes():
+        said.setdefault(frozenset((outcome.a, outcome.b)), []).append(outcome)
+    pairs = {frozenset((i.a, i.b)) for i in items}
+    answered = [said[p] for p in pairs if p in said]
+    ratings = [o.useful for outcomes in answered for o in outcomes if o.useful is not None]
+    rated = [
+        max(o.useful for o in outcomes if o.useful is not None)
+        for outcomes in answered
+        if any(o.useful is not None for o in outcomes)
+    ]
+    return {
+        "with_outcome": len(answered),
+        "took_place": sum(any(o.took_place for o in outcomes) for outcomes in answered),
+        "useful_mean": float(np.mean(ratings)) if ratings else None,
+        "useful_share": sum(r >= 4 for r in rated) / len(rated) if rated else None,
+        "follow_up": sum(any(o.follow_up for o in outcomes) for outcomes in answered),
     }
