@@ -434,3 +434,23 @@ def test_introduction_stats_report_what_became_of_the_pairs() -> None:
     assert after["useful_mean"] == 3.5
     assert after["useful_share"] == 1.0  # the only rated pair: one side said 5
     assert after["follow_up"] == 1
+
+
+def test_pairs_who_met_come_back_only_when_asked() -> None:
+    net = nm.Network(
+        [
+            nm.Member("a", "Ana", needs=("un comptable",)),
+            nm.Member("b", "Bo", skills=("comptabilité",)),
+            nm.Member("c", "Cy", skills=("expertise comptable",)),
+            nm.Member("d", "Di", skills=("comptabilité",)),
+        ],
+        acquaintances=[("a", "d")],
+    )
+    net.record_meeting("a", "b", event="Club")
+    default = {i.b for i in nm.suggest_introductions(net, member="a", encoder=None)}
+    assert "b" not in default  # met at the club
+    asked = {i.b for i in nm.suggest_introductions(net, member="a", encoder=None, include_met=True)}
+    assert "b" in asked
+    assert "d" not in asked  # acquaintances stay out
+    with pytest.raises(nm.InvalidInputError, match="include_met"):
+        nm.IntroductionMatcher(include_met="yes").fit(net)  # type: ignore[arg-type]

@@ -66,6 +66,7 @@ def suggest_introductions(
     min_score: float | None = None,
     seed: int | np.random.Generator | None = None,
     n_jobs: int | None = None,
+    include_met: bool = False,
 ) -> list[Introduction]:
     """Suggest introductions: members whose skills serve another member's needs.
 
@@ -97,6 +98,9 @@ def suggest_introductions(
         Breaks ties between equally good providers (stable order without it).
     n_jobs : int, optional
         Blocks of work run through joblib.
+    include_met : bool, default False
+        Also suggest pairs who already met at a recorded event (they are left out
+        by default; a meeting recorded as not having taken place does not count).
 
     Returns
     -------
@@ -152,6 +156,7 @@ def suggest_introductions(
         min_score=min_score,
         seed=seed,
         n_jobs=n_jobs,
+        include_met=include_met,
     ).fit(network)
     if member is not None:
         return matcher.suggest(member, k)

@@ -115,6 +115,10 @@ class IntroductionMatcher:
         With ``encoder="auto"``, the largest number of distinct need and skill
         texts for which the encoder runs (USE embeds a few hundred short texts a
         second on one core; e5 50–100).
+    include_met : bool
+        Also suggest pairs who already met at a recorded event (by default they are
+        left out, like acquaintances; a meeting recorded as not having taken place
+        does not count). Acquaintances and declined pairs stay out.
 
     Attributes
     ----------
@@ -153,6 +157,7 @@ class IntroductionMatcher:
         sector_as_skill: bool = False,
         floor: float = 0.02,
         encoder_max_texts: int = 20000,
+        include_met: bool = False,
     ) -> None:
         self.weights = weights
         self.thesaurus = thesaurus
@@ -170,6 +175,7 @@ class IntroductionMatcher:
         self.sector_as_skill = sector_as_skill
         self.floor = floor
         self.encoder_max_texts = encoder_max_texts
+        self.include_met = include_met
         self._network: Network | None = None
 
     def _check_params(self) -> None:
@@ -197,11 +203,11 @@ class IntroductionMatcher:
             raise InvalidInputError(
                 f"static must be True or False, got {self.static!r}", field="static"
             )
-        if not isinstance(self.sector_as_skill, (bool, np.bool_)):
-            raise InvalidInputError(
-                f"sector_as_skill must be True or False, got {self.sector_as_skill!r}",
-                field="sector_as_skill",
-            )
+        for flag in ("sector_as_skill", "include_met"):
+            if not isinstance(getattr(self, flag), (bool, np.bool_)):
+                raise InvalidInputError(
+                    f"{flag} must be True or False, got {getattr(self, flag)!r}", field=flag
+                )
         for name in ("holders", "query_holders", "budget", "block_size", "encoder_max_texts"):
             _check_positive_int(getattr(self, name), name)
         _check_positive_int(self.top_skills, "top_skills", allow_none=True)
@@ -482,7 +488,7 @@ class IntroductionMatcher:
                 knows = knows.copy()
                 knows.resize((n, n))
         else:
-            knows, excluded_keys = _links(network, self._index, n)
+            knows, excluded_keys = _links(network, self._index, n, include_met=self.include_met)
         self._links = (knows, excluded_keys)
         self._links_version = version
         self._state = eng.State(
@@ -581,10 +587,15 @@ class IntroductionMatcher:
         network = self._require_fitted()
         # Last line of defence (cheap for k results): never an excluded pair.
         built = self._build(cand.take(top), transient)
-        out = [i for i in built if not network.excluded(i.a, i.b)]
+        out = [i for i in built if not self._excluded(network, i.a, i.b)]
         if not out:
             self._warn_empty(member_id)
         return out
+
+    def _excluded(self, network: Network, a: str, b: str) -> bool:
+        if self.include_met:
+            return network.knows(a, b) or network.declined(a, b)
+        return network.excluded(a, b)
 
     def _with_transient_need(
         self, state: eng.State, a: int, need: str
@@ -994,15 +1005,19 @@ def _merge_parts(
     return mat
 
 
-def _links(network: Network, index: Mapping[str, int], n: int) -> tuple[sp.csr_matrix, Array]:
-    """Acquaintance matrix (for brokers) and sorted keys of excluded ordered pairs."""
+def _links(
+    network: Network, index: Mapping[str, int], n: int, *, include_met: bool = False
+) -> tuple[sp.csr_matrix, Array]:
+    """Acquaintance matrix (for brokers) and sorted keys of excluded ordered pairs
+    (acquaintances, declined pairs and, unless ``include_met``, pairs who met)."""
 
     def pairs(items: Iterable[tuple[str, str]]) -> Array:
         arr = np.array([(index[a], index[b]) for a, b in items], dtype=np.int64).reshape(-1, 2)
         return np.concatenate([arr, arr[:, ::-1]])
 
     knows = pairs(network.acquaintance_pairs())
-    excluded = np.concatenate([knows, pairs(network.met_pairs()), pairs(network.declined_pairs())])
+    met = pairs(() if include_met else network.met_pairs())
+    excluded = np.concatenate([knows, met, pairs(network.declined_pairs())])
     k = sp.csr_matrix(
         (np.ones(len(knows), dtype=np.float32), (knows[:, 0], knows[:, 1])), shape=(n, n)
     )
