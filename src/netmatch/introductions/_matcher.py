@@ -10,7 +10,6 @@ from typing import Any
 import attrs
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
 
 from .._validation import check_non_negative as _check_non_negative
 from .._validation import check_positive_int as _check_positive_int
@@ -351,21 +350,22 @@ class IntroductionMatcher:
             return _EMPTY_PART
         step = max(16, int(2_000_000 // max(n_skills, 1)))
         blocks = [rows[i : i + step] for i in range(0, len(rows), step)]
-        jobs = (
-            delayed(_desire_block)(
-                self._V_des.take(blk),
-                self._V_skill,
-                self._des_need[blk],
-                self.fusion_,
-                self.floor_,
-                self.top_skills,
+        calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
+            (
+                _desire_block,
+                (
+                    self._V_des.take(blk),
+                    self._V_skill,
+                    self._des_need[blk],
+                    self.fusion_,
+                    self.floor_,
+                    self.top_skills,
+                ),
+                {},
             )
             for blk in blocks
-        )
-        if len(blocks) > 1 and self.n_jobs not in (None, 1):
-            parts = list(Parallel(n_jobs=self.n_jobs)(jobs))
-        else:
-            parts = [job[0](*job[1], **job[2]) for job in jobs]
+        ]
+        parts = _run_blocks(calls, self.n_jobs)
         if not parts:
             return _EMPTY_PART
         rows_, cols_, vals_ = (np.concatenate(x) for x in zip(*parts, strict=True))
@@ -658,11 +658,7 @@ class IntroductionMatcher:
             w_second=w.second_skill,
             **self._params(),
         )
-        jobs = (delayed(_block)(state, blk, **kwargs) for blk in blocks)
-        if self.n_jobs not in (None, 1) and len(blocks) > 1:
-            parts = list(Parallel(n_jobs=self.n_jobs)(jobs))
-        else:
-            parts = [job[0](*job[1], **job[2]) for job in jobs]
+        parts = _run_blocks([(_block, (state, blk), kwargs) for blk in blocks], self.n_jobs)
         cand = eng.ScoredCandidates.concat([p for p in parts if len(p)])
         if cand is None:
             self._warn_empty(None)
@@ -1003,6 +999,18 @@ def _merge_parts(
     )
     mat.sort_indices()
     return mat
+
+
+def _run_blocks(
+    calls: list[tuple[Any, tuple[Any, ...], dict[str, Any]]], n_jobs: int | None
+) -> list[Any]:
+    """Run ``f(*args, **kwargs)`` for each call: through joblib (imported only then)
+    when ``n_jobs`` asks for workers and there is more than one block."""
+    if n_jobs in (None, 1) or len(calls) < 2:
+        return [f(*args, **kwargs) for f, args, kwargs in calls]
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=n_jobs)(delayed(f)(*a, **kw) for f, a, kw in calls))
 
 
 def _links(
