@@ -30,12 +30,15 @@ import time
 from pathlib import Path
 
 
-def _wall(args: list[str], repeat: int) -> float:
-    """Median wall time in seconds of ``repeat`` runs of ``args``."""
+def _wall(args: list[str], repeat: int) -> float | None:
+    """Median wall time in seconds of ``repeat`` runs of ``args`` (None if one fails,
+    e.g. an option an older version does not have)."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if done.returncode != 0:
+            return None
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -73,6 +76,9 @@ def main() -> None:
         base = None
         for label, command in runs.items():
             wall = _wall(command, args.repeat)
+            if wall is None:
+                print(f"  {label:<48} failed (an option this version lacks?)")
+                continue
             base = wall if base is None else base
             print(f"  {label:<48} {wall:6.2f} s   ({wall / base:4.1f}x python alone)")
 
