@@ -158,24 +158,21 @@ class Campaign:
         except nm.InvalidInputError:
             self.outcomes["refused (InvalidInputError)"] += 1
         except AssertionError as err:  # the CLI target's unexpected exit status
-            self.outcomes["FINDING"] += 1
-            key = str(err)[:80]
-            if key not in self.found:
-                self.findings.mkdir(parents=True, exist_ok=True)
-                saved = self.findings / f"{self.target}-{len(self.found)}.bin"
-                saved.write_bytes(data)
-                self.found[key] = saved
-                print(f"\nFINDING {err} (input saved to {saved})", flush=True)
+            self.finding(str(err)[:80], data, str(err))
         except Exception as err:  # a finding: any other exception escaped the reader
             frame = traceback.extract_tb(err.__traceback__)[-1]
             key = f"{type(err).__name__} at {Path(frame.filename).name}:{frame.lineno}"
-            self.outcomes["FINDING"] += 1
-            if key not in self.found:
-                self.findings.mkdir(parents=True, exist_ok=True)
-                saved = self.findings / f"{self.target}-{len(self.found)}.bin"
-                saved.write_bytes(data)
-                self.found[key] = saved
-                print(f"\nFINDING {key}: {err!r} (input saved to {saved})", flush=True)
+            self.finding(key, data, f"{key}: {err!r}")
+
+    def finding(self, key: str, data: bytes, message: str) -> None:
+        """Count a finding; save the input of the first one of each kind."""
+        self.outcomes["FINDING"] += 1
+        if key not in self.found:
+            self.findings.mkdir(parents=True, exist_ok=True)
+            saved = self.findings / f"{self.target}-{len(self.found)}.bin"
+            saved.write_bytes(data)
+            self.found[key] = saved
+            print(f"\nFINDING {message} (input saved to {saved})", flush=True)
 
     def done(self) -> bool:
         return time.perf_counter() - self.start >= self.seconds
