@@ -1230,5 +1230,6 @@ def test_inspect_of_a_file_with_only_its_header(
     code, out, err = run(["inspect", path], capsys)
     assert code == 0, err
     assert "0 membres" in out
+    assert out.rstrip().endswith("(aucun)")  # the skills section says it is empty
     assert "Traceback" not in err
     assert nm.skill_coverage(nm.Network()).counts == ()

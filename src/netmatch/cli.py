@@ -1300,5 +1300,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         skills = ", ".join(f"{coverage.skills[k]} ({count})" for count, k in top)
         label = group if group is not None else t["no_sector"]
         out.append(f"  {label} [{size}]{t['colon']}{skills or '-'}")
+    if not coverage.groups:
+        out.append(f"  ({t['nobody']})")
     _show("\n".join(out) + "\n")
     return 0
