@@ -704,7 +704,7 @@ def test_an_ascii_console_gets_question_marks_not_an_error(
     assert b"?" in raw.getvalue()
 
 
-def test_infeasible_messages_say_how_they_number(
+def test_infeasible_messages_number_rounds_from_1(
     club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     net, path = club  # 24 members; only 2 come to round 2, for 4 tables
@@ -716,7 +716,9 @@ def test_infeasible_messages_say_how_they_number(
     )
     assert code == 1
     assert out == ""
-    assert_one_line_error(err, "infeasible", "counted from 0")
+    # Issue 15: the second round is round 2 on the command line, as in the files.
+    assert_one_line_error(err, "infeasible", "round 2 has 2 attending participants")
+    assert "counted from 0" not in err
 
 
 def test_inspect_json(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,3 +39,66 @@ def check_seed(value: object, name: str = "seed") -> int | np.random.Generator |
             field=name,
         )
     return int(value)
+
+
+def check_time_limit(value: object, name: str = "time_limit") -> float | None:
+    """A time limit is None (no limit) or a finite number of seconds >= 0.
+
+    Any real number type is accepted alike (``int``, ``float``, numpy integers and
+    floats of every width); NaN, infinities, negatives, bools and strings are refused.
+    Zero is allowed: it asks for the quickest valid answer (no search).
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidInputError(
+            f"{name} must be a number of seconds >= 0 or None, got {value!r}", field=name
+        )
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidInputError(
+            f"{name} must be a finite number of seconds >= 0 or None (None for no limit), "
+            f"got {value!r}",
+            field=name,
+        )
+    return seconds
+
+
+# Each participant has only n - 1 others to meet and meets at least one of them in
+# every round free of repeats, so a plan longer than n - 1 rounds gives everyone a
+# round with nobody new. Small groups (a single round table) may still go round up
+# to ten times. The bound also keeps the plan's arrays (rounds x participants) small:
+# an unbounded count once asked numpy for 11 GiB.
+MIN_ROUNDS_ALLOWED = 10
+
+
+def max_rounds(n_participants: int) -> int:
+    """The most rounds a plan for ``n_participants`` people may have.
+
+    ``max(n_participants - 1, 10)``: beyond ``n - 1`` rounds nobody can meet someone
+    new in every round.
+
+    Examples
+    --------
+    >>> from netmatch._validation import max_rounds
+    >>> max_rounds(4), max_rounds(100)
+    (10, 99)
+    """
+    return max(n_participants - 1, MIN_ROUNDS_ALLOWED)
+
+
+def check_rounds(value: object, n_participants: int, name: str = "rounds") -> int:
+    """A number of rounds: an integer from 1 to :func:`max_rounds` of the participants."""
+    rounds = check_positive_int(value, name)
+    assert rounds is not None
+    most = max_rounds(n_participants)
+    if rounds > most:
+        raise InvalidInputError(
+            f"{name} must be at most {most} for {n_participants} participants "
+            f"(n - 1 rounds, or {MIN_ROUNDS_ALLOWED} for small groups: after n - 1 rounds "
+            f"nobody can meet someone new in every round), got {rounds}",
+            field=name,
+        )
+    return rounds
