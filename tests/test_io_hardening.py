@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,63 @@ def test_spreadsheet_and_csv_refuse_a_long_cell_alike(tmp_path: Path) -> None:
         with pytest.raises(nm.InvalidInputError, match="a cell of 30 characters") as err:
             read(tmp_path / name, limits=limits)
         assert err.value.line == 3
+
+
+# -- ids that print alike, texts outside members ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ids", "fragment"),
+    [
+        (["anna", "\u0430nna"], "looks like id 'anna' (line 2)"),  # Cyrillic а
+        (["m1", "\uff4d\uff11"], "looks like id 'm1' (line 2)"),  # full-width ｍ１
+        (["OMEGA", "\u039fMEGA"], "looks like id 'OMEGA' (line 2)"),  # Greek Ο
+        (["m1", "p\u0430ul"], "mixes Cyrillic and Latin letters"),
+    ],
+)
+def test_ids_that_print_alike_are_warned_about_with_their_line(
+    tmp_path: Path, ids: list[str], fragment: str
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,name\n" + "".join(f"{i},N{k}\n" for k, i in enumerate(ids)),
+                    encoding="utf-8")  # fmt: skip
+    with pytest.warns(nm.NetmatchWarning, match=r"line 3, field 'id'") as record:
+        net = nm.read_csv(path)
+    assert fragment in str(record[0].message)
+    assert str(path) in str(record[0].message)
+    assert len(net) == 2  # still read: a warning, not a refusal
+    document = {"members": [{"id": i, "name": "N"} for i in ids]}
+    json_path = tmp_path / "m.json"
+    json_path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.warns(nm.NetmatchWarning, match=r"members\[1\]\.id"):
+        nm.read_json(json_path)
+
+
+def test_ids_in_one_script_each_are_not_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,name\nanna,A\n\u0430\u043d\u043d\u0430,B\n\u0395\u03bb\u03ad\u03bd\u03b7,C\n"
+                    "Zoé,D\n", encoding="utf-8")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.NetmatchWarning)
+        assert len(nm.read_csv(path)) == 4
+
+
+@pytest.mark.parametrize(
+    ("top", "field"),
+    [
+        ({"name": "N" * 30}, "name"),
+        ({"meetings": [{"a": "m1", "b": "m2", "event": "E" * 30, "when": None}]},
+         "meetings[0].event"),
+        ({"meetings": [{"a": "m1", "b": "m2", "event": "E", "when": "2" * 30}]},
+         "meetings[0].when"),
+    ],
+)  # fmt: skip
+def test_network_and_event_names_have_the_cell_limit(
+    tmp_path: Path, top: dict[str, object], field: str
+) -> None:
+    document = {"members": [{"id": "m1", "name": "A"}, {"id": "m2", "name": "B"}], **top}
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match="a text of 30 characters") as info:
+        nm.read_json(path, limits=nm.io.IOLimits(max_cell_chars=20))
+    assert info.value.field == field

@@ -1,8 +1,10 @@
-"""The one place that checks the ints, floats and seeds that public functions take."""
+"""The one place that checks the ints, floats and seeds that public functions take,
+and the ids that readers meet."""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 
@@ -102,3 +104,80 @@ def check_rounds(value: object, n_participants: int, name: str = "rounds") -> in
             field=name,
         )
     return rounds
+
+
+# -- ids that print alike -------------------------------------------------------------------
+# Latin, Cyrillic and Greek share letter shapes: "anna" with a Cyrillic "а" prints as
+# "anna" but is another member. Characters that look like a Latin letter in common
+# fonts, mapped to it (a short list of the usual look-alikes, not Unicode's full table).
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХУІЈЅаеорсухіјѕһԁԛԝӏ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινα",  # Greek
+    "ABEKMHOPCTXYIJSaeopcyxijshdqwl"
+    "ABEZHIKMNOPTYXoiva",
+)
+_CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def id_scripts(text: str) -> list[str]:
+    """The confusable scripts (Latin, Cyrillic, Greek) whose letters ``text`` mixes.
+
+    Examples
+    --------
+    >>> from netmatch._validation import id_scripts
+    >>> id_scripts("anna"), id_scripts("\u0430nna"), id_scripts("Ελένη-2")
+    (['LATIN'], ['CYRILLIC', 'LATIN'], ['GREEK'])
+    """
+    found = set()
+    for char in text:
+        if char.isalpha():
+            script = unicodedata.name(char, "").split(" ", 1)[0]
+            if script in _CONFUSABLE_SCRIPTS:
+                found.add(script)
+    return sorted(found)
+
+
+def id_skeleton(text: str) -> str:
+    """What an id looks like: compatibility forms folded, look-alike letters made Latin.
+
+    Examples
+    --------
+    >>> from netmatch._validation import id_skeleton
+    >>> id_skeleton("\u0430nna") == id_skeleton("anna") == id_skeleton("ａｎｎａ")
+    True
+    """
+    return unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
+
+
+class LookalikeIds:
+    """Remembers the ids of one file and says when a new one could be mistaken.
+
+    :meth:`check` returns a sentence for a warning, or None: an id mixing Latin,
+    Cyrillic or Greek letters, or one that looks like an id seen before.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[str, str]] = {}
+
+    def check(self, member_id: str, where: str) -> str | None:
+        scripts = id_scripts(member_id)
+        skeleton = id_skeleton(member_id)
+        earlier = self._seen.get(skeleton)
+        self._seen.setdefault(skeleton, (member_id, where))
+        if earlier is not None and earlier[0] != member_id:
+            return (
+                f"id {member_id!r} looks like id {earlier[0]!r} ({earlier[1]}) but is "
+                f"another member: {_spelled(member_id)} vs {_spelled(earlier[0])}"
+            )
+        if len(scripts) > 1:
+            return (
+                f"id {member_id!r} mixes {' and '.join(s.title() for s in scripts)} letters "
+                f"({_spelled(member_id)}): it may be mistaken for another id"
+            )
+        return None
+
+
+def _spelled(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, by code point."""
+    odd = [f"U+{ord(c):04X} at {i + 1}" for i, c in enumerate(text) if ord(c) > 0x7F]
+    return ", ".join(odd) if odd else "ASCII only"

@@ -7,10 +7,12 @@ import json
 import json.scanner
 import math
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from ..errors import InvalidInputError, UnknownMemberError
+from .._validation import LookalikeIds
+from ..errors import InvalidInputError, NetmatchWarning, UnknownMemberError
 from ..model import Member
 from ..network import Network
 from ._csv import (
@@ -191,6 +193,16 @@ def _check_member_texts(item: Any, where: str, source: str, limits: IOLimits) ->
                 source,
                 f"{where}.{key}",
             )
+
+
+def _check_text_length(value: object, path: str, source: str, limits: IOLimits) -> None:
+    """Refuse a network name, event or date longer than a cell may be."""
+    if isinstance(value, str) and len(value) > limits.max_cell_chars:
+        raise _json_error(
+            f"a text of {len(value)} characters, more than the limit of {limits.max_cell_chars}",
+            source,
+            path,
+        )
 
 
 def _check_unicode(value: Any, path: str, source: str) -> None:
@@ -425,9 +437,11 @@ def _network_from_json(
     name = document.get("name")
     if name is not None and not isinstance(name, str):
         raise _json_error(f"'name' must be a string, got {name!r}", source, "name")
+    _check_text_length(name, "name", source, limits)
     if "members" not in document:
         raise _json_error("the document has no 'members'", source, "members")
     network = Network(name=name)
+    lookalikes = LookalikeIds()
     for i, item in enumerate(_json_list(document, "members", source)):
         where = f"members[{i}]"
         if long_texts:
@@ -449,6 +463,10 @@ def _network_from_json(
             raise _json_error(err.message, source, field) from None
         if member.id in network:
             raise _json_error(f"duplicate member id {member.id!r}", source, f"{where}.id")
+        lookalike = lookalikes.check(member.id, f"{where}.id")
+        if lookalike is not None:
+            message = f"{source}, field '{where}.id': {lookalike}"
+            warnings.warn(message, NetmatchWarning, stacklevel=4)
         network.add_member(member)
     for i, item in enumerate(_json_list(document, "acquaintances", source)):
         where = f"acquaintances[{i}]"
@@ -471,6 +489,8 @@ def _network_from_json(
                 source,
                 where,
             )
+        _check_text_length(event, f"{where}.event", source, limits)
+        _check_text_length(when, f"{where}.when", source, limits)
         with _json_context(where, source):
             network.record_meeting(a, b, event=event, when=when)
     for i, item in enumerate(_json_list(document, "declines", source)):
