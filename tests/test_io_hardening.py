@@ -252,3 +252,31 @@ def test_network_and_event_names_have_the_cell_limit(
     with pytest.raises(nm.InvalidInputError, match="a text of 30 characters") as info:
         nm.read_json(path, limits=nm.io.IOLimits(max_cell_chars=20))
     assert info.value.field == field
+
+
+def test_a_folder_target_is_refused_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a folder") as info:
+        nm.write_csv(nm.Network([nm.Member("m1", "Ana")]), folder)
+    assert str(folder) in str(info.value)
+    assert ".tmp" not in str(info.value)  # once: "Is a directory: '/tmp/.out.xyz.tmp'"
+    assert list(tmp_path.iterdir()) == [folder]
+    assert list(folder.iterdir()) == []
+
+
+def test_the_spreadsheet_writer_follows_links_and_names_the_target(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    plan = nm.plan_rotation([f"m{i}" for i in range(4)], rounds=1, table_size=2, seed=0)
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(b"old")
+    link = tmp_path / "plan.xlsx"
+    link.symlink_to(real)
+    nm.io.write_plan_excel(plan, link)
+    assert link.is_symlink()
+    assert real.read_bytes().startswith(b"PK")  # a zip: the workbook went to the link's file
+    missing = tmp_path / "nowhere" / "plan.xlsx"
+    with pytest.raises(FileNotFoundError, match="does not exist") as info:
+        nm.io.write_plan_excel(plan, missing)
+    assert str(missing) in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx", "real.xlsx"]

@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 
@@ -482,9 +482,24 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
 
     A symbolic link is followed: the file it points to is replaced and the link
     kept. A target that exists but is not a regular file (a FIFO, ``/dev/null``,
-    a terminal) is written through, never replaced. Errors name the target, and
-    no temporary file is left behind.
+    a terminal) is written through, never replaced; a folder is refused. Errors
+    name the target, and no temporary file is left behind.
     """
+    _write_atomically(path, write, {"mode": "w", "encoding": encoding, "newline": ""})
+
+
+def _atomic_write_bytes(path: PathLike, data: bytes) -> None:
+    """:func:`_atomic_write` for bytes (a spreadsheet saved in memory)."""
+    _write_atomically(path, lambda handle: handle.write(data), {"mode": "wb"})
+
+
+def _cannot_write(error: OSError, target: Path) -> OSError:
+    """``error`` again, naming the target rather than a temporary file."""
+    reason = error.strerror or str(error)
+    return type(error)(error.errno, f"cannot write {target}: {reason}", str(target))
+
+
+def _write_atomically(path: PathLike, write: Callable[[Any], object], how: dict[str, Any]) -> None:
     target = Path(os.fspath(path))
     if target.is_symlink():
         target = Path(os.path.realpath(target))
@@ -492,28 +507,31 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
-    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        with open(target, "w", encoding=encoding, newline="") as stream:
-            write(stream)
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(
+            errno.EISDIR, f"cannot write {target}: it is a folder", str(target)
+        )
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(target, **how) as stream:
+                write(stream)
+        except OSError as error:
+            raise _cannot_write(error, target) from None
         return
     directory = target.parent
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-            "w",
-            encoding=encoding,
-            newline="",
-            dir=directory,
-            prefix=f".{target.name}.",
-            suffix=".tmp",
-            delete=False,
+            dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False, **how
         )
     except FileNotFoundError:
         raise FileNotFoundError(
             errno.ENOENT, f"cannot write {target}: folder {directory} does not exist", str(target)
         ) from None
+    except OSError as error:
+        raise _cannot_write(error, target) from None
     try:
         with handle:
-            write(handle)  # type: ignore[arg-type]  # a text file wrapper is a TextIO
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
@@ -524,9 +542,11 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
             mode = 0o666 & ~umask
         os.chmod(handle.name, mode)
         os.replace(handle.name, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
+        if isinstance(error, OSError) and not isinstance(error, InterruptedError):
+            raise _cannot_write(error, target) from None
         raise
 
 
