@@ -280,3 +280,40 @@ def test_the_spreadsheet_writer_follows_links_and_names_the_target(tmp_path: Pat
         nm.io.write_plan_excel(plan, missing)
     assert str(missing) in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx", "real.xlsx"]
+
+
+# -- size: many tiny rows, empty lines --------------------------------------------------------
+
+
+def test_a_file_of_too_many_lines_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,name\n" + "".join(f"m{i},a\n" for i in range(5)), encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match=r"6 non-empty lines.*max_lines") as info:
+        nm.read_csv(path, limits=nm.io.IOLimits(max_lines=5))
+    assert info.value.source == str(path)
+    assert len(nm.read_csv(path, limits=nm.io.IOLimits(max_lines=6))) == 5
+    assert nm.io.IOLimits().max_lines == 2**20
+
+
+def test_empty_lines_do_not_count_and_are_skipped_in_one_step(tmp_path: Path) -> None:
+    from netmatch.io._csv import _LineFeed
+
+    text = "id,name\n" + "\n" * 100_000 + "m1,Ana\r\n" + "\r\n" * 1000 + "m2,Bo"
+    feed = _LineFeed(text, max_record=100)
+    assert list(feed) == ["id,name\n" + "\n" * 100_000, "m1,Ana\r\n" + "\r\n" * 1000, "m2,Bo"]
+    assert feed.lines == 100_000 + 1000 + 3
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    net = nm.read_csv(path, limits=nm.io.IOLimits(max_lines=3, max_row_chars=100))
+    assert net.ids == ("m1", "m2")
+
+
+def test_line_numbers_count_the_empty_lines_and_quoted_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text('id,name,skills\n\n\nm1,Ana,"droit\n\n\nfiscalité"\n\n\nm2,,x\n',
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_csv(path)
+    assert info.value.line == 10  # m2 is on line 10 of the file
+    path.write_text('id,name,skills\n\n\nm1,Ana,"droit\n\n\nfiscalité"\n', encoding="utf-8")
+    assert nm.read_csv(path).member("m1").skills == ("droit", "fiscalité")

@@ -160,8 +160,10 @@ class LookalikeIds:
         self._seen: dict[str, tuple[str, str]] = {}
 
     def check(self, member_id: str, where: str) -> str | None:
-        scripts = id_scripts(member_id)
-        skeleton = id_skeleton(member_id)
+        # ASCII ids (nearly all) are their own skeleton and in one script: skip the work.
+        ascii_only = member_id.isascii()
+        scripts = [] if ascii_only else id_scripts(member_id)
+        skeleton = member_id if ascii_only else id_skeleton(member_id)
         earlier = self._seen.get(skeleton)
         self._seen.setdefault(skeleton, (member_id, where))
         if earlier is not None and earlier[0] != member_id:
