@@ -10,14 +10,23 @@ the script prints executions, time, accepted/refused counts and the findings.
 Without atheris it falls back to a bounded hypothesis run on random bytes and
 mutations of the same seeds (not coverage-guided).
 
+The ``cli`` target fuzzes the command line instead: the input is split on NUL bytes
+into arguments (decoded as the OS decodes argv), the first choosing the command
+(``rotate``, ``introduce``, ``inspect``), run on a small members file with hostile
+names in a scratch folder (any ``/`` in an argument is replaced, so nothing is
+written elsewhere). Every exit status must be 0, 1 or 2 with no traceback.
+
     python benchmarks/fuzz_csv.py --seconds 60
     python benchmarks/fuzz_csv.py --target json --seconds 30
+    python benchmarks/fuzz_csv.py --target cli --seconds 30
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
+import io
 import os
 import random
 import sys
@@ -42,6 +51,44 @@ SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gette
 KNOWN = nm.Network([nm.Member("m1", "Ana"), nm.Member("m2", "Bo"), nm.Member("m3", "Cy")])
 
 
+CLI_COMMANDS = {"rotate": ["--time-limit", "0.2"], "introduce": [], "inspect": []}
+CLI_MEMBERS = (
+    "id,name,sector,skills,needs\n"
+    "m1,Ana\x1b[2J,BTP,droit des affaires,un comptable\n"
+    "m2,\u202eBo,Conseil,comptabilité,un avocat\n"
+    "m3,=Cy,BTP,export,design\n"
+    "m4,Di,Santé,design,export\n"
+)
+
+
+def _run_cli(path: Path) -> object:
+    """Run ``netmatch`` with the arguments in ``path`` (NUL-separated) in a scratch folder."""
+    from netmatch.cli import main as cli_main
+
+    folder = SCRATCH / f"netmatch-fuzz-cli-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    members = folder / "members.csv"
+    if not members.exists():
+        members.write_text(CLI_MEMBERS, encoding="utf-8")
+    words = [os.fsdecode(w).replace("/", "_").replace("\\", "_")
+             for w in path.read_bytes().split(b"\0")[:40]]  # fmt: skip
+    command = words[0] if words and words[0] in CLI_COMMANDS else "rotate"
+    argv = [command, str(members), *words[1:], *CLI_COMMANDS[command]]
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(folder)  # outputs (-o, --html) land in the scratch folder
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main(argv)
+    finally:
+        os.chdir(here)
+    if code not in (0, 1, 2) or "Traceback" in err.getvalue():
+        raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    if code != 0:
+        raise nm.InvalidInputError(f"exit {code}")  # counted as refused
+    return code
+
+
 def _readers(path: Path) -> dict[str, Callable[[], object]]:
     def acquaintances() -> object:
         net = KNOWN.copy()
@@ -52,6 +99,7 @@ def _readers(path: Path) -> dict[str, Callable[[], object]]:
         "csv": lambda: nm.read_csv(path),
         "json": lambda: nm.read_json(path),
         "acquaintances": acquaintances,
+        "cli": lambda: _run_cli(path),
     }
 
 
@@ -70,6 +118,15 @@ def _seeds(target: str, directory: Path) -> list[bytes]:
     if target == "json":
         nm.write_json(net, directory / "seed.json")
         seeds.append((directory / "seed.json").read_bytes())
+    elif target == "cli":
+        seeds += [
+            b"rotate\0--rounds\0003\0--tables\0002\0--seed\0001",
+            b"rotate\0--rounds\0001000000000\0--table-size\0004\0-o\0plan.csv",
+            b"introduce\0--format\0md\0--per-member\0002\0--member\0m1",
+            b"introduce\0--format\0csv\0-o\0i.csv\0--seed\0-1",
+            b"inspect\0--format\0json\0--lang\0fr",
+            b"rotate\0--rounds\0002\0--tables\0002\0--time-limit\0nan\0--html\0p.html",
+        ]
     elif target == "acquaintances":
         seeds += [b"a;b\nm1;m2\n", b"m1,m3\r\nm2,m3\r\n", b"\xef\xbb\xbf'=m1,m2\n"]
     else:
@@ -144,11 +201,40 @@ def run_atheris(campaign: Campaign, corpus: Path, max_len: int) -> None:
     atheris.Fuzz()
 
 
+CLI_WORDS = [
+    *CLI_COMMANDS, "--rounds", "--tables", "--table-size", "--seed", "--time-limit", "--format",
+    "--member", "-k", "--per-member", "--capacity", "--lang", "-o", "--html", "--excel",
+    "--hosts", "--attendance", "--keep-apart", "--keep-together", "--columns", "--title",
+    "--acquaintances", "-q", "md", "json", "csv", "table", "fr", "en", "m1", "m9", "members.csv",
+    "out.csv", "p.html", "x.xlsx", "name=nom", "skills=", "0", "1", "2", "3", "-1", "1e309",
+    "nan", "inf", "-0", "1000000000", "99999999999999999999", "0.0001", "", " ", "=1+1",
+    "\x1b[2J", "\u202e", "\udcff", "\ufeff1",
+]  # fmt: skip
+
+
+def _mutate_argv(rng: random.Random, seed: bytes) -> bytes:
+    """The cli target: change, add or drop whole arguments, as a user's typo would."""
+    words = seed.split(b"\0")
+    for _ in range(rng.randrange(1, 5)):
+        word = os.fsencode(rng.choice(CLI_WORDS))
+        at = rng.randrange(len(words) + 1)
+        kind = rng.randrange(3)
+        if kind == 0 and at < len(words):
+            del words[at]
+        elif kind == 1:
+            words.insert(at, word)
+        elif at < len(words):
+            words[at] = word
+    return b"\0".join(words)
+
+
 def run_random(campaign: Campaign, seeds: list[bytes], max_len: int) -> None:
     rng = random.Random(0)
     alphabet = b",;\t\"'|\\\r\n =+-@.0123456789abcmid\xc3\xa9\xe9\x81\xef\xbb\xbf[]{}:"
     while not campaign.done():
-        if rng.random() < 0.3:
+        if campaign.target == "cli" and rng.random() < 0.8:
+            data = _mutate_argv(rng, rng.choice(seeds))
+        elif rng.random() < 0.3:
             data = bytes(rng.choice(alphabet) for _ in range(rng.randrange(max_len // 8)))
         else:
             data = bytearray(rng.choice(seeds))
@@ -169,7 +255,9 @@ def run_random(campaign: Campaign, seeds: list[bytes], max_len: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=["csv", "json", "acquaintances"], default="csv")
+    parser.add_argument(
+        "--target", choices=["csv", "json", "acquaintances", "cli"], default="csv"
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-len", type=int, default=4096)
     parser.add_argument(

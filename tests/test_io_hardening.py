@@ -317,3 +317,14 @@ def test_line_numbers_count_the_empty_lines_and_quoted_breaks(tmp_path: Path) ->
     assert info.value.line == 10  # m2 is on line 10 of the file
     path.write_text('id,name,skills\n\n\nm1,Ana,"droit\n\n\nfiscalité"\n', encoding="utf-8")
     assert nm.read_csv(path).member("m1").skills == ("droit", "fiscalité")
+
+
+def test_the_workbook_takes_names_with_control_characters(tmp_path: Path) -> None:
+    """Found by fuzzing the CLI (rotate --excel): openpyxl's IllegalCharacterError escaped."""
+    openpyxl = pytest.importorskip("openpyxl")
+    net = nm.Network([nm.Member(f"m{i}", f"P{i}\x1b[2J\x07") for i in range(4)])
+    plan = nm.plan_rotation(net, rounds=1, table_size=2, seed=0)
+    nm.io.write_plan_excel(plan, tmp_path / "plan.xlsx", network=net)
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx").worksheets[0]
+    names = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert "P0\ufffd[2J\ufffd" in names

@@ -368,8 +368,14 @@ def read_members(
     )
 
 
+# A workbook is XML 1.0, which cannot hold these control characters (openpyxl raises
+# IllegalCharacterError): a name carrying a terminal escape code gets U+FFFD instead.
+_NOT_IN_XML = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)], "\ufffd")
+
+
 def _sheet_value(value: Any, lang: str) -> Any:
-    """A cell for openpyxl: text stays text (never a formula), numbers stay numbers."""
+    """A cell for openpyxl: text stays text (never a formula), numbers stay numbers,
+    characters XML cannot hold are replaced."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -378,8 +384,8 @@ def _sheet_value(value: Any, lang: str) -> Any:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (list, tuple)):
-        return " | ".join(str(v) for v in value)
-    return str(value)
+        return " | ".join(str(v) for v in value).translate(_NOT_IN_XML)
+    return str(value).translate(_NOT_IN_XML)
 
 
 def _fill_sheet(sheet: Any, records: list[dict[str, Any]], lang: str) -> None:
