@@ -14,7 +14,8 @@ The ``cli`` target fuzzes the command line instead: the input is split on NUL by
 into arguments (decoded as the OS decodes argv), the first choosing the command
 (``rotate``, ``introduce``, ``inspect``), run on a small members file with hostile
 names in a scratch folder (any ``/`` in an argument is replaced, so nothing is
-written elsewhere). Every exit status must be 0, 1 or 2 with no traceback.
+written elsewhere). Every exit status must be 0, 1 or 2 with no traceback, and no
+escape code, bidi override or lone surrogate may reach stdout or stderr.
 
     python benchmarks/fuzz_csv.py --seconds 60
     python benchmarks/fuzz_csv.py --target json --seconds 30
@@ -82,8 +83,16 @@ def _run_cli(path: Path) -> object:
             code = cli_main(argv)
     finally:
         os.chdir(here)
-    if code not in (0, 1, 2) or "Traceback" in err.getvalue():
+    shown = out.getvalue() + err.getvalue()
+    if code not in (0, 1, 2) or "Traceback" in shown:
         raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    # Data (--format json or csv) goes to a pipe exactly as it is; text for people never
+    # carries control characters, and stderr never does.
+    data = "json" in argv or "csv" in argv
+    for_people = err.getvalue() if data else shown
+    if "\x1b" in for_people or "\u202e" in for_people:
+        raise AssertionError(f"a control character reached the terminal for {argv!r}")
+    shown.encode("utf-8")  # a lone surrogate would make a real terminal's stream fail
     if code != 0:
         raise nm.InvalidInputError(f"exit {code}")  # counted as refused
     return code

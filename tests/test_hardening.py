@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import netmatch as nm
 from netmatch import cli
@@ -132,3 +134,33 @@ def test_library_messages_are_numbered_from_1_on_the_command_line() -> None:
     assert cli.numbered_from_1("8 people at 2 tables, table_sizes [4, 4]") == (
         "8 people at 2 tables, table_sizes [4, 4]"
     )
+
+
+# -- fuzzing the command line's arguments ------------------------------------------------------
+
+_WORDS = ["--rounds", "--tables", "--table-size", "--seed", "--time-limit", "--format", "--member",
+          "-k", "--per-member", "--capacity", "--lang", "-q", "md", "json", "csv", "fr", "m1",
+          "m9", "0", "1", "2", "-1", "1e309", "nan", "inf", "99999999999999999999", "", "\x1b[2J",
+          "\u202e", "\udcff"]  # fmt: skip
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    command=st.sampled_from(["rotate", "introduce", "inspect"]),
+    words=st.lists(st.sampled_from(_WORDS), max_size=8),
+)
+def test_any_arguments_end_in_exit_0_1_or_2_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, words: list[str]
+) -> None:
+    members = tmp_path / "m.csv"
+    members.write_text("id,name,skills,needs\nm1,Ana\x1b[2J,droit,un comptable\n"
+                       "m2,Bo,comptabilité,un avocat\nm3,Cy,x,y\nm4,Di,z,w\n",
+                       encoding="utf-8")  # fmt: skip
+    extra = ["--time-limit", "0.2"] if command == "rotate" else []
+    code = cli.main([command, str(members), *words, *extra])
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err
+    assert "\x1b" not in out + err

@@ -141,7 +141,9 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, like every other user error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+        # The message quotes the argument typed, which may hold escape codes or bytes
+        # that are not text (argv decoded with surrogateescape).
+        self.exit(2, terminal_safe(f"{PROG}: error: {message} (see '{self.prog} --help')\n"))
 
 
 def _positive_int(text: str) -> int:
@@ -367,10 +369,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Control characters (but tab and newline) and bidirectional overrides in member text
-# could move the cursor, clear or recolour the terminal, or reverse what it shows.
+# could move the cursor, clear or recolour the terminal, or reverse what it shows; lone
+# surrogates (undecodable bytes of an argument) cannot be written at all.
 _CONTROL = dict.fromkeys(
     [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
-     *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000)],
     "\ufffd",
 )  # fmt: skip
 
