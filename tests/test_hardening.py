@@ -134,6 +134,10 @@ def test_library_messages_are_numbered_from_1_on_the_command_line() -> None:
     assert cli.numbered_from_1("8 people at 2 tables, table_sizes [4, 4]") == (
         "8 people at 2 tables, table_sizes [4, 4]"
     )
+    # An id is quoted and stays as typed, even when it reads like a table.
+    assert cli.numbered_from_1("hosts 'table 1' and 'b' keep the same table 0") == (
+        "hosts 'table 1' and 'b' keep the same table 1"
+    )
 
 
 # -- fuzzing the command line's arguments ------------------------------------------------------

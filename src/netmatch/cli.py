@@ -419,6 +419,7 @@ def _tolerate_narrow_encodings() -> None:
 _ONE_NUMBER = re.compile(r"\b(rounds?|tables?) (\(?)(\d+)\b")
 _NUMBER_LIST = re.compile(r"\b(rounds|tables) \[([\d, ]*)\]")
 _NUMBER_RANGE = re.compile(r"\b0\.\.(\d+)\b")
+_QUOTED_TEXT = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 
 
 def numbered_from_1(message: str) -> str:
@@ -433,13 +434,20 @@ def numbered_from_1(message: str) -> str:
     "host 'm1' is given table 6, but tables are 1..4"
     >>> numbered_from_1("group contains hosts of different tables [0, 2]")
     'group contains hosts of different tables [1, 3]'
+    >>> numbered_from_1("hosts 'table 1' and 'b' keep the same table 0 (round 2)")
+    "hosts 'table 1' and 'b' keep the same table 1 (round 3)"
     """
-    out = _ONE_NUMBER.sub(lambda m: f"{m[1]} {m[2]}{int(m[3]) + 1}", message)
-    out = _NUMBER_LIST.sub(
-        lambda m: f"{m[1]} [{', '.join(str(int(x) + 1) for x in m[2].split(',') if x.strip())}]",
-        out,
-    )
-    return _NUMBER_RANGE.sub(lambda m: f"1..{int(m[1]) + 1}", out)
+    # Quoted text (member ids, names) is left as it is: only the message's own words count.
+    parts = _QUOTED_TEXT.split(message)
+    for i in range(0, len(parts), 2):
+        out = _ONE_NUMBER.sub(lambda m: f"{m[1]} {m[2]}{int(m[3]) + 1}", parts[i])
+        out = _NUMBER_LIST.sub(lambda m: f"{m[1]} [{_plus_1(m[2])}]", out)
+        parts[i] = _NUMBER_RANGE.sub(lambda m: f"1..{int(m[1]) + 1}", out)
+    return "".join(parts)
+
+
+def _plus_1(numbers: str) -> str:
+    return ", ".join(str(int(x) + 1) for x in numbers.split(",") if x.strip())
 
 
 def _renumber(error: NetmatchError) -> None:
