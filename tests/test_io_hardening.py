@@ -328,3 +328,13 @@ def test_the_workbook_takes_names_with_control_characters(tmp_path: Path) -> Non
     sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx").worksheets[0]
     names = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
     assert "P0\ufffd[2J\ufffd" in names
+
+
+def test_a_json_document_of_too_many_members_is_refused_before_parsing(tmp_path: Path) -> None:
+    members = [{"id": f"m{i}", "name": "a", "attributes": {"k": "{v}"}} for i in range(4)]
+    meetings = [{"a": "m0", "b": "m1", "event": "E", "when": None}] * 2
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps({"members": members, "meetings": meetings}), encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match=r"more than 5 members and meetings.*max_lines"):
+        nm.read_json(path, limits=nm.io.IOLimits(max_lines=5))
+    assert len(nm.read_json(path, limits=nm.io.IOLimits(max_lines=6))) == 4

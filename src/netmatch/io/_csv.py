@@ -70,7 +70,8 @@ class IOLimits:
         spreadsheet holds). Counted before parsing, so a file of millions of tiny
         rows is refused at once rather than read for minutes into gigabytes (each
         member costs a few hundred bytes however short its row). Empty lines are
-        not counted and cost almost nothing to skip.
+        not counted and cost almost nothing to skip. In a JSON document, the most
+        members and meetings together, also counted before parsing.
 
     Examples
     --------
