@@ -1,31 +1,38 @@
 """Coverage-guided fuzzing of netmatch's readers for a bounded time (issue 8).
 
 Runs atheris (libFuzzer for Python, ``pip install atheris`` — the ``fuzz`` extra) on
-:func:`netmatch.read_csv` (or ``--target json`` / ``acquaintances`` / ``cli``), seeded
-with the demo CSV and small files written by netmatch itself. Every input must either
-be accepted or refused with :class:`netmatch.InvalidInputError`; any other exception
-is a *finding*: its input is saved under ``--findings`` and fuzzing goes on. At the
-end the script prints executions, time, accepted/refused counts and the findings.
-
-``--target cli`` fuzzes the command line: an input is ``ARGUMENTS\0MEMBERS FILE``
-(arguments split on spaces, e.g. ``rotate --rounds 2 --table-size 3``), run by
-``netmatch.cli.main`` in a scratch folder with the members file last. It must return
-0, 1 or 2 (or argparse's exit 0 / 2); any exception is a finding. ``rotate`` always
-gets ``--time-limit 0.3`` and ``introduce`` ``--encoder none``, so that one run stays
-short.
+:func:`netmatch.read_csv` (or ``--target json`` / ``acquaintances``), seeded with the
+demo CSV and small files written by netmatch itself. Every input must either be
+accepted or refused with :class:`netmatch.InvalidInputError`; any other exception is
+a *finding*: its input is saved under ``--findings`` and fuzzing goes on. At the end
+the script prints executions, time, accepted/refused counts and the findings.
 
 Without atheris it falls back to a bounded hypothesis run on random bytes and
 mutations of the same seeds (not coverage-guided).
 
+The ``cli`` target fuzzes the command line instead: the input is split on NUL bytes
+into arguments (decoded as the OS decodes argv), the first choosing the command
+(``rotate``, ``introduce``, ``inspect``), run on a small members file with hostile
+names in a scratch folder (any ``/`` in an argument is replaced, so nothing is
+written elsewhere). Every exit status must be 0, 1 or 2 with no traceback, and no
+escape code, bidi override or lone surrogate may reach stdout or stderr.
+
     python benchmarks/fuzz_csv.py --seconds 60
     python benchmarks/fuzz_csv.py --target json --seconds 30
-    python benchmarks/fuzz_csv.py --target cli --seconds 600
+    python benchmarks/fuzz_csv.py --target cli --seconds 30
+    python benchmarks/fuzz_csv.py --target cli-file --seconds 30
+
+The ``cli-file`` target fuzzes the members file a command reads: the input is
+``ARGUMENTS\0FILE`` (arguments split on spaces), run like ``cli``; a usage error or a
+refused file exits 2, anything else that is not 0, 1 or 2, or a traceback, is a finding.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
+import io
 import os
 import random
 import sys
@@ -46,12 +53,96 @@ if atheris is not None:
         import netmatch.cli
         import netmatch.introductions
         import netmatch.meetings
-        import netmatch.rotation  # instrumented too, for the cli target
+        import netmatch.rotation  # instrumented too, for the cli targets
 else:
     import netmatch as nm
 
 SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
 KNOWN = nm.Network([nm.Member("m1", "Ana"), nm.Member("m2", "Bo"), nm.Member("m3", "Cy")])
+
+
+CLI_COMMANDS = {"rotate": ["--time-limit", "0.2"], "introduce": [], "inspect": []}
+CLI_MEMBERS = (
+    "id,name,sector,skills,needs\n"
+    "m1,Ana\x1b[2J,BTP,droit des affaires,un comptable\n"
+    "m2,\u202eBo,Conseil,comptabilité,un avocat\n"
+    "m3,=Cy,BTP,export,design\n"
+    "m4,Di,Santé,design,export\n"
+)
+
+
+def _run_cli(path: Path) -> object:
+    """Run ``netmatch`` with the arguments in ``path`` (NUL-separated) in a scratch folder."""
+    from netmatch.cli import main as cli_main
+
+    folder = SCRATCH / f"netmatch-fuzz-cli-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    members = folder / "members.csv"
+    if not members.exists():
+        members.write_text(CLI_MEMBERS, encoding="utf-8")
+    words = [os.fsdecode(w).replace("/", "_").replace("\\", "_")
+             for w in path.read_bytes().split(b"\0")[:40]]  # fmt: skip
+    command = words[0] if words and words[0] in CLI_COMMANDS else "rotate"
+    argv = [command, str(members), *words[1:], *CLI_COMMANDS[command]]
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(folder)  # outputs (-o, --html) land in the scratch folder
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main(argv)
+    finally:
+        os.chdir(here)
+    shown = out.getvalue() + err.getvalue()
+    if code not in (0, 1, 2) or "Traceback" in shown:
+        raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    # Data (--format json or csv) goes to a pipe exactly as it is; text for people never
+    # carries control characters, and stderr never does.
+    data = "json" in argv or "csv" in argv
+    for_people = err.getvalue() if data else shown
+    if "\x1b" in for_people or "\u202e" in for_people:
+        raise AssertionError(f"a control character reached the terminal for {argv!r}")
+    shown.encode("utf-8")  # a lone surrogate would make a real terminal's stream fail
+    if code != 0:
+        raise nm.InvalidInputError(f"exit {code}")  # counted as refused
+    return code
+
+
+#: The cli-file target: each command with the options that keep one run short.
+CLI_FILE_COMMANDS = {
+    "inspect": [],
+    "introduce": ["--encoder", "none"],
+    "rotate": ["--time-limit", "0.3"],
+    "meetings": ["--slots", "4", "--tables", "3"],
+}
+
+
+def _run_cli_file(path: Path) -> object:
+    """Run ``netmatch`` on a fuzzed members file: the input is ``ARGUMENTS\0FILE``
+    (arguments split on spaces, e.g. ``rotate --rounds 2 --table-size 3``)."""
+    from netmatch.cli import main as cli_main
+
+    head, _, members = path.read_bytes().partition(b"\0")
+    words = [w.replace("/", "_").replace("\\", "_") for w in os.fsdecode(head).split()]
+    command = words[0] if words and words[0] in CLI_FILE_COMMANDS else "inspect"
+    folder = SCRATCH / f"netmatch-fuzz-cli-file-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    (folder / "members.csv").write_bytes(members)
+    argv = [command, str(folder / "members.csv"), *words[1:], *CLI_FILE_COMMANDS[command]]
+    err = io.StringIO()
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = cli_main(argv)
+    except SystemExit as done:  # argparse: a usage error
+        code = done.code if isinstance(done.code, int) else 2
+    finally:
+        os.chdir(here)
+    if code not in (0, 1, 2) or "Traceback" in err.getvalue():
+        raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    if code != 0:
+        raise nm.InvalidInputError(f"exit {code}")  # counted as refused
+    return code
 
 
 def _readers(path: Path) -> dict[str, Callable[[], object]]:
@@ -65,39 +156,8 @@ def _readers(path: Path) -> dict[str, Callable[[], object]]:
         "json": lambda: nm.read_json(path),
         "acquaintances": acquaintances,
         "cli": lambda: _run_cli(path),
+        "cli-file": lambda: _run_cli_file(path),
     }
-
-
-#: Options that keep one command-line run short, added after the fuzzed ones.
-_SHORT = {"rotate": ["--time-limit", "0.3"], "introduce": ["--encoder", "none"]}
-
-
-def _run_cli(path: Path) -> object:
-    """Run ``netmatch.cli.main`` on ``ARGUMENTS\0MEMBERS`` read from ``path``."""
-    import contextlib
-    import io
-
-    from netmatch import cli
-
-    raw = path.read_bytes()
-    head, _, members = raw.partition(b"\0")
-    words = head.decode("utf-8", "replace").split()
-    members_path = path.with_suffix(".members.csv")
-    members_path.write_bytes(members)
-    args = [*words, *_SHORT.get(words[0] if words else "", []), str(members_path)]
-    sink = io.StringIO()
-    cwd = os.getcwd()
-    try:
-        os.chdir(path.parent)
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            code = cli.main(args)
-    except SystemExit as done:  # argparse: --help, or a usage error
-        code = done.code if isinstance(done.code, int) else 2
-    finally:
-        os.chdir(cwd)
-    if code not in (0, 1, 2):
-        raise AssertionError(f"exit status {code!r} for {args!r}")
-    return code
 
 
 def _seeds(target: str, directory: Path) -> list[bytes]:
@@ -115,19 +175,29 @@ def _seeds(target: str, directory: Path) -> list[bytes]:
     if target == "json":
         nm.write_json(net, directory / "seed.json")
         seeds.append((directory / "seed.json").read_bytes())
-    elif target == "acquaintances":
-        seeds += [b"a;b\nm1;m2\n", b"m1,m3\r\nm2,m3\r\n", b"\xef\xbb\xbf'=m1,m2\n"]
     elif target == "cli":
+        seeds += [
+            b"rotate\0--rounds\0003\0--tables\0002\0--seed\0001",
+            b"rotate\0--rounds\0001000000000\0--table-size\0004\0-o\0plan.csv",
+            b"introduce\0--format\0md\0--per-member\0002\0--member\0m1",
+            b"introduce\0--format\0csv\0-o\0i.csv\0--seed\0-1",
+            b"inspect\0--format\0json\0--lang\0fr",
+            b"rotate\0--rounds\0002\0--tables\0002\0--time-limit\0nan\0--html\0p.html",
+        ]
+    elif target == "cli-file":
         demo = nm.datasets.demo_path().read_bytes()[:3000]
         for command in (
             b"inspect",
             b"introduce --per-member 2",
-            b"rotate --rounds 2 --table-size 3 --seed 1",
-            b"meetings --slots 2 --tables 3 --start 9:00 --duration 15",
-            b"introduce --lang en --format md --member m002",
+            b"rotate --rounds 2 --tables 3",
+            b"meetings --per-member 1",
+            b"introduce --lang en --format md",
         ):
             seeds.append(command + b"\0" + demo)
-        seeds.append("rotate --rounds 3 --tables 2\0id;nom;compétences\nm1;A;x\nm2;B;y\n".encode())
+        seeds.append("rotate --rounds 2 --tables 2\0id;nom;compétences\nm1;A;x\n".encode())
+        seeds.append(b"inspect\0id;nom;comp\xe9tences\n")  # a header only, Windows-1252
+    elif target == "acquaintances":
+        seeds += [b"a;b\nm1;m2\n", b"m1,m3\r\nm2,m3\r\n", b"\xef\xbb\xbf'=m1,m2\n"]
     else:
         csv_net = nm.Network(net.members, acquaintances=net.acquaintance_pairs())
         nm.write_csv(csv_net, directory / "seed.csv", delimiter=";")
@@ -157,22 +227,16 @@ class Campaign:
             self.outcomes["accepted"] += 1
         except nm.InvalidInputError:
             self.outcomes["refused (InvalidInputError)"] += 1
-        except AssertionError as err:  # the CLI target's unexpected exit status
-            self.finding(str(err)[:80], data, str(err))
         except Exception as err:  # a finding: any other exception escaped the reader
             frame = traceback.extract_tb(err.__traceback__)[-1]
             key = f"{type(err).__name__} at {Path(frame.filename).name}:{frame.lineno}"
-            self.finding(key, data, f"{key}: {err!r}")
-
-    def finding(self, key: str, data: bytes, message: str) -> None:
-        """Count a finding; save the input of the first one of each kind."""
-        self.outcomes["FINDING"] += 1
-        if key not in self.found:
-            self.findings.mkdir(parents=True, exist_ok=True)
-            saved = self.findings / f"{self.target}-{len(self.found)}.bin"
-            saved.write_bytes(data)
-            self.found[key] = saved
-            print(f"\nFINDING {message} (input saved to {saved})", flush=True)
+            self.outcomes["FINDING"] += 1
+            if key not in self.found:
+                self.findings.mkdir(parents=True, exist_ok=True)
+                saved = self.findings / f"{self.target}-{len(self.found)}.bin"
+                saved.write_bytes(data)
+                self.found[key] = saved
+                print(f"\nFINDING {key}: {err!r} (input saved to {saved})", flush=True)
 
     def done(self) -> bool:
         return time.perf_counter() - self.start >= self.seconds
@@ -206,11 +270,40 @@ def run_atheris(campaign: Campaign, corpus: Path, max_len: int) -> None:
     atheris.Fuzz()
 
 
+CLI_WORDS = [
+    *CLI_COMMANDS, "--rounds", "--tables", "--table-size", "--seed", "--time-limit", "--format",
+    "--member", "-k", "--per-member", "--capacity", "--lang", "-o", "--html", "--excel",
+    "--hosts", "--attendance", "--keep-apart", "--keep-together", "--columns", "--title",
+    "--acquaintances", "-q", "md", "json", "csv", "table", "fr", "en", "m1", "m9", "members.csv",
+    "out.csv", "p.html", "x.xlsx", "name=nom", "skills=", "0", "1", "2", "3", "-1", "1e309",
+    "nan", "inf", "-0", "1000000000", "99999999999999999999", "0.0001", "", " ", "=1+1",
+    "\x1b[2J", "\u202e", "\udcff", "\ufeff1",
+]  # fmt: skip
+
+
+def _mutate_argv(rng: random.Random, seed: bytes) -> bytes:
+    """The cli target: change, add or drop whole arguments, as a user's typo would."""
+    words = seed.split(b"\0")
+    for _ in range(rng.randrange(1, 5)):
+        word = os.fsencode(rng.choice(CLI_WORDS))
+        at = rng.randrange(len(words) + 1)
+        kind = rng.randrange(3)
+        if kind == 0 and at < len(words):
+            del words[at]
+        elif kind == 1:
+            words.insert(at, word)
+        elif at < len(words):
+            words[at] = word
+    return b"\0".join(words)
+
+
 def run_random(campaign: Campaign, seeds: list[bytes], max_len: int) -> None:
     rng = random.Random(0)
     alphabet = b",;\t\"'|\\\r\n =+-@.0123456789abcmid\xc3\xa9\xe9\x81\xef\xbb\xbf[]{}:"
     while not campaign.done():
-        if rng.random() < 0.3:
+        if campaign.target == "cli" and rng.random() < 0.8:
+            data = _mutate_argv(rng, rng.choice(seeds))
+        elif rng.random() < 0.3:
             data = bytes(rng.choice(alphabet) for _ in range(rng.randrange(max_len // 8)))
         else:
             data = bytearray(rng.choice(seeds))
@@ -231,7 +324,9 @@ def run_random(campaign: Campaign, seeds: list[bytes], max_len: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=["csv", "json", "acquaintances", "cli"], default="csv")
+    parser.add_argument(
+        "--target", choices=["csv", "json", "acquaintances", "cli", "cli-file"], default="csv"
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-len", type=int, default=4096)
     parser.add_argument(

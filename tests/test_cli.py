@@ -704,7 +704,7 @@ def test_an_ascii_console_gets_question_marks_not_an_error(
     assert b"?" in raw.getvalue()
 
 
-def test_infeasible_messages_say_how_they_number(
+def test_infeasible_messages_number_rounds_from_1(
     club: tuple[nm.Network, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     net, path = club  # 24 members; only 2 come to round 2, for 4 tables
@@ -716,7 +716,9 @@ def test_infeasible_messages_say_how_they_number(
     )
     assert code == 1
     assert out == ""
-    assert_one_line_error(err, "infeasible", "counted from 0")
+    # Issue 15: the second round is round 2 on the command line, as in the files.
+    assert_one_line_error(err, "infeasible", "round 2 has 2 attending participants")
+    assert "counted from 0" not in err
 
 
 def test_inspect_json(members_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1224,7 +1226,7 @@ def test_rotate_replan_keeps_played_rounds_seats_newcomers_and_frees_no_shows(
 def test_inspect_of_a_file_with_only_its_header(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Found by fuzzing the command line (benchmarks/fuzz_csv.py --target cli): the skill
+    # Found by fuzzing the command line (benchmarks/fuzz_csv.py --target cli-file): the skill
     # coverage of an empty network raised ValueError from numpy.
     path = write(tmp_path, "empty.csv", "id;nom;compétences\n")
     code, out, err = run(["inspect", path], capsys)

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,149 @@ def test_spreadsheet_and_csv_refuse_a_long_cell_alike(tmp_path: Path) -> None:
         with pytest.raises(nm.InvalidInputError, match="a cell of 30 characters") as err:
             read(tmp_path / name, limits=limits)
         assert err.value.line == 3
+
+
+# -- ids that print alike, texts outside members ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ids", "fragment"),
+    [
+        (["anna", "\u0430nna"], "looks like id 'anna' (line 2)"),  # Cyrillic а
+        (["m1", "\uff4d\uff11"], "looks like id 'm1' (line 2)"),  # full-width ｍ１
+        (["OMEGA", "\u039fMEGA"], "looks like id 'OMEGA' (line 2)"),  # Greek Ο
+        (["m1", "p\u0430ul"], "mixes Cyrillic and Latin letters"),
+    ],
+)
+def test_ids_that_print_alike_are_warned_about_with_their_line(
+    tmp_path: Path, ids: list[str], fragment: str
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,name\n" + "".join(f"{i},N{k}\n" for k, i in enumerate(ids)),
+                    encoding="utf-8")  # fmt: skip
+    with pytest.warns(nm.NetmatchWarning, match=r"line 3, field 'id'") as record:
+        net = nm.read_csv(path)
+    assert fragment in str(record[0].message)
+    assert str(path) in str(record[0].message)
+    assert len(net) == 2  # still read: a warning, not a refusal
+    document = {"members": [{"id": i, "name": "N"} for i in ids]}
+    json_path = tmp_path / "m.json"
+    json_path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.warns(nm.NetmatchWarning, match=r"members\[1\]\.id"):
+        nm.read_json(json_path)
+
+
+def test_ids_in_one_script_each_are_not_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,name\nanna,A\n\u0430\u043d\u043d\u0430,B\n\u0395\u03bb\u03ad\u03bd\u03b7,C\n"
+                    "Zoé,D\n", encoding="utf-8")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nm.NetmatchWarning)
+        assert len(nm.read_csv(path)) == 4
+
+
+@pytest.mark.parametrize(
+    ("top", "field"),
+    [
+        ({"name": "N" * 30}, "name"),
+        ({"meetings": [{"a": "m1", "b": "m2", "event": "E" * 30, "when": None}]},
+         "meetings[0].event"),
+        ({"meetings": [{"a": "m1", "b": "m2", "event": "E", "when": "2" * 30}]},
+         "meetings[0].when"),
+    ],
+)  # fmt: skip
+def test_network_and_event_names_have_the_cell_limit(
+    tmp_path: Path, top: dict[str, object], field: str
+) -> None:
+    document = {"members": [{"id": "m1", "name": "A"}, {"id": "m2", "name": "B"}], **top}
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match="a text of 30 characters") as info:
+        nm.read_json(path, limits=nm.io.IOLimits(max_cell_chars=20))
+    assert info.value.field == field
+
+
+def test_a_folder_target_is_refused_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a folder") as info:
+        nm.write_csv(nm.Network([nm.Member("m1", "Ana")]), folder)
+    assert str(folder) in str(info.value)
+    assert ".tmp" not in str(info.value)  # once: "Is a directory: '/tmp/.out.xyz.tmp'"
+    assert list(tmp_path.iterdir()) == [folder]
+    assert list(folder.iterdir()) == []
+
+
+def test_the_spreadsheet_writer_follows_links_and_names_the_target(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    plan = nm.plan_rotation([f"m{i}" for i in range(4)], rounds=1, table_size=2, seed=0)
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(b"old")
+    link = tmp_path / "plan.xlsx"
+    link.symlink_to(real)
+    nm.io.write_plan_excel(plan, link)
+    assert link.is_symlink()
+    assert real.read_bytes().startswith(b"PK")  # a zip: the workbook went to the link's file
+    missing = tmp_path / "nowhere" / "plan.xlsx"
+    with pytest.raises(FileNotFoundError, match="does not exist") as info:
+        nm.io.write_plan_excel(plan, missing)
+    assert str(missing) in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx", "real.xlsx"]
+
+
+# -- size: many tiny rows, empty lines --------------------------------------------------------
+
+
+def test_a_file_of_too_many_lines_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,name\n" + "".join(f"m{i},a\n" for i in range(5)), encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match=r"6 non-empty lines.*max_lines") as info:
+        nm.read_csv(path, limits=nm.io.IOLimits(max_lines=5))
+    assert info.value.source == str(path)
+    assert len(nm.read_csv(path, limits=nm.io.IOLimits(max_lines=6))) == 5
+    assert nm.io.IOLimits().max_lines == 2**20
+
+
+def test_empty_lines_do_not_count_and_are_skipped_in_one_step(tmp_path: Path) -> None:
+    from netmatch.io._csv import _LineFeed
+
+    text = "id,name\n" + "\n" * 100_000 + "m1,Ana\r\n" + "\r\n" * 1000 + "m2,Bo"
+    feed = _LineFeed(text, max_record=100)
+    assert list(feed) == ["id,name\n" + "\n" * 100_000, "m1,Ana\r\n" + "\r\n" * 1000, "m2,Bo"]
+    assert feed.lines == 100_000 + 1000 + 3
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    net = nm.read_csv(path, limits=nm.io.IOLimits(max_lines=3, max_row_chars=100))
+    assert net.ids == ("m1", "m2")
+
+
+def test_line_numbers_count_the_empty_lines_and_quoted_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text('id,name,skills\n\n\nm1,Ana,"droit\n\n\nfiscalité"\n\n\nm2,,x\n',
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(nm.InvalidInputError) as info:
+        nm.read_csv(path)
+    assert info.value.line == 10  # m2 is on line 10 of the file
+    path.write_text('id,name,skills\n\n\nm1,Ana,"droit\n\n\nfiscalité"\n', encoding="utf-8")
+    assert nm.read_csv(path).member("m1").skills == ("droit", "fiscalité")
+
+
+def test_the_workbook_takes_names_with_control_characters(tmp_path: Path) -> None:
+    """Found by fuzzing the CLI (rotate --excel): openpyxl's IllegalCharacterError escaped."""
+    openpyxl = pytest.importorskip("openpyxl")
+    net = nm.Network([nm.Member(f"m{i}", f"P{i}\x1b[2J\x07") for i in range(4)])
+    plan = nm.plan_rotation(net, rounds=1, table_size=2, seed=0)
+    nm.io.write_plan_excel(plan, tmp_path / "plan.xlsx", network=net)
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx").worksheets[0]
+    names = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert "P0\ufffd[2J\ufffd" in names
+
+
+def test_a_json_document_of_too_many_members_is_refused_before_parsing(tmp_path: Path) -> None:
+    members = [{"id": f"m{i}", "name": "a", "attributes": {"k": "{v}"}} for i in range(4)]
+    meetings = [{"a": "m0", "b": "m1", "event": "E", "when": None}] * 2
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps({"members": members, "meetings": meetings}), encoding="utf-8")
+    with pytest.raises(nm.InvalidInputError, match=r"more than 5 members and meetings.*max_lines"):
+        nm.read_json(path, limits=nm.io.IOLimits(max_lines=5))
+    assert len(nm.read_json(path, limits=nm.io.IOLimits(max_lines=6))) == 4

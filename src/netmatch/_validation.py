@@ -1,8 +1,10 @@
-"""The one place that checks the ints, floats and seeds that public functions take."""
+"""The one place that checks the ints, floats and seeds that public functions take,
+and the ids that readers meet."""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 
@@ -39,3 +41,145 @@ def check_seed(value: object, name: str = "seed") -> int | np.random.Generator |
             field=name,
         )
     return int(value)
+
+
+def check_time_limit(value: object, name: str = "time_limit") -> float | None:
+    """A time limit is None (no limit) or a finite number of seconds >= 0.
+
+    Any real number type is accepted alike (``int``, ``float``, numpy integers and
+    floats of every width); NaN, infinities, negatives, bools and strings are refused.
+    Zero is allowed: it asks for the quickest valid answer (no search).
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidInputError(
+            f"{name} must be a number of seconds >= 0 or None, got {value!r}", field=name
+        )
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidInputError(
+            f"{name} must be a finite number of seconds >= 0 or None (None for no limit), "
+            f"got {value!r}",
+            field=name,
+        )
+    return seconds
+
+
+# Each participant has only n - 1 others to meet and meets at least one of them in
+# every round free of repeats, so a plan longer than n - 1 rounds gives everyone a
+# round with nobody new. Small groups (a single round table) may still go round up
+# to ten times. The bound also keeps the plan's arrays (rounds x participants) small:
+# an unbounded count once asked numpy for 11 GiB.
+MIN_ROUNDS_ALLOWED = 10
+
+
+def max_rounds(n_participants: int) -> int:
+    """The most rounds a plan for ``n_participants`` people may have.
+
+    ``max(n_participants - 1, 10)``: beyond ``n - 1`` rounds nobody can meet someone
+    new in every round.
+
+    Examples
+    --------
+    >>> from netmatch._validation import max_rounds
+    >>> max_rounds(4), max_rounds(100)
+    (10, 99)
+    """
+    return max(n_participants - 1, MIN_ROUNDS_ALLOWED)
+
+
+def check_rounds(value: object, n_participants: int, name: str = "rounds") -> int:
+    """A number of rounds: an integer from 1 to :func:`max_rounds` of the participants."""
+    rounds = check_positive_int(value, name)
+    assert rounds is not None
+    most = max_rounds(n_participants)
+    if rounds > most:
+        raise InvalidInputError(
+            f"{name} must be at most {most} for {n_participants} participants "
+            f"(n - 1 rounds, or {MIN_ROUNDS_ALLOWED} for small groups: after n - 1 rounds "
+            f"nobody can meet someone new in every round), got {rounds}",
+            field=name,
+        )
+    return rounds
+
+
+# -- ids that print alike -------------------------------------------------------------------
+# Latin, Cyrillic and Greek share letter shapes: "anna" with a Cyrillic "а" prints as
+# "anna" but is another member. Characters that look like a Latin letter in common
+# fonts, mapped to it (a short list of the usual look-alikes, not Unicode's full table).
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХУІЈЅаеорсухіјѕһԁԛԝӏ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινα",  # Greek
+    "ABEKMHOPCTXYIJSaeopcyxijshdqwl"
+    "ABEZHIKMNOPTYXoiva",
+)
+_CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def id_scripts(text: str) -> list[str]:
+    """The confusable scripts (Latin, Cyrillic, Greek) whose letters ``text`` mixes.
+
+    Examples
+    --------
+    >>> from netmatch._validation import id_scripts
+    >>> id_scripts("anna"), id_scripts("\u0430nna"), id_scripts("Ελένη-2")
+    (['LATIN'], ['CYRILLIC', 'LATIN'], ['GREEK'])
+    """
+    found = set()
+    for char in text:
+        if char.isalpha():
+            script = unicodedata.name(char, "").split(" ", 1)[0]
+            if script in _CONFUSABLE_SCRIPTS:
+                found.add(script)
+    return sorted(found)
+
+
+def id_skeleton(text: str) -> str:
+    """What an id looks like: compatibility forms folded, look-alike letters made Latin.
+
+    Examples
+    --------
+    >>> from netmatch._validation import id_skeleton
+    >>> id_skeleton("\u0430nna") == id_skeleton("anna") == id_skeleton("ａｎｎａ")
+    True
+    """
+    return unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
+
+
+class LookalikeIds:
+    """Remembers the ids of one file and says when a new one could be mistaken.
+
+    :meth:`check` returns a sentence for a warning, or None: an id mixing Latin,
+    Cyrillic or Greek letters, or one that looks like an id seen before.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[str, str]] = {}
+
+    def check(self, member_id: str, where: str) -> str | None:
+        # ASCII ids (nearly all) are their own skeleton and in one script: skip the work.
+        ascii_only = member_id.isascii()
+        scripts = [] if ascii_only else id_scripts(member_id)
+        skeleton = member_id if ascii_only else id_skeleton(member_id)
+        earlier = self._seen.get(skeleton)
+        self._seen.setdefault(skeleton, (member_id, where))
+        if earlier is not None and earlier[0] != member_id:
+            return (
+                f"id {member_id!r} looks like id {earlier[0]!r} ({earlier[1]}) but is "
+                f"another member: {_spelled(member_id)} vs {_spelled(earlier[0])}"
+            )
+        if len(scripts) > 1:
+            return (
+                f"id {member_id!r} mixes {' and '.join(s.title() for s in scripts)} letters "
+                f"({_spelled(member_id)}): it may be mistaken for another id"
+            )
+        return None
+
+
+def _spelled(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, by code point."""
+    odd = [f"U+{ord(c):04X} at {i + 1}" for i, c in enumerate(text) if ord(c) > 0x7F]
+    return ", ".join(odd) if odd else "ASCII only"

@@ -36,7 +36,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from .errors import InfeasibleError, InvalidInputError, NetmatchError, NetmatchWarning
+from ._validation import check_rounds
+from .errors import (
+    InfeasibleError,
+    InvalidInputError,
+    NetmatchError,
+    NetmatchWarning,
+    UnknownMemberError,
+)
 from .io.constraints import MAX_CONSTRAINT_FILE_BYTES as MAX_CONSTRAINT_FILE_BYTES
 from .io.constraints import parse_rounds as parse_rounds
 from .io.constraints import (
@@ -136,7 +143,9 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, like every other user error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+        # The message quotes the argument typed, which may hold escape codes or bytes
+        # that are not text (argv decoded with surrogateescape).
+        self.exit(2, terminal_safe(f"{PROG}: error: {message} (see '{self.prog} --help')\n"))
 
 
 def _positive_int(text: str) -> int:
@@ -388,10 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Control characters (but tab and newline) and bidirectional overrides in member text
-# could move the cursor, clear or recolour the terminal, or reverse what it shows.
+# could move the cursor, clear or recolour the terminal, or reverse what it shows; lone
+# surrogates (undecodable bytes of an argument) cannot be written at all.
 _CONTROL = dict.fromkeys(
     [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
-     *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000)],
     "\ufffd",
 )  # fmt: skip
 
@@ -432,11 +442,50 @@ def _tolerate_narrow_encodings() -> None:
                 stream.reconfigure(errors="replace")
 
 
-def _numbering_hint(error: BaseException) -> str:
-    """The library numbers rounds and tables from 0; say so when a message shows one."""
-    if re.search(r"\b(round|table)s? [\[(]?\d", str(error)):
-        return " (rounds and tables counted from 0 here: add 1 for the printed numbers)"
-    return ""
+# The library numbers rounds and tables from 0 (as Python indexes them); what the CLI
+# prints numbers them from 1, like every file it reads and writes.
+_ONE_NUMBER = re.compile(r"\b(rounds?|tables?) (\(?)(\d+)\b")
+_NUMBER_LIST = re.compile(r"\b(rounds|tables) \[([\d, ]*)\]")
+_NUMBER_RANGE = re.compile(r"\b0\.\.(\d+)\b")
+_QUOTED_TEXT = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def numbered_from_1(message: str) -> str:
+    """A library message with its round and table numbers counted from 1.
+
+    Examples
+    --------
+    >>> from netmatch.cli import numbered_from_1
+    >>> numbered_from_1("round 1 has 2 attending participants for 4 tables")
+    'round 2 has 2 attending participants for 4 tables'
+    >>> numbered_from_1("host 'm1' is given table 5, but tables are 0..3")
+    "host 'm1' is given table 6, but tables are 1..4"
+    >>> numbered_from_1("group contains hosts of different tables [0, 2]")
+    'group contains hosts of different tables [1, 3]'
+    >>> numbered_from_1("hosts 'table 1' and 'b' keep the same table 0 (round 2)")
+    "hosts 'table 1' and 'b' keep the same table 1 (round 3)"
+    """
+    # Quoted text (member ids, names) is left as it is: only the message's own words count.
+    parts = _QUOTED_TEXT.split(message)
+    for i in range(0, len(parts), 2):
+        out = _ONE_NUMBER.sub(lambda m: f"{m[1]} {m[2]}{int(m[3]) + 1}", parts[i])
+        out = _NUMBER_LIST.sub(lambda m: f"{m[1]} [{_plus_1(m[2])}]", out)
+        parts[i] = _NUMBER_RANGE.sub(lambda m: f"1..{int(m[1]) + 1}", out)
+    return "".join(parts)
+
+
+def _plus_1(numbers: str) -> str:
+    return ", ".join(str(int(x) + 1) for x in numbers.split(",") if x.strip())
+
+
+def _renumber(error: NetmatchError) -> None:
+    """Count the rounds and tables of ``error``'s message from 1, in place."""
+    if isinstance(error, (InvalidInputError, UnknownMemberError)):
+        error.message = numbered_from_1(error.message)
+        if isinstance(error, UnknownMemberError):
+            error.args = (error.message,)
+    else:
+        error.args = tuple(numbered_from_1(a) if isinstance(a, str) else a for a in error.args)
 
 
 _FRENCH_HINTS = (
@@ -518,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             return func(args)
     except InfeasibleError as error:
-        _err(f"{PROG}: error: infeasible: {_one_line(error)}{_numbering_hint(error)}")
+        _err(f"{PROG}: error: infeasible: {_one_line(error)}")
         return 1
     except NetmatchError as error:
         _err(f"{PROG}: error: {_one_line(error)}{_french_hint(error, getattr(args, 'lang', None))}")
@@ -949,6 +998,9 @@ def _plan(
             progress=progress,
             **constraints,
         )
+    except NetmatchError as error:
+        _renumber(error)
+        raise
     finally:
         close()
 
@@ -1083,6 +1135,8 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
     )
     _diagnose(report, args.lang, quiet=args.quiet)
     _warn_problems(report, args.lang)
+    # Before the attendance file is read: its checks go round by round.
+    check_rounds(args.rounds, len(network), name="--rounds")
     constraints: dict[str, Any] = {}
     attendance: dict[str, tuple[int, ...]] = {}
     if args.attendance:

@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 
@@ -65,6 +65,13 @@ class IOLimits:
     max_json_containers : int
         Most JSON arrays and objects in one file (default 5,000,000), which bounds
         the memory a small file of ``[]`` could otherwise take.
+    max_lines : int
+        Most non-empty lines in a CSV file (default 1,048,576, as many rows as a
+        spreadsheet holds). Counted before parsing, so a file of millions of tiny
+        rows is refused at once rather than read for minutes into gigabytes (each
+        member costs a few hundred bytes however short its row). Empty lines are
+        not counted and cost almost nothing to skip. In a JSON document, the most
+        members and meetings together, also counted before parsing.
 
     Examples
     --------
@@ -83,6 +90,7 @@ class IOLimits:
     max_items: int = attrs.field(default=200, validator=_positive_int)
     max_json_depth: int = attrs.field(default=16, validator=_positive_int)
     max_json_containers: int = attrs.field(default=5_000_000, validator=_positive_int)
+    max_lines: int = attrs.field(default=2**20, validator=_positive_int)
 
 
 DEFAULT_LIMITS = IOLimits()
@@ -320,25 +328,65 @@ class _RecordTooLongError(Exception):
     pass
 
 
-_PHYSICAL_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++\Z")
+# A physical line (ending at \r\n, \r or \n, as csv and editors see them) and the empty
+# lines after it: csv.reader takes them in one piece, so a run of empty lines costs one
+# step, not one per line (inside a quoted cell they are the cell's text, as before).
+# (Single-character classes repeat without the regex engine keeping a mark per
+# repetition: a group repeated over 16 million empty lines once took 2 GB.)
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)([\r\n]*+)|[^\r\n]++\Z")
+# Runs of line breaks; a literal first character lets the regex engine skip ahead fast.
+_LF_RUNS = re.compile(r"\n\n+")
+_CR_RUNS = re.compile(r"\r\r+")
+_ANY_RUNS = re.compile(r"[\r\n]{2,}")
+
+
+def _breaks(text: str) -> int:
+    """The line breaks in ``text`` (\r\n counts once)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def count_lines(text: str) -> int:
+    r"""The non-empty physical lines of ``text``, counted without splitting it.
+
+    Examples
+    --------
+    >>> from netmatch.io._csv import count_lines
+    >>> count_lines("id,name\n\n\r\nm1,Ana\r\n\nm2,Bo")
+    3
+    """
+    lines = _breaks(text) + (text != "" and not text.endswith(("\n", "\r")))
+    runs = _LF_RUNS if "\r" not in text else _CR_RUNS if "\n" not in text else _ANY_RUNS
+    # A run of k breaks ends one line and leaves k - 1 empty ones; at the very start of
+    # the text, all k are empty.
+    empty = sum(_breaks(m.group()) - 1 for m in runs.finditer(text))
+    return lines - empty - text.startswith(("\n", "\r"))
 
 
 class _LineFeed:
-    """Physical lines for csv.reader, counting the characters of the current record."""
+    """Physical lines for csv.reader, counting the lines read and the characters of the
+    current record (empty lines come with the line before them)."""
 
     def __init__(self, text: str, max_record: int) -> None:
-        # Lines end at \r\n, \r or \n, as csv and editors see them; a regex walks the
-        # text without copying it (io.StringIO would hold a 4-byte-per-char copy).
+        # A regex walks the text without copying it (io.StringIO would hold a
+        # 4-byte-per-char copy).
         self._lines = _PHYSICAL_LINE.finditer(text)
         self._max = max_record
         self.record_chars = 0
+        self.lines = 0
 
     def __iter__(self) -> _LineFeed:
         return self
 
     def __next__(self) -> str:
-        line = next(self._lines).group()
-        self.record_chars += len(line)
+        match = next(self._lines)
+        line = match.group()
+        empty = match.group(1)
+        if empty:
+            self.record_chars += len(line) - len(empty)
+            self.lines += 1 + _breaks(empty)
+        else:
+            self.record_chars += len(line)
+            self.lines += 1
         if self.record_chars > self._max:
             raise _RecordTooLongError
         return line
@@ -415,7 +463,7 @@ def _iter_csv(
                 raise InvalidInputError(
                     f"malformed CSV: {message}", source=source, line=start
                 ) from None
-            previous = reader.line_num
+            previous = feed.lines
             if len(row) > limits.max_columns:
                 raise InvalidInputError(
                     f"{len(row)} columns, more than the limit of {limits.max_columns}",
@@ -457,7 +505,21 @@ def _load_csv_dialect(
         text = hint.group(2) + text[hint.end() :]
     if delimiter is None:
         delimiter = _detect_delimiter(text)
+    _check_line_count(text, source, limits)
     return source, _iter_csv(text, delimiter, source, limits), delimiter, encoding_used
+
+
+def _check_line_count(text: str, source: str, limits: IOLimits) -> None:
+    """Refuse a file of more non-empty lines than ``limits.max_lines``, before parsing."""
+    if _breaks(text) < limits.max_lines:
+        return  # fewer lines than the limit, empty ones included
+    lines = count_lines(text)
+    if lines > limits.max_lines:
+        raise InvalidInputError(
+            f"the file has {lines} non-empty lines, more than the limit of {limits.max_lines} "
+            "(pass limits=IOLimits(max_lines=...) to read it)",
+            source=source,
+        )
 
 
 def check_cell_sizes(cells: Sequence[str], limits: IOLimits, source: str, line: int) -> None:
@@ -482,9 +544,24 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
 
     A symbolic link is followed: the file it points to is replaced and the link
     kept. A target that exists but is not a regular file (a FIFO, ``/dev/null``,
-    a terminal) is written through, never replaced. Errors name the target, and
-    no temporary file is left behind.
+    a terminal) is written through, never replaced; a folder is refused. Errors
+    name the target, and no temporary file is left behind.
     """
+    _write_atomically(path, write, {"mode": "w", "encoding": encoding, "newline": ""})
+
+
+def _atomic_write_bytes(path: PathLike, data: bytes) -> None:
+    """:func:`_atomic_write` for bytes (a spreadsheet saved in memory)."""
+    _write_atomically(path, lambda handle: handle.write(data), {"mode": "wb"})
+
+
+def _cannot_write(error: OSError, target: Path) -> OSError:
+    """``error`` again, naming the target rather than a temporary file."""
+    reason = error.strerror or str(error)
+    return type(error)(error.errno, f"cannot write {target}: {reason}", str(target))
+
+
+def _write_atomically(path: PathLike, write: Callable[[Any], object], how: dict[str, Any]) -> None:
     target = Path(os.fspath(path))
     if target.is_symlink():
         target = Path(os.path.realpath(target))
@@ -492,28 +569,31 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
-    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        with open(target, "w", encoding=encoding, newline="") as stream:
-            write(stream)
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(
+            errno.EISDIR, f"cannot write {target}: it is a folder", str(target)
+        )
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(target, **how) as stream:
+                write(stream)
+        except OSError as error:
+            raise _cannot_write(error, target) from None
         return
     directory = target.parent
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-            "w",
-            encoding=encoding,
-            newline="",
-            dir=directory,
-            prefix=f".{target.name}.",
-            suffix=".tmp",
-            delete=False,
+            dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False, **how
         )
     except FileNotFoundError:
         raise FileNotFoundError(
             errno.ENOENT, f"cannot write {target}: folder {directory} does not exist", str(target)
         ) from None
+    except OSError as error:
+        raise _cannot_write(error, target) from None
     try:
         with handle:
-            write(handle)  # type: ignore[arg-type]  # a text file wrapper is a TextIO
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
@@ -524,9 +604,11 @@ def _atomic_write(path: PathLike, write: Callable[[TextIO], object], *, encoding
             mode = 0o666 & ~umask
         os.chmod(handle.name, mode)
         os.replace(handle.name, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
+        if isinstance(error, OSError) and not isinstance(error, InterruptedError):
+            raise _cannot_write(error, target) from None
         raise
 
 

@@ -7,8 +7,8 @@ recognition, list splitting and report as :func:`~netmatch.io.read_csv`;
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
+import io
 import os
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -18,7 +18,14 @@ from xml.etree import ElementTree
 
 from ..errors import InvalidInputError
 from ..network import Network
-from ._csv import DEFAULT_LIMITS, IOLimits, PathLike, _source, check_cell_sizes
+from ._csv import (
+    DEFAULT_LIMITS,
+    IOLimits,
+    PathLike,
+    _atomic_write_bytes,
+    _source,
+    check_cell_sizes,
+)
 from ._readreport import ReadReport
 from .members import _read_member_rows, read_acquaintances_csv, read_csv
 
@@ -361,8 +368,14 @@ def read_members(
     )
 
 
+# A workbook is XML 1.0, which cannot hold these control characters (openpyxl raises
+# IllegalCharacterError): a name carrying a terminal escape code gets U+FFFD instead.
+_NOT_IN_XML = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)], "\ufffd")
+
+
 def _sheet_value(value: Any, lang: str) -> Any:
-    """A cell for openpyxl: text stays text (never a formula), numbers stay numbers."""
+    """A cell for openpyxl: text stays text (never a formula), numbers stay numbers,
+    characters XML cannot hold are replaced."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -371,8 +384,8 @@ def _sheet_value(value: Any, lang: str) -> Any:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (list, tuple)):
-        return " | ".join(str(v) for v in value)
-    return str(value)
+        return " | ".join(str(v) for v in value).translate(_NOT_IN_XML)
+    return str(value).translate(_NOT_IN_XML)
 
 
 def _fill_sheet(sheet: Any, records: list[dict[str, Any]], lang: str) -> None:
@@ -429,8 +442,6 @@ def write_plan_excel(
     >>> book.sheetnames, book["Tour 1"]["A1"].value, book["Tour 1"]["E2"].data_type
     (['Tour 1', 'Tour 2'], 'Tour', 's')
     """
-    import tempfile
-
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl comes with netmatch[excel]
@@ -452,15 +463,8 @@ def write_plan_excel(
     if intros:
         sheet = book.create_sheet("Mises en relation" if lang == "fr" else "Introductions")
         _fill_sheet(sheet, intros, lang)
-    target = Path(os.fspath(path))
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed at once, renamed or removed
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    handle.close()
-    try:
-        book.save(handle.name)
-        os.replace(handle.name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
+    # Saved in memory, then written like the CSV files: symbolic links followed, FIFOs
+    # and devices written through, errors naming the target, no temporary file left.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _atomic_write_bytes(path, buffer.getvalue())

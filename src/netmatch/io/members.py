@@ -13,6 +13,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
+from .._validation import LookalikeIds
 from ..errors import InvalidInputError, NetmatchWarning
 from ..model import Member
 from ..network import Network
@@ -464,6 +465,7 @@ def _read_member_rows(
     network = Network(name=name)
     reader = _Rows(header, source, limits)
     first_line: dict[str, int] = {}
+    lookalikes = LookalikeIds()
     knows: list[tuple[int, str, str]] = []
     id_column = header.names[header.one("id")] if "id" in header.fields else "id"
     for line, cells in itertools.chain(rest, rows):
@@ -478,6 +480,13 @@ def _read_member_rows(
                 field=id_column,
             )
         first_line[member.id] = line
+        lookalike = lookalikes.check(member.id, f"line {line}")
+        if lookalike is not None:
+            warnings.warn(
+                f"{source}, line {line}, field {id_column!r}: {lookalike}",
+                NetmatchWarning,
+                stacklevel=4,
+            )
         network.add_member(member)
         knows.extend((line, member.id, other) for other in known)
     knows_column = header.names[header.one("knows")] if "knows" in header.fields else "knows"

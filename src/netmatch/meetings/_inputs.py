@@ -205,6 +205,20 @@ def _hhmm(moment: _dt.datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+#: The most slots a schedule may have: a week of one-minute slots. Memory grows with
+#: people × slots, so a mistyped count (10**9) is refused instead of exhausting memory.
+MAX_SLOTS = 10_080
+
+
+def _check_slot_count(n: int) -> int:
+    if n > MAX_SLOTS:
+        raise InvalidInputError(
+            f"slots must be at most {MAX_SLOTS:,} (a week of one-minute slots), got {n:,}",
+            field="slots",
+        )
+    return n
+
+
 def parse_slots(
     slots: int | Sequence[Any], start: object, duration: object
 ) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
@@ -214,7 +228,7 @@ def parse_slots(
             f"slots must be a count or a sequence of start times, got {slots!r}", field="slots"
         )
     if isinstance(slots, (int, np.integer)) and not isinstance(slots, bool):
-        n = check_int(slots, "slots", 1)
+        n = _check_slot_count(check_int(slots, "slots", 1))
         if start is None and duration is None:
             return n, (), ()
         if start is None or duration is None:
@@ -231,6 +245,7 @@ def parse_slots(
                 "start applies to a count of slots; slots given as times already start",
                 field="start",
             )
+        _check_slot_count(len(slots))
         starts = [_clock(x, f"slots[{i}]") for i, x in enumerate(slots)]
         if not starts:
             raise InvalidInputError("slots is empty: give at least one slot", field="slots")

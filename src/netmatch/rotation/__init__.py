@@ -26,11 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _rotation_search as _engine
+from .._validation import check_seed, check_time_limit
 from ..errors import InfeasibleError, RepeatsRemainWarning
 from ..network import Network
 from . import _start
 from ._plan import RotationPlan, RotationProgress, RotationStats
-from ._problem import _check_time_limit, _int, _problem_of, _Setup
+from ._problem import _int, _problem_of, _Setup
 
 __all__ = ["RotationPlan", "RotationProgress", "RotationStats", "plan_rotation"]
 
@@ -66,7 +67,9 @@ def plan_rotation(
         Everyone in a network, or member ids (with ``network=`` for their attributes,
         acquaintances and needs; plain ids with no network are fine too).
     rounds : int
-        Number of rounds, at least 1.
+        Number of rounds, from 1 to ``max(n - 1, 10)`` for ``n`` participants:
+        each person has only ``n - 1`` others to meet, so a longer plan gives
+        everyone a round with nobody new (the bound also keeps memory small).
     table_size : int, optional
         People per table: ``ceil(N / table_size)`` tables whose sizes differ by at most
         one. Give exactly one of ``table_size``, ``n_tables``, ``table_sizes``.
@@ -99,7 +102,8 @@ def plan_rotation(
     seed : int or numpy.random.Generator, optional
         Same seed, same plan (unless ``time_limit`` cuts the search, see Notes).
     time_limit : float or None, default 10.0
-        Seconds of wall-clock time for the search; None for no limit.
+        Seconds of wall-clock time for the search (finite, >= 0; 0 keeps the
+        starting plan); None for no limit.
     max_iterations : int, optional
         Local-search iterations at most: a machine-independent budget.
     progress : callable, optional
@@ -113,7 +117,9 @@ def plan_rotation(
     ------
     InvalidInputError
         Bad argument: wrong type, table index out of range, sizes that do not add up,
-        a table size below 2 or above the number of participants, rounds < 1, ...
+        a table size below 2 or above the number of participants, rounds < 1 or
+        above ``max(n - 1, 10)``, a seed that is not None, an int >= 0 or a
+        Generator, a time limit that is NaN, infinite or negative, ...
     UnknownMemberError
         An id that is not a participant (or not in ``network``).
     InfeasibleError
@@ -181,7 +187,8 @@ def plan_rotation(
         avoid_known=avoid_known,
         serve_needs=serve_needs,
     )
-    _check_time_limit(time_limit)
+    time_limit = check_time_limit(time_limit)
+    seed = check_seed(seed)
     if max_iterations is not None:
         max_iterations = _int(max_iterations, "max_iterations", low=0)
     rng = np.random.default_rng(seed)

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _rotation_search as _engine
+from .._validation import check_rounds
 from ..errors import InfeasibleError, InvalidInputError, UnknownMemberError
 from ..network import Network
 from ._plan import _MEMBER_FIELDS, _PlanContext
@@ -235,16 +236,6 @@ class _Setup:
     context: _PlanContext
 
 
-def _check_time_limit(time_limit: object) -> None:
-    if time_limit is not None and (
-        not isinstance(time_limit, (int, float)) or isinstance(time_limit, bool) or time_limit < 0
-    ):
-        raise InvalidInputError(
-            f"time_limit must be a number of seconds >= 0 or None, got {time_limit!r}",
-            field="time_limit",
-        )
-
-
 def _problem_of(
     participants: Network | Iterable[str],
     *,
@@ -266,7 +257,7 @@ def _problem_of(
     n = len(ids)
     if n == 0:
         raise InvalidInputError("no participants", field="participants")
-    w = _int(rounds, "rounds", low=1)
+    w = check_rounds(rounds, n)
     index = {m: i for i, m in enumerate(ids)}
     attend = _attendance(attendance, index, w)
     counts = attend.sum(axis=1)
