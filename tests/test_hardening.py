@@ -69,7 +69,7 @@ def test_a_generator_is_a_seed() -> None:
 
 
 @pytest.mark.parametrize("limit", [float("nan"), float("inf"), -float("inf"), -1, -0.5, "1", True,
-                                   np.float32("nan")], ids=repr)  # fmt: skip
+                                   np.float32("nan"), 0, 0.0, np.float64(0)], ids=repr)  # fmt: skip
 def test_a_time_limit_that_is_not_a_finite_number_is_refused(limit: object) -> None:
     with pytest.raises(nm.InvalidInputError, match="time_limit must be") as info:
         _rotate(time_limit=limit)

@@ -696,12 +696,14 @@ def test_known_pairs_are_recounted(
                 assert distinct <= most <= len(table)
 
 
-def test_time_limit_zero_still_returns_a_valid_plan() -> None:
+def test_no_search_still_returns_a_valid_plan() -> None:
     ids = [f"z{i}" for i in range(30)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
-        plan = nm.plan_rotation(ids, rounds=5, table_size=5, seed=0, time_limit=0)
+        plan = nm.plan_rotation(ids, rounds=5, table_size=5, seed=0, max_iterations=0)
     check_plan(plan, ids, rounds=5)
+    with pytest.raises(nm.InvalidInputError, match="max_iterations=0 for no search"):
+        nm.plan_rotation(ids, rounds=5, table_size=5, seed=0, time_limit=0)
 
 
 def test_a_host_at_every_table() -> None:

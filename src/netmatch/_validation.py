@@ -44,11 +44,11 @@ def check_seed(value: object, name: str = "seed") -> int | np.random.Generator |
 
 
 def check_time_limit(value: object, name: str = "time_limit") -> float | None:
-    """A time limit is None (no limit) or a finite number of seconds >= 0.
+    """A time limit is None (no limit) or a finite number of seconds > 0.
 
     Any real number type is accepted alike (``int``, ``float``, numpy integers and
-    floats of every width); NaN, infinities, negatives, bools and strings are refused.
-    Zero is allowed: it asks for the quickest valid answer (no search).
+    floats of every width); zero, NaN, infinities, negatives, bools and strings are
+    refused. For the starting plan without a search, use ``max_iterations=0``.
     """
     if value is None:
         return None
@@ -56,13 +56,13 @@ def check_time_limit(value: object, name: str = "time_limit") -> float | None:
         value, (int, float, np.integer, np.floating)
     ):
         raise InvalidInputError(
-            f"{name} must be a number of seconds >= 0 or None, got {value!r}", field=name
+            f"{name} must be a number of seconds > 0 or None, got {value!r}", field=name
         )
     seconds = float(value)
-    if not math.isfinite(seconds) or seconds < 0:
+    if not math.isfinite(seconds) or seconds <= 0:
         raise InvalidInputError(
-            f"{name} must be a finite number of seconds >= 0 or None (None for no limit), "
-            f"got {value!r}",
+            f"{name} must be a finite number of seconds > 0 or None (None for no limit; "
+            f"max_iterations=0 for no search), got {value!r}",
             field=name,
         )
     return seconds
