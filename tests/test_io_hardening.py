@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 import warnings
@@ -338,3 +339,67 @@ def test_a_json_document_of_too_many_members_is_refused_before_parsing(tmp_path:
     with pytest.raises(nm.InvalidInputError, match=r"more than 5 members and meetings.*max_lines"):
         nm.read_json(path, limits=nm.io.IOLimits(max_lines=5))
     assert len(nm.read_json(path, limits=nm.io.IOLimits(max_lines=6))) == 4
+
+
+# -- every writer, every kind of target (issue 15, item 9) ----------------------------------
+
+
+def _writers() -> dict[str, object]:
+    net = nm.Network([nm.Member("m1", "=Ana", skills=["compta"]), nm.Member("m2", "Bo")])
+    plan = nm.plan_rotation(["m1", "m2"], rounds=1, table_size=2, seed=0)
+    writers = {
+        "write_csv": lambda p: nm.write_csv(net, p),
+        "write_json": lambda p: nm.write_json(net, p),
+        "write_plan_csv": lambda p: nm.write_plan_csv(plan, p, network=net),
+        "write_records_csv": lambda p: nm.write_records_csv([{"a": "=1+1", "b": 2}], p),
+        "write_introductions_csv": lambda p: nm.write_introductions_csv([], p),
+    }
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        writers["write_plan_excel"] = lambda p: nm.io.write_plan_excel(plan, p, network=net)
+    return writers
+
+
+TARGET_KINDS = ["new", "existing", "link to file", "dangling link", "folder", "missing folder",
+                "link to folder"]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", TARGET_KINDS)
+@pytest.mark.parametrize("writer", sorted(_writers()))
+def test_every_writer_on_every_kind_of_target(tmp_path: Path, writer: str, kind: str) -> None:
+    # Each writer either writes a regular file (through a link, keeping the link) or
+    # fails with an error naming the target; it never leaves a temporary file behind
+    # and never replaces a folder or a link.
+    target = tmp_path / "out.file"
+    real = tmp_path / "real.file"
+    if kind == "existing":
+        target.write_text("old", encoding="utf-8")
+    elif kind == "link to file":
+        real.write_text("old", encoding="utf-8")
+        target.symlink_to(real)
+    elif kind == "dangling link":
+        target.symlink_to(real)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "missing folder":
+        target = tmp_path / "nowhere" / "out.file"
+    elif kind == "link to folder":
+        (tmp_path / "dir").mkdir()
+        target.symlink_to(tmp_path / "dir")
+    before = {p.name for p in tmp_path.iterdir()}
+    write = _writers()[writer]
+    if kind in ("folder", "missing folder", "link to folder"):
+        with pytest.raises(OSError, match=re.escape(f"cannot write {target}")):
+            write(target)  # type: ignore[operator]
+    else:
+        write(target)  # type: ignore[operator]
+        written = target.resolve()
+        assert written.is_file()
+        assert written.read_bytes() != b"old"
+        if "link" in kind:
+            assert target.is_symlink()  # the link is kept, its file replaced
+    after = {p.name for p in tmp_path.iterdir()}
+    assert after <= before | {"real.file", "out.file"}, after - before  # no temporary file left

@@ -562,17 +562,15 @@ def _cannot_write(error: OSError, target: Path) -> OSError:
 
 
 def _write_atomically(path: PathLike, write: Callable[[Any], object], how: dict[str, Any]) -> None:
-    target = Path(os.fspath(path))
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
+    given = Path(os.fspath(path))
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
-        raise IsADirectoryError(
-            errno.EISDIR, f"cannot write {target}: it is a folder", str(target)
-        )
+        what = "it is a folder" if target == given else f"it is a link to the folder {target}"
+        raise IsADirectoryError(errno.EISDIR, f"cannot write {given}: {what}", str(given))
     if mode is not None and not stat.S_ISREG(mode):
         try:
             with open(target, **how) as stream:
