@@ -488,3 +488,14 @@ def test_meetings_fuzz_exits_cleanly(tokens: list[str]) -> None:
     if code:
         lines = err.getvalue().splitlines()
         assert [ln for ln in lines if ln.startswith("netmatch: error")] == lines[-1:]
+
+
+def test_agenda_cards_are_sorted_by_surname_like_the_introductions_sheet() -> None:
+    net = nm.Network(
+        [nm.Member("m1", "Zoé Abel"), nm.Member("m2", "Adam Zola"), nm.Member("m3", "Éva Martin")]
+    )
+    schedule = nm.schedule_meetings([("m1", "m2"), ("m2", "m3")], slots=2, tables=1, network=net)
+    page = nm.render_event_html(None, net, schedule=schedule, lang="en")
+    cards = page[page.index('<section id="agendas">') : page.index('<section id="grid">')]
+    names = [cards.index(f'<div class="name">{n}') for n in ("Zoé Abel", "Éva Martin", "Adam Zola")]
+    assert names == sorted(names)  # Abel, Martin, Zola

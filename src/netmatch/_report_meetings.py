@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from .model import Member
-from .report import _e, _need_text, _sort_key, _without_strength_prefix, glue_punctuation
+from .report import _e, _need_text, _surname_key, _without_strength_prefix, glue_punctuation
 
 __all__ = ["CSS", "Schedule", "agendas_section", "grid_section"]
 
@@ -85,7 +85,7 @@ def agendas_section(
         mine.setdefault(m.a, []).append(m)
         mine.setdefault(m.b, []).append(m)
     cards = []
-    for person in sorted((member(p) for p in mine), key=_sort_key):
+    for person in sorted((member(p) for p in mine), key=_surname_key):
         org = f'<div class="org">{_e(person.organisation)}</div>' if person.organisation else ""
         rows = "".join(
             _agenda_row(schedule, m, person.id, member(m.b if m.a == person.id else m.a), lang)
