@@ -161,3 +161,13 @@ def test_plan_file_ids_must_be_members(tmp_path: Path) -> None:
     net = nm.Network([nm.Member("a", "Ana")])
     with pytest.raises(nm.UnknownMemberError, match="zz"):
         nm.io.read_plan_csv(path, net)
+
+
+def test_a_host_keeps_their_table_when_no_shows_leave_fewer_tables_needed() -> None:
+    ids = [f"p{i:02d}" for i in range(16)]
+    plan = nm.plan_rotation(ids, rounds=4, table_size=4, hosts={"p00": 3}, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        later = plan.replan(2, attendance={m: [] for m in ids[1:6]}, seed=0, max_iterations=2000)
+    assert later.itinerary("p00") == (3, 3, 3, 3)
+    assert all(len(rnd) == 4 for rnd in later.rounds[2:])  # 11 people, still 4 tables

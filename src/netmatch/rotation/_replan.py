@@ -74,12 +74,18 @@ def replan_rotation(
     # The played meetings always count; acquaintances only with avoid_known.
     known, before = _network_with_played(network, everyone, played, keep_known=avoid_known)
     size = table_size if table_size is not None else _largest_table(plan)
+    hosts = {h: t for h, t in plan.hosts.items() if h in set(present)}
+    # Hosts keep their tables: when fewer people would need fewer tables than the
+    # highest host table, keep that many tables (each a little smaller).
+    tables = max(hosts.values(), default=-1) + 1
+    by_size = tables <= -(-len(present) // _int(size, "table_size", low=2))
     new = plan_rotation(
         present,
         network=known,
         rounds=total - start,
-        table_size=size,
-        hosts={h: t for h, t in plan.hosts.items() if h in set(present)} or None,
+        table_size=size if by_size else None,
+        n_tables=None if by_size else tables,
+        hosts=hosts or None,
         keep_apart=keep_apart,
         keep_together=keep_together,
         attendance={m: rs for m, rs in later.items() if rs} or None,
