@@ -499,3 +499,28 @@ def test_agenda_cards_are_sorted_by_surname_like_the_introductions_sheet() -> No
     cards = page[page.index('<section id="agendas">') : page.index('<section id="grid">')]
     names = [cards.index(f'<div class="name">{n}') for n in ("Zoé Abel", "Éva Martin", "Adam Zola")]
     assert names == sorted(names)  # Abel, Martin, Zola
+
+
+@pytest.mark.parametrize(("flag", "expected"), [([], "auto"), (["--encoder", "none"], None)])
+def test_meetings_passes_the_encoder_choice(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flag: list[str],
+    expected: str | None,
+) -> None:
+    import netmatch.introductions as intro_module
+
+    members = tmp_path / "members.csv"
+    members.write_text(MEMBERS_CSV, encoding="utf-8")
+    seen: list[object] = []
+    real = intro_module.suggest_introductions
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("encoder"))
+        return real(*args, **{**kwargs, "encoder": None})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intro_module, "suggest_introductions", spy)
+    code, _, err = run(["meetings", str(members), "--slots", "3", "--tables", "2", *flag], capsys)
+    assert code == 0, err
+    assert seen == [expected]

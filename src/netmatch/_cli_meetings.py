@@ -17,8 +17,10 @@ import attrs
 from .cli import (
     _TEXT,
     PROG,
+    _add_encoder_argument,
     _check_output,
     _diagnose,
+    _encoder_choice,
     _err,
     _label,
     _name,
@@ -157,6 +159,7 @@ def add_meetings_parser(
     )
     meet.add_argument("--cap", type=_positive_int, metavar="N", help="meetings per member at most")
     meet.add_argument("--seed", type=_seed, help="random seed for reproducible ties")
+    _add_encoder_argument(meet)
     meet.add_argument("-o", "--output", metavar="FILE", help="write the agendas as CSV to FILE")
     meet.add_argument("--html", metavar="FILE", help="write the printable agendas and grid")
     meet.add_argument("--title", help="title of the printed page")
@@ -188,7 +191,13 @@ def _requests(args: argparse.Namespace, network: Network, report: ReadReport) ->
         return [_Requested(a, b, p, names[a], names[b]) for a, b, p in pairs]
     _require_skills_and_needs(report, args.lang)
     return list(
-        _suggest(network, per_member=args.per_member, capacity=args.capacity, seed=args.seed)
+        _suggest(
+            network,
+            per_member=args.per_member,
+            capacity=args.capacity,
+            seed=args.seed,
+            encoder=_encoder_choice(args),
+        )
     )
 
 

@@ -148,6 +148,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, terminal_safe(f"{PROG}: error: {message} (see '{self.prog} --help')\n"))
 
 
+def _add_encoder_argument(parser: argparse.ArgumentParser) -> None:
+    """``--encoder`` of the commands that suggest introductions."""
+    parser.add_argument(
+        "--encoder",
+        choices=("auto", "use", "e5", "none"),
+        default="auto",
+        help="sentence encoder for the meaning of needs and skills: the best installed "
+        "(auto, default), USE, e5, or none (lexical views only: faster start)",
+    )
+
+
+def _encoder_choice(args: argparse.Namespace) -> str | None:
+    return None if args.encoder == "none" else str(args.encoder)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -298,13 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a member is suggested to at most N others",
     )
     intro.add_argument("--seed", type=_seed, help="random seed for reproducible ties")
-    intro.add_argument(
-        "--encoder",
-        choices=("auto", "use", "e5", "none"),
-        default="auto",
-        help="sentence encoder for the meaning of needs and skills: the best installed "
-        "(auto, default), USE, e5, or none (lexical views only: faster start)",
-    )
+    _add_encoder_argument(intro)
     intro.add_argument(
         "--format",
         choices=("table", "csv", "json", "md"),
@@ -938,7 +947,7 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
         per_member=args.per_member,
         capacity=args.capacity,
         seed=args.seed,
-        encoder=None if args.encoder == "none" else args.encoder,
+        encoder=_encoder_choice(args),
     )
     if not intros:
         why = _why_empty(network, args.member, args.lang)
