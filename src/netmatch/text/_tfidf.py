@@ -105,8 +105,11 @@ class Tfidf:
         self.max_df = max_df
         self.vocabulary = vocabulary
 
-    def _counts(self, texts: Sequence[Any], vocabulary: dict[str, int]) -> sp.csr_matrix:
-        """Feature counts, one row per text (features outside ``vocabulary`` dropped)."""
+    def _counts(
+        self, texts: Sequence[Any], vocabulary: dict[str, int], *, grow: bool = False
+    ) -> sp.csr_matrix:
+        """Feature counts, one row per text. Features outside ``vocabulary`` are dropped,
+        or with ``grow`` added to it in order of first appearance (one analysis pass)."""
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]
@@ -114,8 +117,11 @@ class Tfidf:
             counter: dict[int, int] = {}
             for feature in self.analyzer(text):
                 j = vocabulary.get(feature)
-                if j is not None:
-                    counter[j] = counter.get(j, 0) + 1
+                if j is None:
+                    if not grow:
+                        continue
+                    j = vocabulary[feature] = len(vocabulary)
+                counter[j] = counter.get(j, 0) + 1
             indices.extend(counter)
             values.extend(counter.values())
             indptr.append(len(indices))
@@ -131,26 +137,36 @@ class Tfidf:
         x.sort_indices()
         return x
 
-    def _learn_vocabulary(self, texts: Sequence[Any]) -> dict[str, int]:
-        if self.vocabulary is not None:
-            fixed = {term: i for i, term in enumerate(self.vocabulary)}
-            if len(fixed) != len(self.vocabulary):
-                raise ValueError("duplicate term in the fixed vocabulary")
-            if not fixed:
-                raise ValueError("empty vocabulary passed to fit")
-            return fixed
-        seen: set[str] = set()
-        for text in texts:
-            seen.update(self.analyzer(text))
-        if not seen:
+    @staticmethod
+    def _fixed_vocabulary(terms: Sequence[str]) -> dict[str, int]:
+        fixed = {term: i for i, term in enumerate(terms)}
+        if len(fixed) != len(terms):
+            raise ValueError("duplicate term in the fixed vocabulary")
+        if not fixed:
+            raise ValueError("empty vocabulary passed to fit")
+        return fixed
+
+    def _learned_counts(self, texts: Sequence[Any]) -> tuple[dict[str, int], sp.csr_matrix]:
+        """Counts over the features of ``texts``, in sorted order (one analysis pass)."""
+        first_seen: dict[str, int] = {}
+        x = self._counts(texts, first_seen, grow=True)
+        if not first_seen:
             raise ValueError("empty vocabulary: no text has a feature of this view")
-        return {term: i for i, term in enumerate(sorted(seen))}
+        terms = sorted(first_seen)
+        remap = np.empty(len(terms), dtype=x.indices.dtype)
+        remap[[first_seen[t] for t in terms]] = np.arange(len(terms))
+        x.indices = remap[x.indices]
+        x.has_sorted_indices = False
+        x.sort_indices()
+        return {t: i for i, t in enumerate(terms)}, x
 
     def fit_transform(self, texts: Sequence[Any]) -> sp.csr_matrix:
         """Learn the vocabulary and IDF weights of ``texts``; return their rows."""
-        vocabulary = self._learn_vocabulary(texts)
-        x = self._counts(texts, vocabulary)
-        if self.vocabulary is None:
+        if self.vocabulary is not None:
+            vocabulary = self._fixed_vocabulary(self.vocabulary)
+            x = self._counts(texts, vocabulary)
+        else:
+            vocabulary, x = self._learned_counts(texts)
             limit = self.max_df if isinstance(self.max_df, int) else self.max_df * len(texts)
             df = np.bincount(x.indices, minlength=x.shape[1])
             keep = df <= limit
