@@ -71,7 +71,7 @@ def read_plan_csv(path: PathLike, network: Network | None = None) -> RotationPla
     source, rows = _load_csv(path, None, None, None)
     header: dict[str, int] | None = None
     seats: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-    order: list[str] = []
+    order: dict[str, None] = {}  # members in order of first appearance
     where: dict[tuple[int, str], int] = {}
     hosts: dict[str, tuple[int, int]] = {}
     for line, cells in rows:
@@ -98,8 +98,7 @@ def read_plan_csv(path: PathLike, network: Network | None = None) -> RotationPla
                 field="member_id",
             )
         where[r, member] = line
-        if member not in order:
-            order.append(member)
+        order.setdefault(member)
         seats.setdefault((r, t), []).append((seat, line, member))
         is_host = "host" in header and _yes(_cell(cells, header, "host"), source, line)
         if is_host and hosts.setdefault(member, (t, line))[0] != t:
@@ -116,7 +115,9 @@ def read_plan_csv(path: PathLike, network: Network | None = None) -> RotationPla
             source=source,
         )
     n_rounds = max(r for r, _ in seats)
-    tables = {r: max(t for q, t in seats if q == r) for r, _ in seats}
+    tables: dict[int, int] = {}
+    for r, t in seats:
+        tables[r] = max(t, tables.get(r, 0))
     rounds = [
         [
             tuple(m for _, _, m in sorted(seats.get((r, t), [])))
@@ -126,7 +127,7 @@ def read_plan_csv(path: PathLike, network: Network | None = None) -> RotationPla
     ]
     return RotationPlan(
         rounds=rounds,
-        member_ids=order,
+        member_ids=list(order),
         hosts={m: t - 1 for m, (t, _) in hosts.items()},
     )
 

@@ -67,6 +67,7 @@ def replan_rotation(
     everyone = _everyone(plan, newcomers)
     later = _later_attendance(attendance, everyone, start, total)
     present = [m for m in everyone if m not in later or later[m]]
+    attending = set(present)
     if not present:
         raise InvalidInputError(
             "nobody attends the rounds to re-plan: check attendance", field="attendance"
@@ -74,7 +75,7 @@ def replan_rotation(
     # The played meetings always count; acquaintances only with avoid_known.
     known, before = _network_with_played(network, everyone, played, keep_known=avoid_known)
     size = table_size if table_size is not None else _largest_table(plan)
-    hosts = {h: t for h, t in plan.hosts.items() if h in set(present)}
+    hosts = {h: t for h, t in plan.hosts.items() if h in attending}
     # Hosts keep their tables: when fewer people would need fewer tables than the
     # highest host table, keep that many tables (each a little smaller).
     tables = max(hosts.values(), default=-1) + 1
