@@ -14,38 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
+from cli_helpers import MEMBERS_CSV, assert_one_line_error, run, spy_on_encoder, write
 from netmatch import cli
 from netmatch.io import unescape_cell
 from strategies import csv_networks
-
-MEMBERS_CSV = """\
-id,name,organisation,sector,region,lat,lon,skills,needs,knows
-m1,Claire Dubois,Compta Plus,Finance,Bretagne,,,comptabilité|fiscalité,cherche un développeur web,m2
-m2,Marc Petit,Web Factory,Numérique,Bretagne,,,développement web|SEO,besoin d'un expert-comptable,
-m3,Inès Moreau,Atelier Bois,Bois,Normandie,,,menuiserie|agencement,partenaires en home staging,
-m4,Hugo Leroy,Home Déco,Immobilier,Normandie,,,home staging|décoration,cherche un menuisier,
-m5,Amina Girard,Logistique 42,Transport,Bretagne,,,transport|logistique,,
-m6,Julien Martin,Graphik,Communication,Bretagne,,,graphisme|identité visuelle,cherche du transport,
-m7,Léa Durand,Juris Conseil,Droit,Normandie,,,droit des affaires|contrats,besoin de graphisme,
-m8,Karim Bernard,Solaris,Énergie,Bretagne,,,photovoltaïque|audit énergétique,besoin de contrats,
-"""
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = cli.main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    """One error line, the last; the lines before it (if any) are the diagnosis."""
-    lines = err.strip().splitlines()
-    errors = [line for line in lines if line.startswith("netmatch: error")]
-    assert len(errors) == 1, err
-    assert lines[-1].startswith("netmatch: error: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[-1], (fragment, err)
 
 
 @pytest.fixture
@@ -58,12 +30,6 @@ def members_csv(tmp_path: Path) -> Path:
 @pytest.fixture
 def network() -> nm.Network:
     return nm.Network([nm.Member(f"m{i}", f"P{i}") for i in range(1, 9)])
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 # -- argument errors ---------------------------------------------------------------------
@@ -1173,16 +1139,7 @@ def test_introduce_passes_the_encoder_choice(
     flag: list[str],
     expected: str | None,
 ) -> None:
-    import netmatch.introductions as intro_module
-
-    seen: list[object] = []
-    real = intro_module.suggest_introductions
-
-    def spy(*args: object, **kwargs: object) -> object:
-        seen.append(kwargs.get("encoder"))
-        return real(*args, **{**kwargs, "encoder": None})  # type: ignore[arg-type]
-
-    monkeypatch.setattr(intro_module, "suggest_introductions", spy)
+    seen = spy_on_encoder(monkeypatch)
     code, _, err = run(["introduce", str(members_csv), "--format", "json", *flag], capsys)
     assert code == 0, err
     assert seen == [expected]

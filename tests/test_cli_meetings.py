@@ -11,44 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
+from cli_helpers import MEMBERS_CSV, assert_one_line_error, run, spy_on_encoder, write
 from netmatch import cli
 from netmatch.io import unescape_cell
 
-MEMBERS_CSV = """\
-id,name,organisation,sector,region,lat,lon,skills,needs,knows
-m1,Claire Dubois,Compta Plus,Finance,Bretagne,,,comptabilité|fiscalité,cherche un développeur web,m2
-m2,Marc Petit,Web Factory,Numérique,Bretagne,,,développement web|SEO,besoin d'un expert-comptable,
-m3,Inès Moreau,Atelier Bois,Bois,Normandie,,,menuiserie|agencement,partenaires en home staging,
-m4,Hugo Leroy,Home Déco,Immobilier,Normandie,,,home staging|décoration,cherche un menuisier,
-m5,Amina Girard,Logistique 42,Transport,Bretagne,,,transport|logistique,,
-m6,Julien Martin,Graphik,Communication,Bretagne,,,graphisme|identité visuelle,cherche du transport,
-m7,Léa Durand,Juris Conseil,Droit,Normandie,,,droit des affaires|contrats,besoin de graphisme,
-m8,Karim Bernard,Solaris,Énergie,Bretagne,,,photovoltaïque|audit énergétique,besoin de contrats,
-"""
 DEMO = str(nm.datasets.demo_path())
 MORNING = ["--slots", "8", "--start", "10:00", "--duration", "15"]
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = cli.main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    """One error line, the last (after the diagnosis, if any), with each fragment."""
-    lines = err.strip().splitlines()
-    assert [line for line in lines if line.startswith("netmatch: error")] == lines[-1:], err
-    assert lines[-1].startswith("netmatch: error: ")
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[-1], (fragment, err)
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
@@ -503,24 +471,14 @@ def test_agenda_cards_are_sorted_by_surname_like_the_introductions_sheet() -> No
 
 @pytest.mark.parametrize(("flag", "expected"), [([], "auto"), (["--encoder", "none"], None)])
 def test_meetings_passes_the_encoder_choice(
-    tmp_path: Path,
+    members_csv: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     flag: list[str],
     expected: str | None,
 ) -> None:
-    import netmatch.introductions as intro_module
-
-    members = tmp_path / "members.csv"
-    members.write_text(MEMBERS_CSV, encoding="utf-8")
-    seen: list[object] = []
-    real = intro_module.suggest_introductions
-
-    def spy(*args: object, **kwargs: object) -> object:
-        seen.append(kwargs.get("encoder"))
-        return real(*args, **{**kwargs, "encoder": None})  # type: ignore[arg-type]
-
-    monkeypatch.setattr(intro_module, "suggest_introductions", spy)
-    code, _, err = run(["meetings", str(members), "--slots", "3", "--tables", "2", *flag], capsys)
+    seen = spy_on_encoder(monkeypatch)
+    args = ["meetings", str(members_csv), "--slots", "3", "--tables", "2", *flag]
+    code, _, err = run(args, capsys)
     assert code == 0, err
     assert seen == [expected]
