@@ -71,10 +71,27 @@ CLI_MEMBERS = (
 )
 
 
-def _run_cli(path: Path) -> object:
-    """Run ``netmatch`` with the arguments in ``path`` (NUL-separated) in a scratch folder."""
+def _main_in(folder: Path, argv: list[str]) -> tuple[int, str, str]:
+    """``netmatch.cli.main(argv)`` run in ``folder`` (where outputs such as ``-o`` land):
+    exit status, stdout and stderr. An exit status other than 0, 1 or 2, or a
+    traceback, is a finding."""
     from netmatch.cli import main as cli_main
 
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main(argv)
+    finally:
+        os.chdir(here)
+    if code not in (0, 1, 2) or "Traceback" in out.getvalue() + err.getvalue():
+        raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    return code, out.getvalue(), err.getvalue()
+
+
+def _run_cli(path: Path) -> object:
+    """Run ``netmatch`` with the arguments in ``path`` (NUL-separated) in a scratch folder."""
     folder = SCRATCH / f"netmatch-fuzz-cli-{os.getpid()}"
     folder.mkdir(exist_ok=True)
     members = folder / "members.csv"
@@ -84,21 +101,12 @@ def _run_cli(path: Path) -> object:
              for w in path.read_bytes().split(b"\0")[:40]]  # fmt: skip
     command = words[0] if words and words[0] in CLI_COMMANDS else "rotate"
     argv = [command, str(members), *words[1:], *CLI_COMMANDS[command]]
-    out, err = io.StringIO(), io.StringIO()
-    here = Path.cwd()
-    os.chdir(folder)  # outputs (-o, --html) land in the scratch folder
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli_main(argv)
-    finally:
-        os.chdir(here)
-    shown = out.getvalue() + err.getvalue()
-    if code not in (0, 1, 2) or "Traceback" in shown:
-        raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    code, out, err = _main_in(folder, argv)
+    shown = out + err
     # Data (--format json or csv) goes to a pipe exactly as it is; text for people never
     # carries control characters, and stderr never does.
     data = "json" in argv or "csv" in argv
-    for_people = err.getvalue() if data else shown
+    for_people = err if data else shown
     if "\x1b" in for_people or "\u202e" in for_people:
         raise AssertionError(f"a control character reached the terminal for {argv!r}")
     shown.encode("utf-8")  # a lone surrogate would make a real terminal's stream fail
@@ -119,8 +127,6 @@ CLI_FILE_COMMANDS = {
 def _run_cli_file(path: Path) -> object:
     """Run ``netmatch`` on a fuzzed members file: the input is ``ARGUMENTS\0FILE``
     (arguments split on spaces, e.g. ``rotate --rounds 2 --table-size 3``)."""
-    from netmatch.cli import main as cli_main
-
     head, _, members = path.read_bytes().partition(b"\0")
     words = [w.replace("/", "_").replace("\\", "_") for w in os.fsdecode(head).split()]
     command = words[0] if words and words[0] in CLI_FILE_COMMANDS else "inspect"
@@ -128,18 +134,7 @@ def _run_cli_file(path: Path) -> object:
     folder.mkdir(exist_ok=True)
     (folder / "members.csv").write_bytes(members)
     argv = [command, str(folder / "members.csv"), *words[1:], *CLI_FILE_COMMANDS[command]]
-    err = io.StringIO()
-    here = Path.cwd()
-    os.chdir(folder)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-            code = cli_main(argv)
-    except SystemExit as done:  # argparse: a usage error
-        code = done.code if isinstance(done.code, int) else 2
-    finally:
-        os.chdir(here)
-    if code not in (0, 1, 2) or "Traceback" in err.getvalue():
-        raise AssertionError(f"exit {code!r} for {argv!r}: {err.getvalue()[-500:]}")
+    code, _, _ = _main_in(folder, argv)
     if code != 0:
         raise nm.InvalidInputError(f"exit {code}")  # counted as refused
     return code
