@@ -94,6 +94,10 @@ class StaticEmbeddings:
         for i, f in enumerate(folded):
             self._folded.setdefault(f, i)
         self._folded_words = folded
+        # Accent-free spellings in order, for the family lookup of unknown words: built
+        # on first use, in a list the copies made by ``default()`` share (it depends on
+        # the words only), so the shipped table sorts its vocabulary once per process.
+        self._sorted_folded: list[tuple[str, int]] = []
         # Vectors of words outside the vocabulary, from the encoder: a memo of a pure
         # function of the word, so its content never changes a result.
         self._oov: dict[str, np.ndarray[Any, Any] | None] = {}
@@ -144,11 +148,10 @@ class StaticEmbeddings:
         family = _family(folded)
         if not family:
             return None
-        keys: list[tuple[str, int]] | None = self.__dict__.get("_sorted_folded")
-        if keys is None:  # accent-free spellings in order, built once per table
+        keys = self._sorted_folded
+        if not keys and self._folded_words:
             order = sorted(range(len(self._folded_words)), key=self._folded_words.__getitem__)
-            keys = [(self._folded_words[i], i) for i in order]
-            self.__dict__["_sorted_folded"] = keys
+            keys[:] = [(self._folded_words[i], i) for i in order]  # one step: thread-safe
         best: int | None = None
         k = bisect.bisect_left(keys, (family, -1))
         while k < len(keys) and keys[k][0].startswith(family):
