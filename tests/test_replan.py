@@ -143,7 +143,7 @@ def test_plan_csv_reads_back(tmp_path: Path, dialect: str | None, lang: str) -> 
         ("round,table,member_id\n1,x,a\n", "table must be a whole number"),
         ("round,table,member_id\n1,1,\n", "member id is empty"),
         ("round,table,member_id,host\n1,1,a,oui\n2,2,a,oui\n", "host 'a' is at table 1"),
-        ("round,table,member_id,host\n1,1,a,maybe\n", "host must be true/false"),
+        ("round,table,member_id,host\n1,1,a,maybe\n", "field 'host': expected yes/no"),
         ("round,table,member_id\n", "no seat"),
     ],
 )

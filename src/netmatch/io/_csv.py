@@ -534,6 +534,26 @@ def check_cell_sizes(cells: Sequence[str], limits: IOLimits, source: str, line: 
             )
 
 
+#: Yes and no in the cells people type (English and French, as spreadsheets write them).
+YES = frozenset({"yes", "y", "true", "1", "oui", "o", "vrai", "x"})
+NO = frozenset({"no", "n", "false", "0", "non", "faux"})
+
+
+def parse_yes_no(text: str, source: str, line: int, field: str) -> bool | None:
+    """A yes/no cell: True, False, or None when empty; anything else is refused
+    with the file, line and field."""
+    value = text.strip().casefold()
+    if not value:
+        return None
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise InvalidInputError(
+        f"expected yes/no (or oui/non), got {text[:60]!r}", source=source, line=line, field=field
+    )
+
+
 def _is_blank(row: Sequence[str]) -> bool:
     return all(not cell.strip() for cell in row)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError
 from ..network import Network
-from ._csv import PathLike, _load_csv, unescape_cell
+from ._csv import PathLike, _load_csv, parse_yes_no, unescape_cell
 from ._headers import normalise_header
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ _COLUMNS = {
     "member_id": {"member_id", "member id", "id", "identifiant", "membre"},
     "host": {"host", "hote"},
 }
-_TRUE = {"true", "oui", "yes", "1", "x", "vrai"}
-_FALSE = {"false", "non", "no", "0", "", "faux"}
 
 
 def read_plan_csv(path: PathLike, network: Network | None = None) -> RotationPlan:
@@ -100,7 +98,9 @@ def read_plan_csv(path: PathLike, network: Network | None = None) -> RotationPla
         where[r, member] = line
         order.setdefault(member)
         seats.setdefault((r, t), []).append((seat, line, member))
-        is_host = "host" in header and _yes(_cell(cells, header, "host"), source, line)
+        is_host = "host" in header and bool(
+            parse_yes_no(_cell(cells, header, "host"), source, line, "host")
+        )
         if is_host and hosts.setdefault(member, (t, line))[0] != t:
             raise InvalidInputError(
                 f"host {member!r} is at table {hosts[member][0]} and at table {t}",
@@ -171,17 +171,3 @@ def _number(cells: list[str], header: dict[str, int], field: str, source: str, l
             field=field,
         )
     return int(text)
-
-
-def _yes(text: str, source: str, line: int) -> bool:
-    key = normalise_header(text)
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise InvalidInputError(
-        f"host must be true/false (oui/non), got {_short(text)!r}",
-        source=source,
-        line=line,
-        field="host",
-    )

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from ..errors import InvalidInputError, NetmatchWarning, UnknownMemberError
+from ..io._csv import parse_yes_no
 from ..network import Network, Outcome
 
 __all__ = ["read_feedback"]
@@ -37,8 +38,6 @@ _COLUMNS = {
     "when": ("when", "date"),
 }  # fmt: skip
 _ALIASES = {alias: field for field, names in _COLUMNS.items() for alias in names}
-_YES = {"yes", "y", "true", "1", "oui", "o", "vrai", "x"}
-_NO = {"no", "n", "false", "0", "non", "faux"}
 _RATING = re.compile(r"^\s*([1-5])(?:[.,]0+)?\s*(?:/\s*5)?\s*$")
 
 
@@ -108,19 +107,6 @@ def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
         previous = reader.line_num
         if any(cell.strip() for cell in row):
             yield start, row
-
-
-def _yes_no(text: str, source: str, line: int, field: str) -> bool | None:
-    value = text.strip().casefold()
-    if not value:
-        return None
-    if value in _YES:
-        return True
-    if value in _NO:
-        return False
-    raise InvalidInputError(
-        f"expected yes/no (or oui/non), got {text!r}", source=source, line=line, field=field
-    )
 
 
 def _rating(text: str, source: str, line: int) -> int | None:
@@ -315,7 +301,7 @@ def _outcome(
         raise InvalidInputError(
             f"{a!r} answered about themself", source=source, line=line, field="with"
         )
-    took_place = _yes_no(cell("took_place"), source, line, "took_place")
+    took_place = parse_yes_no(cell("took_place"), source, line, "took_place")
     if took_place is None:
         raise InvalidInputError(
             "empty: say whether the meeting took place (yes/no)",
@@ -330,7 +316,7 @@ def _outcome(
             event=cell("event").strip() or event,
             took_place=took_place,
             useful=_rating(cell("useful"), source, line),
-            follow_up=_yes_no(cell("follow_up"), source, line, "follow_up"),
+            follow_up=parse_yes_no(cell("follow_up"), source, line, "follow_up"),
             comment=cell("comment"),
             when=cell("when").strip() or when,
         )
