@@ -48,6 +48,15 @@ class Text(HTMLParser):
             self.title += data
 
 
+def rendered(tmp_path: Path, page: Path) -> tuple[str, Text]:
+    """The page's DOM once Chromium has loaded it (scripts included), as HTML and parsed."""
+    result = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = Text()
+    dom.feed(result.stdout)
+    return result.stdout, dom
+
+
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     command = [
@@ -92,10 +101,7 @@ def test_chromium_shows_every_participant_and_runs_nothing(
     event: tuple[nm.Network, Path], tmp_path: Path
 ) -> None:
     net, page = event
-    result = chromium(tmp_path, "--dump-dom", page.as_uri())
-    assert result.returncode == 0, result.stderr[-2000:]
-    dom = Text()
-    dom.feed(result.stdout)
+    _, dom = rendered(tmp_path, page)
     text = " ".join(" ".join(dom.parts).split())
     missing = [m.name for m in net.members if " ".join(m.name.split()) not in text]
     assert missing == []
@@ -152,16 +158,13 @@ def test_chromium_shows_every_agenda_and_the_grid(
 ) -> None:
     net, _ = event
     schedule, page = meetings
-    result = chromium(tmp_path, "--dump-dom", page.as_uri())
-    assert result.returncode == 0, result.stderr[-2000:]
-    dom = Text()
-    dom.feed(result.stdout)
+    html, dom = rendered(tmp_path, page)
     text = " ".join(" ".join(dom.parts).split())
     names = {" ".join(net.member(p).name.split()) for p in schedule.people}
     assert [name for name in names if name not in text] == []
     assert "Grille des rendez-vous" in text
     assert "11:45–12:00" in text
-    assert result.stdout.count('class="card agenda"') == len(schedule.people)
+    assert html.count('class="card agenda"') == len(schedule.people)
     assert "pwned" not in dom.title
     assert "script" not in dom.tags
     assert "img" not in dom.tags
