@@ -21,6 +21,12 @@ m7,Léa Durand,Juris Conseil,Droit,Normandie,,,droit des affaires|contrats,besoi
 m8,Karim Bernard,Solaris,Énergie,Bretagne,,,photovoltaïque|audit énergétique,besoin de contrats,
 """
 
+# Two members who serve each other's needs but already know each other: no introduction.
+NO_MATCH_CLUB = (
+    "Nom complet;Compétences;Besoins;Connaît\nAna B;plomberie;un avocat;Bo C\n"
+    "Bo C;droit;un plombier;\n"
+)
+
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = cli.main(args)

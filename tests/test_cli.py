@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
-from cli_helpers import MEMBERS_CSV, assert_one_line_error, run, spy_on_encoder, write
+from cli_helpers import (
+    MEMBERS_CSV,
+    NO_MATCH_CLUB,
+    assert_one_line_error,
+    run,
+    spy_on_encoder,
+    write,
+)
 from netmatch import cli
 from netmatch.io import unescape_cell
 from strategies import csv_networks
@@ -1056,12 +1063,7 @@ def test_rotate_writes_french_excel_files_and_the_printable_pack(
 def test_introduce_html_and_the_reason_of_an_empty_result(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(
-        tmp_path,
-        "club.csv",
-        "Nom complet;Compétences;Besoins;Connaît\nAna B;plomberie;un avocat;Bo C\n"
-        "Bo C;droit;un plombier;\n",
-    )
+    path = write(tmp_path, "club.csv", NO_MATCH_CLUB)
     page = tmp_path / "intros.html"
     code, out, err = run(["introduce", path, "--html", str(page), "--title", "Soirée"], capsys)
     assert code == 0, err
@@ -1131,19 +1133,26 @@ def test_common_errors_say_what_to_do_in_french(
     assert_one_line_error(err, "enregistrez le tableur en .xlsx ou en CSV")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["introduce", "--format", "json"], ["meetings", "--slots", "3", "--tables", "2"]],
+    ids=lambda c: c[0],
+)
 @pytest.mark.parametrize(("flag", "expected"), [([], "auto"), (["--encoder", "none"], None)])
-def test_introduce_passes_the_encoder_choice(
+def test_commands_pass_the_encoder_choice(
     members_csv: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
     flag: list[str],
     expected: str | None,
 ) -> None:
     seen = spy_on_encoder(monkeypatch)
-    code, _, err = run(["introduce", str(members_csv), "--format", "json", *flag], capsys)
+    name, *options = command
+    code, _, err = run([name, str(members_csv), *options, *flag], capsys)
     assert code == 0, err
     assert seen == [expected]
-    code, _, err = run(["introduce", str(members_csv), "--encoder", "bert"], capsys)
+    code, _, err = run([name, str(members_csv), *options, "--encoder", "bert"], capsys)
     assert code == 2
     assert "--encoder" in err
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
-from cli_helpers import MEMBERS_CSV, assert_one_line_error, run, spy_on_encoder, write
+from cli_helpers import MEMBERS_CSV, NO_MATCH_CLUB, assert_one_line_error, run, write
 from netmatch import cli
 from netmatch.io import unescape_cell
 
@@ -233,12 +233,7 @@ def test_nothing_scheduled_says_why_and_what_to_change(
 def test_no_introduction_to_schedule_says_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(
-        tmp_path,
-        "club.csv",
-        "Nom complet;Compétences;Besoins;Connaît\nAna B;plomberie;un avocat;Bo C\n"
-        "Bo C;droit;un plombier;\n",
-    )
+    path = write(tmp_path, "club.csv", NO_MATCH_CLUB)
     code, out, err = run(["meetings", path, "--slots", "2", "--tables", "1", "-q"], capsys)
     assert code == 0
     assert out == ""
@@ -467,18 +462,3 @@ def test_agenda_cards_are_sorted_by_surname_like_the_introductions_sheet() -> No
     cards = page[page.index('<section id="agendas">') : page.index('<section id="grid">')]
     names = [cards.index(f'<div class="name">{n}') for n in ("Zoé Abel", "Éva Martin", "Adam Zola")]
     assert names == sorted(names)  # Abel, Martin, Zola
-
-
-@pytest.mark.parametrize(("flag", "expected"), [([], "auto"), (["--encoder", "none"], None)])
-def test_meetings_passes_the_encoder_choice(
-    members_csv: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    flag: list[str],
-    expected: str | None,
-) -> None:
-    seen = spy_on_encoder(monkeypatch)
-    args = ["meetings", str(members_csv), "--slots", "3", "--tables", "2", *flag]
-    code, _, err = run(args, capsys)
-    assert code == 0, err
-    assert seen == [expected]
