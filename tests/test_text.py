@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +93,43 @@ def test_thesaurus_csv_round_trip_and_errors(tmp_path: Path) -> None:
 def test_default_thesaurus_loads() -> None:
     th = Thesaurus.default()
     assert isinstance(th, Thesaurus)
+
+
+def test_shipped_thesaurus_index_equals_a_fresh_parse_of_the_csv_files() -> None:
+    # The index is built by scripts/build_thesaurus_index.py: run it again after an
+    # edit of thesaurus.csv, thesaurus_related.csv or the tokeniser.
+    from netmatch.text import _thesaurus
+
+    fresh = _thesaurus._parse_shipped()
+    index = files("netmatch").joinpath(_thesaurus._INDEX_FILE).read_bytes()
+    fingerprint, _ = pickle.loads(index)
+    assert fingerprint == _thesaurus._fingerprint(_thesaurus._shipped_sources()), (
+        "stale data/thesaurus_index.pickle: run python scripts/build_thesaurus_index.py"
+    )
+    _thesaurus._default_thesaurus.cache_clear()
+    loaded = _thesaurus._default_thesaurus()
+    for name in _thesaurus._COMPILED:
+        assert getattr(loaded, name) == getattr(fresh, name), name
+    assert loaded.concepts_in("besoin d'un prêt bancaire") == fresh.concepts_in(
+        "besoin d'un prêt bancaire"
+    )
+
+
+def test_an_edited_thesaurus_csv_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netmatch.text import _thesaurus
+
+    real = _thesaurus._shipped_sources()
+    monkeypatch.setattr(_thesaurus, "_shipped_sources", lambda: (real[0] + b"\n", real[1]))
+    parsed: list[bool] = []
+    monkeypatch.setattr(
+        _thesaurus, "_parse_shipped", lambda: parsed.append(True) or Thesaurus({"x": ["y"]})
+    )
+    _thesaurus._default_thesaurus.cache_clear()
+    try:
+        assert _thesaurus._default_thesaurus() == Thesaurus({"x": ["y"]})
+        assert parsed == [True]
+    finally:
+        _thesaurus._default_thesaurus.cache_clear()
 
 
 def test_matcher_morphology_typos_synonyms_and_cross_language() -> None:
@@ -489,6 +528,17 @@ def test_bad_related_links_are_refused_naming_file_line_and_field(
 
 
 # -- static word vectors, views and the learned fusion ---------------------------------
+
+
+def test_shipped_static_vectors_store_the_accent_free_spelling_of_each_word() -> None:
+    # The folded words are written by scripts/build_static_embeddings.py: build again
+    # after a change to normalize_text.
+    from netmatch.text import _semantic
+
+    base = _semantic._shipped_base()
+    assert base._folded_words == [normalize_text(w) for w in base.words]
+    assert base.vectors.shape == (len(base.words), base.dims)
+    assert base.vectors.dtype == np.int8
 
 
 def test_static_vectors_put_both_languages_in_one_space() -> None:

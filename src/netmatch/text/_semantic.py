@@ -78,6 +78,7 @@ class StaticEmbeddings:
         mean: np.ndarray[Any, Any] | None = None,
         components: np.ndarray[Any, Any] | None = None,
         oov_encoder: Encoder | None = None,
+        folded: Sequence[str] | None = None,
     ) -> None:
         self.words = tuple(words)
         self.vectors = vectors
@@ -89,7 +90,11 @@ class StaticEmbeddings:
         self._index = {w: i for i, w in enumerate(self.words)}
         # Accent-free and case-free spellings lead to the most frequent word spelt so
         # ("developpement" -> "développement"): members often type without accents.
-        folded = [normalize_text(w) for w in self.words]
+        if folded is None:
+            folded = [normalize_text(w) for w in self.words]
+        elif len(folded) != len(self.words):
+            raise ValueError(f"{len(folded)} folded words for {len(self.words)} words")
+        folded = list(folded)
         self._folded: dict[str, int] = {}
         for i, f in enumerate(folded):
             self._folded.setdefault(f, i)
@@ -109,7 +114,8 @@ class StaticEmbeddings:
 
     @classmethod
     def default(cls, *, oov_encoder: Encoder | None = None) -> StaticEmbeddings:
-        """The vectors shipped with netmatch (``netmatch/data/static_embeddings.npz``).
+        """The vectors shipped with netmatch (``netmatch/data/static_vectors.npy`` and
+        ``static_embeddings.npz``).
 
         With ``oov_encoder`` (for instance :class:`E5Encoder`), words outside the
         vocabulary are embedded by it and projected like the shipped vectors.
@@ -207,20 +213,58 @@ def _family(folded: str) -> str:
     return stem if len(stem) >= 5 else ""
 
 
+_TABLE_FILE = "static_embeddings.npz"
+_VECTORS_FILE = "static_vectors.npy"
+
+
 @functools.lru_cache(maxsize=1)
 def _shipped_base() -> StaticEmbeddings:
-    """The shipped table, read once (its content never changes)."""
-    resource = files("netmatch").joinpath("data/static_embeddings.npz")
-    with resource.open("rb") as handle, np.load(handle) as data:
-        words = str(data["words"]).split("\n")
+    """The shipped table, read once (its content never changes).
+
+    The int8 vectors are a plain ``.npy`` file mapped into memory, so a process reads
+    only the pages of the words it meets; the words, their accent-free spellings
+    (``normalize_text``, checked by a test) and the weights sit in a small ``.npz``.
+    """
+    data = files("netmatch").joinpath("data")
+    vectors_file = data.joinpath(_VECTORS_FILE)
+    try:
+        vectors = np.load(os.fspath(vectors_file), mmap_mode="r")  # type: ignore[call-overload]
+    except TypeError:  # a package inside a zip file: no path to map
+        with vectors_file.open("rb") as handle:
+            vectors = np.load(handle)
+    with data.joinpath(_TABLE_FILE).open("rb") as handle, np.load(handle) as table:
+        words = str(table["words"]).split("\n")
         return StaticEmbeddings(
             words,
-            data["vectors"],
-            data["weights"],
-            float(data["scale"]),
-            mean=data["mean"] if "mean" in data.files else None,
-            components=data["components"] if "components" in data.files else None,
+            vectors,
+            table["weights"],
+            float(table["scale"]),
+            mean=table["mean"],
+            components=table["components"],
+            folded=str(table["folded"]).split("\n"),
         )
+
+
+def _save_shipped(
+    folder: os.PathLike[str] | str,
+    words: Sequence[str],
+    vectors: np.ndarray[Any, Any],
+    weights: np.ndarray[Any, Any],
+    scale: float,
+    mean: np.ndarray[Any, Any],
+    components: np.ndarray[Any, Any],
+) -> None:
+    """Write the files ``_shipped_base`` reads (``scripts/build_static_embeddings.py``)."""
+    np.save(os.path.join(folder, _VECTORS_FILE), np.ascontiguousarray(vectors, dtype=np.int8))
+    np.savez_compressed(
+        os.path.join(folder, _TABLE_FILE),
+        words=np.array("\n".join(words)),
+        folded=np.array("\n".join(normalize_text(w) for w in words)),
+        weights=np.asarray(weights, dtype=np.float16),
+        scale=np.float32(scale),
+        mean=np.asarray(mean, dtype=np.float32),
+        components=np.asarray(components, dtype=np.float32),
+    )
 
 
 class E5Encoder:
