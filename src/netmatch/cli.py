@@ -163,6 +163,15 @@ def _encoder_choice(args: argparse.Namespace) -> str | None:
     return None if args.encoder == "none" else str(args.encoder)
 
 
+def _preload_encoder(args: argparse.Namespace) -> None:
+    """Load the sentence encoder on the second core while the file is read and the
+    lexical views fitted (the same model: only sooner)."""
+    if args.encoder in ("auto", "use"):
+        from .text._semantic import preload_use
+
+        preload_use()
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -934,6 +943,7 @@ def format_introductions(
 
 def _cmd_introduce(args: argparse.Namespace) -> int:
     _check_output(args.output, "--output")
+    _preload_encoder(args)
     network, report = load_members_report(
         args.members, acquaintances=args.acquaintances, columns=args.columns
     )

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import networkx as nx
 
 from .errors import InvalidInputError, UnknownMemberError
 from .model import Member
+
+if TYPE_CHECKING:  # networkx loads when a graph is asked for (0.2 s at start-up)
+    import networkx as nx
 
 __all__ = ["Meeting", "Network", "Outcome", "from_networkx", "to_networkx"]
 
@@ -634,12 +636,16 @@ class Network:
 
     def acquaintance_graph(self) -> nx.Graph:
         """A networkx graph of members only, with an edge for each acquaintance."""
+        import networkx as nx
+
         g = nx.Graph()
         g.add_nodes_from(self._members)
         g.add_edges_from(self.acquaintance_pairs())
         return g
 
     def _build_graph(self) -> nx.Graph:
+        import networkx as nx
+
         g = nx.Graph(name=self.name or "")
         for m in self._members.values():
             attributes = m.to_dict()
