@@ -159,7 +159,12 @@ def add_meetings_parser(
         "--availability", metavar="FILE", help="CSV member_id,slots (slots from 1, like 2-4)"
     )
     meet.add_argument("--cap", type=_positive_int, metavar="N", help="meetings per member at most")
-    meet.add_argument("--seed", type=_seed, help="random seed for reproducible ties")
+    meet.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="random seed for ties (default: 0, so the same files give the same agenda)",
+    )
     _add_encoder_argument(meet)
     meet.add_argument("-o", "--output", metavar="FILE", help="write the agendas as CSV to FILE")
     meet.add_argument("--html", metavar="FILE", help="write the printable agendas and grid")

@@ -321,7 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="a member is suggested to at most N others",
     )
-    intro.add_argument("--seed", type=_seed, help="random seed for reproducible ties")
+    intro.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="random seed for ties (default: 0, so the same file gives the same list)",
+    )
     _add_encoder_argument(intro)
     intro.add_argument(
         "--format",
@@ -359,7 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="CSV member_id,rounds (rounds from 1, like 2-4 or 1|3)",
     )
-    rot.add_argument("--seed", type=_seed, help="random seed for a reproducible plan")
+    rot.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="random seed (default: 0, so the same file gives the same plan; another "
+        "seed gives another plan of the same quality)",
+    )
     rot.add_argument(
         "--replan",
         metavar="PLAN",
