@@ -87,17 +87,36 @@ def test_every_number_type_is_a_time_limit_alike(limit: object) -> None:
 # -- rounds ---------------------------------------------------------------------------------------
 
 
-def test_rounds_have_an_upper_bound_tied_to_the_participants() -> None:
-    assert max_rounds(8) == 10
-    assert max_rounds(40) == 39
-    assert check_rounds(10, 8) == 10
-    with pytest.raises(nm.InvalidInputError, match="at most 10 for 8 participants") as info:
-        _rotate(rounds=11)
+def test_rounds_have_an_upper_bound_tied_to_the_size_of_the_event() -> None:
+    assert max_rounds(8) == 1000
+    assert max_rounds(40) == 1000
+    assert max_rounds(10_000) == 100
+    assert max_rounds(10**7) == 10
+    assert check_rounds(1000, 8) == 1000
+    with pytest.raises(nm.InvalidInputError, match="at most 1000 for 8 participants") as info:
+        _rotate(rounds=1001)
     assert info.value.field == "rounds"
-    with pytest.raises(nm.InvalidInputError, match="at most 10"):
+    with pytest.raises(nm.InvalidInputError, match="at most 1000"):
         _rotate(rounds=10**9)  # once a MemoryError: numpy was asked for 11 GiB
-    with pytest.raises(nm.InvalidInputError, match="at most 39"):
-        nm.plan_rotation([f"p{i}" for i in range(40)], rounds=40, table_size=4)
+    with pytest.raises(nm.InvalidInputError, match="at most 200 for 5000 participants"):
+        nm.plan_rotation([f"p{i}" for i in range(5000)], rounds=201, table_size=8)
+
+
+def test_a_weekly_series_longer_than_the_group_is_planned() -> None:
+    # 12 people lunching in threes every week for 20 weeks: more rounds than anyone
+    # has colleagues, so repeats are unavoidable and the planner spreads them out.
+    ids = [f"p{i:02d}" for i in range(12)]
+    plan = nm.plan_rotation(ids, rounds=20, table_size=3, seed=0, max_iterations=2000)
+    assert len(plan.rounds) == 20
+    counts: dict[tuple[str, str], int] = {}
+    for rnd in plan.rounds:
+        for table in rnd:
+            for i, a in enumerate(table):
+                for b in table[i + 1 :]:
+                    key = (min(a, b), max(a, b))
+                    counts[key] = counts.get(key, 0) + 1
+    assert len(counts) == 66  # everyone has met everyone
+    assert max(counts.values()) - min(counts.values()) <= 2  # spread evenly
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:
@@ -118,7 +137,7 @@ def test_cli_huge_rounds_is_one_line_exit_2(
         assert "Traceback" not in err
         assert err.strip().splitlines()[-1].startswith("netmatch: error: ")
         assert "--rounds" in err
-        assert "at most 11 for 12 participants" in err
+        assert "at most 1000 for 12 participants" in err
 
 
 # -- numbering from 1 on the command line ----------------------------------------------

@@ -68,27 +68,29 @@ def check_time_limit(value: object, name: str = "time_limit") -> float | None:
     return seconds
 
 
-# Each participant has only n - 1 others to meet and meets at least one of them in
-# every round free of repeats, so a plan longer than n - 1 rounds gives everyone a
-# round with nobody new. Small groups (a single round table) may still go round up
-# to ten times. The bound also keeps the plan's arrays (rounds x participants) small:
-# an unbounded count once asked numpy for 11 GiB.
+# A long series is legitimate (a team of 30 lunching in fours every week of the year:
+# 52 rounds, with repeats the planner spreads out), so the bound is on size, not on
+# n - 1: at most MAX_ROUNDS rounds and MAX_SEATS seats (rounds x participants), which
+# keeps the planner's arrays small (an unbounded count once asked numpy for 11 GiB),
+# and at least MIN_ROUNDS_ALLOWED rounds whatever the size.
 MIN_ROUNDS_ALLOWED = 10
+MAX_ROUNDS = 1000
+MAX_SEATS = 1_000_000
 
 
 def max_rounds(n_participants: int) -> int:
     """The most rounds a plan for ``n_participants`` people may have.
 
-    ``max(n_participants - 1, 10)``: beyond ``n - 1`` rounds nobody can meet someone
-    new in every round.
+    ``MAX_ROUNDS`` (1,000), fewer for large events so that rounds × participants stays
+    within ``MAX_SEATS`` (1,000,000), and never fewer than ``MIN_ROUNDS_ALLOWED`` (10).
 
     Examples
     --------
     >>> from netmatch._validation import max_rounds
-    >>> max_rounds(4), max_rounds(100)
-    (10, 99)
+    >>> max_rounds(4), max_rounds(140), max_rounds(5_000), max_rounds(1_000_000)
+    (1000, 1000, 200, 10)
     """
-    return max(n_participants - 1, MIN_ROUNDS_ALLOWED)
+    return max(MIN_ROUNDS_ALLOWED, min(MAX_ROUNDS, MAX_SEATS // max(n_participants, 1)))
 
 
 def check_rounds(value: object, n_participants: int, name: str = "rounds") -> int:
@@ -99,8 +101,7 @@ def check_rounds(value: object, n_participants: int, name: str = "rounds") -> in
     if rounds > most:
         raise InvalidInputError(
             f"{name} must be at most {most} for {n_participants} participants "
-            f"(n - 1 rounds, or {MIN_ROUNDS_ALLOWED} for small groups: after n - 1 rounds "
-            f"nobody can meet someone new in every round), got {rounds}",
+            f"(at most {MAX_ROUNDS} rounds and {MAX_SEATS:,} seats in all), got {rounds}",
             field=name,
         )
     return rounds
