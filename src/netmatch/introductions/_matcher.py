@@ -27,6 +27,8 @@ from ..text import (
     E5Encoder,
     Encoder,
     Fusion,
+    Speller,
+    StaticEmbeddings,
     TextMatcher,
     TextViews,
     Thesaurus,
@@ -118,6 +120,10 @@ class IntroductionMatcher:
         Also suggest pairs who already met at a recorded event (by default they are
         left out, like acquaintances; a meeting recorded as not having taken place
         does not count). Acquaintances and declined pairs stay out.
+    spelling : bool
+        Read a need's misspelt words as the words of the skills they were meant as
+        (« numérsation » as « numérisation », see :class:`~netmatch.text.Speller`)
+        before matching. The introductions still quote the need as written.
 
     Attributes
     ----------
@@ -127,6 +133,9 @@ class IntroductionMatcher:
     fusion_ : Fusion
     min_score_ : float
     text_matcher_ : TextMatcher
+    speller_ : Speller or None
+        The spelling corrector built from the network's skills (None without
+        ``spelling``).
 
     Examples
     --------
@@ -157,6 +166,7 @@ class IntroductionMatcher:
         floor: float = 0.02,
         encoder_max_texts: int = 20000,
         include_met: bool = False,
+        spelling: bool = True,
     ) -> None:
         self.weights = weights
         self.thesaurus = thesaurus
@@ -175,6 +185,7 @@ class IntroductionMatcher:
         self.floor = floor
         self.encoder_max_texts = encoder_max_texts
         self.include_met = include_met
+        self.spelling = spelling
         self._network: Network | None = None
 
     def _check_params(self) -> None:
@@ -202,7 +213,7 @@ class IntroductionMatcher:
             raise InvalidInputError(
                 f"static must be True or False, got {self.static!r}", field="static"
             )
-        for flag in ("sector_as_skill", "include_met"):
+        for flag in ("sector_as_skill", "include_met", "spelling"):
             if not isinstance(getattr(self, flag), (bool, np.bool_)):
                 raise InvalidInputError(
                     f"{flag} must be True or False, got {getattr(self, flag)!r}", field=flag
@@ -289,6 +300,12 @@ class IntroductionMatcher:
         self.text_matcher_ = TextMatcher(
             self.thesaurus, self.encoder_, char_max_df=0.05, static=bool(self.static)
         )
+        self.speller_ = (
+            Speller(skill_texts, StaticEmbeddings.default() if self.static else None)
+            if self.spelling
+            else None
+        )
+        desires = self._spelt(desires)
         self.text_matcher_.fit(skill_texts + desires)
         self._V_skill = self.text_matcher_.transform_views(skill_texts)
         self._V_des = self.text_matcher_.transform_views(desires)
@@ -310,6 +327,12 @@ class IntroductionMatcher:
         self._dirty = True
         self._state: eng.State | None = None
         return self
+
+    def _spelt(self, desires: list[str]) -> list[str]:
+        """The desires as the views read them: misspelt words corrected (``spelling``)."""
+        if self.speller_ is None:
+            return desires
+        return [self.speller_.correct(text) for text in desires]
 
     def _require_fitted(self) -> Network:
         if self._network is None:
@@ -445,6 +468,7 @@ class IntroductionMatcher:
         new = list(self._need_index)[before:]
         if new:
             desires, owner = self._desires(new, before)
+            desires = self._spelt(desires)
             self._V_des = self._V_des.stack(self.text_matcher_.transform_views(desires))
             self._des_need = np.concatenate([self._des_need, owner])
             self._sim_parts.append(self._need_rows_sim(before, len(self._need_index)))
@@ -601,7 +625,7 @@ class IntroductionMatcher:
         self, state: eng.State, a: int, need: str
     ) -> tuple[eng.State, TextViews]:
         """``state`` with one more need text, held by member ``a`` only (a copy)."""
-        desires = list(split_desires(need)) or [need]
+        desires = self._spelt(list(split_desires(need)) or [need])
         views = self.text_matcher_.transform_views(desires)
         n, (n_needs, n_skills) = state.n, state.need_sim.shape
         owner = np.full(len(desires), n_needs, dtype=np.int64)

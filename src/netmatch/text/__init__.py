@@ -34,6 +34,7 @@ from ._normalize import (
     tokenize,
 )
 from ._semantic import E5Encoder, StaticEmbeddings, USEEncoder, default_encoder
+from ._spelling import Speller
 from ._thesaurus import Thesaurus, _common_words, _one_edit
 from ._views import VIEWS, Fusion, TextViews, view_similarities
 
@@ -46,6 +47,7 @@ __all__ = [
     "E5Encoder",
     "Encoder",
     "Fusion",
+    "Speller",
     "StaticEmbeddings",
     "TextMatcher",
     "TextViews",

@@ -1,0 +1,85 @@
+"""The spelling corrector of need texts (netmatch.text.Speller)."""
+
+from __future__ import annotations
+
+import pytest
+
+import netmatch as nm
+from netmatch.text import Speller, StaticEmbeddings
+
+SKILLS = [
+    "numérisation de fonds patrimoniaux",
+    "mesure d'impact social",
+    "schémas de métadonnées",
+    "attachée de presse",
+]
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller(SKILLS, StaticEmbeddings.default())
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("numérsation", "numérisation"),  # a letter missing
+        ("numérrisation", "numérisation"),  # a letter extra
+        ("numérasation", "numérisation"),  # a letter changed
+        ("impcat", "impact"),  # two letters swapped
+        ("atachée", "attachée"),
+        ("metadonees", "métadonnées"),  # typed without accents: the skill's spelling
+    ],
+)
+def test_one_edit_from_a_skill_word_reads_as_that_word(
+    speller: Speller, typed: str, meant: str
+) -> None:
+    assert speller.correction(typed) == meant
+
+
+def test_known_words_are_left_alone(speller: Speller) -> None:
+    for word in ("comptabilité", "plombiers", "numériser", "recrutement", "impacts", "Paris"):
+        assert speller.correction(word) is None, word
+    text = "Besoin d'un expert-comptable à Lyon pour 2025, réf. AB12"
+    assert speller.correct(text) == text
+
+
+def test_long_unknown_words_may_read_as_a_frequent_word_short_ones_only_as_a_skill(
+    speller: Speller,
+) -> None:
+    assert speller.correction("subvetions") == "subventions"  # 10 letters: the vocabulary
+    assert speller.correction("presta") is None  # 6 letters, no skill one edit away
+    assert Speller([], None).correction("subvetions") is None  # no vocabulary, no skills
+
+
+def test_correct_keeps_everything_but_the_misspelt_words(speller: Speller) -> None:
+    assert speller.correct("Besoin d'évaluer l'impcat de nos actions !") == (
+        "Besoin d'évaluer l'impact de nos actions !"
+    )
+
+
+def test_the_matcher_reads_a_misspelt_need_as_meant_and_quotes_it_as_written() -> None:
+    members = [
+        nm.Member("a", "Ana", skills=("numérisation de fonds patrimoniaux",)),
+        nm.Member("b", "Bo", skills=("plomberie",)),
+        nm.Member("c", "Cy", skills=("comptabilité",)),
+        nm.Member("d", "Di", needs=("besoin d'un presta pour la numérsation de nos registres",)),
+    ]
+    net = nm.Network(members)
+    scores = {}
+    for spelling in (False, True):
+        matcher = nm.IntroductionMatcher(seed=0, min_score=0.0, spelling=spelling).fit(net)
+        found = {i.b: i for i in matcher.suggest("d", k=3)}
+        scores[spelling] = found["a"].match if "a" in found else 0.0
+        if spelling:
+            assert found["a"].reasons[0].need == members[3].needs[0]  # as written
+            assert isinstance(matcher.speller_, Speller)
+        else:
+            assert matcher.speller_ is None
+    assert scores[True] > scores[False]
+
+
+def test_spelling_must_be_a_bool() -> None:
+    net = nm.Network([nm.Member("a", "Ana", skills=("x",))])
+    with pytest.raises(nm.InvalidInputError, match="spelling must be True or False"):
+        nm.IntroductionMatcher(spelling="yes").fit(net)  # type: ignore[arg-type]
