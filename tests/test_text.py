@@ -541,6 +541,9 @@ def test_shipped_static_vectors_store_the_accent_free_spelling_of_each_word() ->
 
     base = _semantic._shipped_base()
     assert base._folded_words == [normalize_text(w) for w in base.words]
+    folded = base._folded_words
+    assert base._order is not None
+    assert base._order.tolist() == sorted(range(len(folded)), key=folded.__getitem__)
     assert base.vectors.shape == (len(base.words), base.dims)
     assert base.vectors.dtype == np.int8
 

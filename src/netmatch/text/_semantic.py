@@ -62,6 +62,9 @@ class StaticEmbeddings:
     folded : sequence of str, optional
         ``normalize_text`` of each word (computed when not given; the shipped table
         stores it, which saves a process 0.2 s).
+    order : numpy.ndarray, optional
+        The rows in the order of their ``folded`` spellings (stable; sorted on first
+        need when not given; the shipped table stores it).
 
     Examples
     --------
@@ -85,6 +88,7 @@ class StaticEmbeddings:
         components: np.ndarray[Any, Any] | None = None,
         oov_encoder: Encoder | None = None,
         folded: Sequence[str] | None = None,
+        order: np.ndarray[Any, Any] | None = None,
     ) -> None:
         self.words = tuple(words)
         self.vectors = vectors
@@ -107,10 +111,11 @@ class StaticEmbeddings:
         for i, f in enumerate(folded):
             self._folded.setdefault(f, i)
         self._folded_words = folded
-        # Accent-free spellings in order, for the family lookup of unknown words: built
-        # on first use, in a list the copies made by ``default()`` share (it depends on
-        # the words only), so the shipped table sorts its vocabulary once per process.
-        self._sorted_folded: list[tuple[str, int]] = []
+        # Accent-free spellings in order (and their rows), for the family lookup of
+        # unknown words: built on first use, in a list the copies made by ``default()``
+        # share (it depends on the words only); the shipped table stores the order.
+        self._order = order
+        self._sorted_folded: list[tuple[list[str], list[int]]] = []
         # Vectors of words outside the vocabulary, from the encoder: a memo of a pure
         # function of the word, so its content never changes a result.
         self._oov: dict[str, np.ndarray[Any, Any] | None] = {}
@@ -162,15 +167,20 @@ class StaticEmbeddings:
         family = _family(folded)
         if not family:
             return None
-        keys = self._sorted_folded
-        if not keys and self._folded_words:
-            order = sorted(range(len(self._folded_words)), key=self._folded_words.__getitem__)
-            keys[:] = [(self._folded_words[i], i) for i in order]  # one step: thread-safe
+        if not self._folded_words:
+            return None
+        if not self._sorted_folded:  # one append (a second thread's is the same)
+            if self._order is not None:
+                rows = [int(i) for i in self._order]
+            else:
+                rows = sorted(range(len(self._folded_words)), key=self._folded_words.__getitem__)
+            self._sorted_folded.append(([self._folded_words[i] for i in rows], rows))
+        words, rows = self._sorted_folded[0]
         best: int | None = None
-        k = bisect.bisect_left(keys, (family, -1))
-        while k < len(keys) and keys[k][0].startswith(family):
-            word, i = keys[k]
-            if (best is None or i < best) and _family(word) == family:
+        k = bisect.bisect_left(words, family)
+        while k < len(words) and words[k].startswith(family):
+            i = rows[k]
+            if (best is None or i < best) and _family(words[k]) == family:
                 best = i
             k += 1
         return best
@@ -250,6 +260,7 @@ def _shipped_base() -> StaticEmbeddings:
             mean=table["mean"],
             components=table["components"],
             folded=str(table["folded"]).split("\n"),
+            order=table["order"],
         )
 
 
@@ -264,10 +275,12 @@ def _save_shipped(
 ) -> None:
     """Write the files ``_shipped_base`` reads (``scripts/build_static_embeddings.py``)."""
     np.save(os.path.join(folder, _VECTORS_FILE), np.ascontiguousarray(vectors, dtype=np.int8))
+    folded = [normalize_text(w) for w in words]
     np.savez_compressed(
         os.path.join(folder, _TABLE_FILE),
         words=np.array("\n".join(words)),
-        folded=np.array("\n".join(normalize_text(w) for w in words)),
+        folded=np.array("\n".join(folded)),
+        order=np.array(sorted(range(len(folded)), key=folded.__getitem__), dtype=np.int32),
         weights=np.asarray(weights, dtype=np.float16),
         scale=np.float32(scale),
         mean=np.asarray(mean, dtype=np.float32),

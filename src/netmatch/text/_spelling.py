@@ -9,7 +9,9 @@ changed, or two letters swapped), into a word that is known:
 1. a word of the network's own skills first (what the providers wrote, in their
    spelling, accents included);
 2. for longer words (seven letters or more), a word of the static vocabulary of
-   80,000 frequent French and English words, the most frequent first.
+   80,000 frequent French and English words, the most frequent first, reached by a
+   letter missing, extra or swapped (not changed: « soudeurs », welders, is one
+   changed letter from « sondeurs », pollsters).
 
 A word is left alone when it is known already: in the static vocabulary, in the
 skills, through its singular, or through a word of its family (« numériser » has
@@ -40,15 +42,16 @@ MIN_GENERAL_LENGTH = 7
 MIN_LENGTH = 5
 
 
-def _edits(word: str) -> set[str]:
+def _edits(word: str, *, replace: bool = True) -> set[str]:
     """Every spelling one edit away from ``word`` (a-z): deletions, transpositions of
-    neighbours, replacements and insertions."""
+    neighbours, insertions and (with ``replace``) replacements."""
     out: set[str] = set()
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]
         if tail:
             out.add(head + tail[1:])
-            out.update(head + c + tail[1:] for c in _LETTERS)
+            if replace:
+                out.update(head + c + tail[1:] for c in _LETTERS)
         if len(tail) > 1:
             out.add(head + tail[1] + tail[0] + tail[2:])
         out.update(head + c + tail for c in _LETTERS)
@@ -104,6 +107,10 @@ class Speller:
 
     def correction(self, word: str) -> str | None:
         """The known word ``word`` was meant as, or None (known, or no candidate)."""
+        if len(word) < MIN_LENGTH or (
+            self.static is not None and word.casefold() in self.static._index
+        ):
+            return None  # the common case, without normalising
         folded = normalize_text(word)
         if folded in self._memo:
             return self._memo[folded]
@@ -126,7 +133,11 @@ class Speller:
             return self._skill_words[mine[0]]
         if self.static is None or len(folded) < MIN_GENERAL_LENGTH:
             return None
-        rows = [self.static._folded[e] for e in edits if e in self.static._folded]
+        # Toward the general vocabulary, a letter missing, extra or swapped only: a
+        # changed letter turns too many rare trade words into common ones
+        # ("soudeurs", welders, is one letter from "sondeurs", pollsters).
+        near = _edits(folded, replace=False)
+        rows = [self.static._folded[e] for e in near if e in self.static._folded]
         return self.static.words[min(rows)] if rows else None
 
     def correct(self, text: str) -> str:
