@@ -147,6 +147,12 @@ def plan_rotation(
     the same in every round, the rounds are finally reordered so that as many leading
     rounds as possible are free of repeats.
 
+    Events too large for the count matrices of that search (more than about 3,000
+    participants at tables of 8 for 6 rounds) are planned without any ``(n, n)``
+    array: a greedy seating followed by a tabu search on the players who repeat, with
+    meet counts recomputed from the schedule (``started_from`` is
+    ``"greedy (large event)"``; see ``docs/rotation.md``).
+
     The search counts iterations and draws from ``seed`` only, so a run that ends by
     itself (no repeat left, or ``max_iterations``) gives the same plan on every
     machine; a run cut by ``time_limit`` depends on the machine's speed.
