@@ -253,13 +253,13 @@ def test_time_limit_cuts_the_greedy_and_the_search(
 
 
 def test_plain_ids_allocate_nothing_quadratic() -> None:
-    n = 4000  # tables of 8, 6 rounds: the dense engine would take about 800 MB
-    assert _large.too_big(n, 6, n // 8)
+    n = 3200  # tables of 8, 4 rounds: the dense engine would take about 400 MB
+    assert _large.too_big(n, 4, n // 8)
     ids = [f"p{i:04d}" for i in range(n)]
     tracemalloc.start()
     try:
         plan = nm.plan_rotation(
-            ids, rounds=6, table_size=8, seed=0, time_limit=None, max_iterations=20
+            ids, rounds=4, table_size=8, seed=0, time_limit=None, max_iterations=20
         )
         _, peak = tracemalloc.get_traced_memory()
     finally:

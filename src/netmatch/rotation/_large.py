@@ -311,7 +311,9 @@ class _Greedy:
         out[out < 0] = n
         return out
 
-    def seat(self, r: int, rng: np.random.Generator) -> None:
+    def seat(self, r: int, rng: np.random.Generator, deadline: _engine.Deadline) -> bool:
+        """Seat round ``r``; past ``deadline``, those left take the free seats at random
+        and :func:`redeal` mends the round. Whether the deadline cut it."""
         p, g = self.p, self.p.n_tables
         seating = _Round(p, r, self.schedule[r])
         for q in np.flatnonzero(p.fixed[r] >= 0).tolist():
@@ -332,6 +334,11 @@ class _Greedy:
         noise = np.zeros((0, g))
         for i, q in enumerate(order.tolist()):
             if i % 256 == 0:
+                if i and deadline.passed():
+                    row, left = seating.row, order[i:]
+                    row[left] = np.repeat(np.arange(g), seating.cap)[rng.permutation(left.size)]
+                    row[:] = redeal(p, self.schedule, r, row, rng)
+                    return True
                 noise = rng.random((min(256, order.size - i), g))  # random tie-breaks
             ok = seating.cap > 0
             if any_apart:
@@ -355,6 +362,7 @@ class _Greedy:
             t = int(np.argmin(score))
             seating.place(q, t)
             where[q] = t
+        return False
 
     def _need_gain(self, q: int, where: IntArray) -> NDArray[np.float64]:
         """Per table: 1 if ``q`` (unserved) finds a server there, plus the unserved
@@ -424,24 +432,79 @@ def _round_service(serve: sp.csr_matrix, tables: IntArray) -> IntArray:
     return np.bincount(a, weights=hit, minlength=n).astype(np.int64)
 
 
+def _sorted_keys(m: sp.csr_matrix, n: int) -> IntArray:
+    """Sorted pair keys ``lo * n + hi`` of the nonzero entries of a symmetric matrix."""
+    upper = sp.triu(m, 1).tocoo()
+    return np.sort(upper.row.astype(np.int64) * n + upper.col)
+
+
+def quick_round(
+    problem: LargeProblem,
+    schedule: IntArray,
+    r: int,
+    rng: np.random.Generator,
+    passes: int = 30,
+) -> IntArray:
+    """Round ``r`` seated at random, then re-dealt where it repeats: up to ``passes``
+    times, the people seated with someone they met (in rounds before ``r``, or knew) or
+    with a keep-apart partner, and as many others drawn at random, trade seats at random.
+    On large events each pass removes most of what is left, in a few milliseconds; the
+    greedy seating costs about a second a round there."""
+    return redeal(problem, schedule, r, _engine.quick_round(problem, r, rng), rng, passes)
+
+
+def redeal(
+    problem: LargeProblem,
+    schedule: IntArray,
+    r: int,
+    row: IntArray,
+    rng: np.random.Generator,
+    passes: int = 30,
+) -> IntArray:
+    """``row`` (round ``r``) with the people who repeat re-dealt (see :func:`quick_round`)."""
+    p = problem
+    n, g = p.n, p.n_tables
+    row = row.copy()
+    movable = p.attend[r] & (p.fixed[r] < 0)
+    for grp in p.groups:
+        movable[grp] = False
+    known = sp.csr_matrix(p.prior)
+    known.data = (known.data == 1).astype(np.int8)
+    known.eliminate_zeros()
+    before, _ = together_keys(schedule[:r], g) if r else (np.zeros(0, np.int64), None)
+    avoid = np.union1d(np.union1d(before, _sorted_keys(known, n)), _sorted_keys(p.apart, n))
+    candidates = np.flatnonzero(movable)
+    for _ in range(passes):
+        keys, _ = together_keys(row[None, :], g)
+        at = np.minimum(np.searchsorted(avoid, keys), max(avoid.size - 1, 0))
+        bad = keys[avoid[at] == keys] if avoid.size else keys[:0]
+        if bad.size == 0 or candidates.size < 2:
+            break
+        victims = np.unique(np.concatenate([bad // n, bad % n]))
+        victims = victims[movable[victims]]
+        pool = np.union1d(victims, rng.choice(candidates, min(victims.size, candidates.size)))
+        row[pool] = row[pool][rng.permutation(pool.size)]
+    return row
+
+
 def greedy(
     problem: LargeProblem, rng: np.random.Generator, deadline: _engine.Deadline
 ) -> tuple[IntArray, bool]:
     """Round by round, hosts, then keep-together groups, then everyone else, least free
     first, each at the table where they repeat least, then where needs get served, then
     where their categories are rarest; random tie-breaks. Rounds begun after
-    ``deadline`` are seated at random (hosts and groups kept). Returns the schedule and
-    whether the deadline cut it."""
+    ``deadline`` are seated by :func:`quick_round` (repeats and keep-apart only).
+    Returns the schedule and whether the deadline cut it."""
     p = problem
     schedule = np.full((p.rounds, p.n), -1, dtype=np.int64)
     state = _Greedy(p, schedule)
     cut = False
     for r in range(p.rounds):
         if deadline.passed():
-            schedule[r] = _engine.quick_round(p, r, rng)
+            schedule[r] = quick_round(p, schedule, r, rng)
             cut = True
         else:
-            state.seat(r, rng)
+            cut |= state.seat(r, rng, deadline)
         state.finish_round(r)
     return schedule, cut
 
@@ -712,22 +775,38 @@ def search(
     progress: Callable[[_engine.Progress], None] | None,
     started_from: str,
     tenure: int = 10,
-    max_rows: int = 8,
+    max_rows: int | None = None,
     perturb_after: int = 40,
 ) -> _engine.Result:
     """Tabu search on swaps of players who repeat (see the module docstring).
 
     Each iteration evaluates the swaps of at most ``max_rows`` conflicting players
-    (sampled) with everyone of the same round and takes the best one that is not tabu
-    (a player may not return to the table they left for ``tenure`` to ``tenure + 2``
-    iterations) unless it beats the best plan; after ``perturb_after`` iterations
-    without a new best, a random swap of a conflicting player. Stops at the repeat
+    (sampled; by default 64, fewer on large events where each costs more) with everyone
+    of the same round and takes the best one that is not tabu (a player may not return
+    to the table they left for ``tenure`` to ``tenure + 2`` iterations) and leaves no
+    served need unserved, unless it beats the best plan; after ``perturb_after``
+    iterations without a new best, a random swap of a conflicting player. Stops at the repeat
     lower bound, at ``max_iterations`` or at ``time_limit`` seconds.
     """
     t0 = _engine._clock()
     p = problem
     w_rep, _ = _engine.weights(p)
+    repeats, squares = repeats_and_squares(p, start)
+    if squares == 0 or max_iterations == 0 or (time_limit is not None and time_limit <= 0):
+        # Nothing to mend, or no time to: the state below takes a while on large events.
+        if progress is not None:
+            progress(_engine.Progress("done", 0, _engine._clock() - t0, repeats, repeats, 0))
+        return _engine.Result(
+            schedule=start.copy(),
+            repeats=repeats,
+            iterations=0,
+            elapsed=_engine._clock() - t0,
+            hit_time_limit=squares > 0 and time_limit is not None and max_iterations != 0,
+            started_from=started_from,
+        )
     state = _Search(p, start)
+    if max_rows is None:
+        max_rows = int(np.clip(100_000 // max(p.n, 1), 8, 64))
     target = squared_lower_bound(p) if state.sq > 0 else 0
     best_t, best_cost, best_rep = state.T.copy(), state.cost(w_rep), state.repeats
     left_table = np.full(state.T.shape, -1, dtype=np.int64)
