@@ -277,3 +277,39 @@ def test_served_pairs_equal_the_dense_need_matrix() -> None:
     served = introductions._served_pairs(net, ids)
     assert dense.any()
     assert np.array_equal(served.toarray().astype(bool), dense)
+
+
+def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
+    n, k, w = 600, 6, 5
+    ids = [f"p{i:03d}" for i in range(n)]
+    hosts = {ids[0]: 0, ids[1]: 1}
+    apart = [(ids[2], ids[3]), (ids[4], ids[5])]
+    setup = rotation._problem._problem_of(
+        ids,
+        network=None,
+        rounds=w,
+        table_size=k,
+        n_tables=None,
+        table_sizes=None,
+        hosts=hosts,
+        keep_apart=apart,
+        keep_together=[(ids[6], ids[7])],
+        attendance={ids[8]: [1, 2]},
+        balance=(),
+        avoid_known=True,
+        serve_needs=True,
+    )
+    problem = setup.problem
+    assert isinstance(problem, _large.LargeProblem)
+    rng = np.random.default_rng(5)
+    schedule = np.full((w, n), -1)
+    for r in range(w):
+        schedule[r] = _large.quick_round(problem, schedule, r, rng)
+        seated = schedule[r] >= 0
+        assert np.array_equal(seated, problem.attend[r])
+        assert np.array_equal(np.bincount(schedule[r][seated], minlength=100), problem.sizes[r])
+        assert schedule[r, 0] == 0 and schedule[r, 1] == 1
+        assert schedule[r, 2] != schedule[r, 3] and schedule[r, 4] != schedule[r, 5]
+        assert schedule[r, 6] == schedule[r, 7]
+    # Only the keep-together pair meets again (it never counts).
+    assert _large.repeats_and_squares(problem, schedule) == (0, 0)

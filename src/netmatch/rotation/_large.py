@@ -468,7 +468,7 @@ def redeal(
     movable = p.attend[r] & (p.fixed[r] < 0)
     for grp in p.groups:
         movable[grp] = False
-    known = sp.csr_matrix(p.prior)
+    known = p.prior.copy()
     known.data = (known.data == 1).astype(np.int8)
     known.eliminate_zeros()
     before, _ = together_keys(schedule[:r], g) if r else (np.zeros(0, np.int64), None)
