@@ -308,8 +308,10 @@ def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
         seated = schedule[r] >= 0
         assert np.array_equal(seated, problem.attend[r])
         assert np.array_equal(np.bincount(schedule[r][seated], minlength=100), problem.sizes[r])
-        assert schedule[r, 0] == 0 and schedule[r, 1] == 1
-        assert schedule[r, 2] != schedule[r, 3] and schedule[r, 4] != schedule[r, 5]
+        assert schedule[r, 0] == 0
+        assert schedule[r, 1] == 1
+        assert schedule[r, 2] != schedule[r, 3]
+        assert schedule[r, 4] != schedule[r, 5]
         assert schedule[r, 6] == schedule[r, 7]
     # Only the keep-together pair meets again (it never counts).
     assert _large.repeats_and_squares(problem, schedule) == (0, 0)

@@ -22,13 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .. import _rotation_search as _engine
 from ..errors import InfeasibleError
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+# scipy.sparse is imported where it is used: small events, the common case, never
+# come here and ``netmatch.rotation`` imports this module (about 0.2 s saved).
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -77,6 +83,8 @@ class LargeProblem:
 
 def pair_matrix(n: int, pairs: list[tuple[int, int]]) -> sp.csr_matrix:
     """Symmetric boolean sparse matrix of ``pairs``."""
+    import scipy.sparse as sp
+
     if not pairs:
         return sp.csr_matrix((n, n), dtype=bool)
     a, b = np.array(pairs, dtype=np.int64).T
@@ -90,6 +98,8 @@ def pair_matrix(n: int, pairs: list[tuple[int, int]]) -> sp.csr_matrix:
 def prior_matrix(n: int, keys: IntArray, values: NDArray[np.int32]) -> sp.csr_matrix:
     """Symmetric prior meetings from pair keys ``lo * n + hi`` (the lowest value wins
     where a key repeats: ``FORCED`` over an acquaintance)."""
+    import scipy.sparse as sp
+
     order = np.lexsort((values, keys))
     keys, values = keys[order], values[order]
     first = np.ones(keys.size, dtype=bool)
@@ -102,10 +112,6 @@ def prior_matrix(n: int, keys: IntArray, values: NDArray[np.int32]) -> sp.csr_ma
 
 def _row(m: sp.csr_matrix, i: int) -> IntArray:
     return np.asarray(m.indices[m.indptr[i] : m.indptr[i + 1]], dtype=np.int64)
-
-
-def _row_values(m: sp.csr_matrix, i: int) -> NDArray[np.int64]:
-    return np.asarray(m.data[m.indptr[i] : m.indptr[i + 1]], dtype=np.int64)
 
 
 # ----------------------------------------------------------------------------------
@@ -142,6 +148,8 @@ def together_keys(schedule: IntArray, g: int) -> tuple[IntArray, IntArray]:
 
 def prior_of(prior: sp.csr_matrix, keys: IntArray, n: int) -> IntArray:
     """The prior meet count of pair keys (0 when absent)."""
+    import scipy.sparse as sp
+
     upper = sp.triu(prior, 1).tocoo()
     pk = upper.row.astype(np.int64) * n + upper.col
     order = np.argsort(pk)
@@ -434,6 +442,8 @@ def _round_service(serve: sp.csr_matrix, tables: IntArray) -> IntArray:
 
 def _sorted_keys(m: sp.csr_matrix, n: int) -> IntArray:
     """Sorted pair keys ``lo * n + hi`` of the nonzero entries of a symmetric matrix."""
+    import scipy.sparse as sp
+
     upper = sp.triu(m, 1).tocoo()
     return np.sort(upper.row.astype(np.int64) * n + upper.col)
 
@@ -540,6 +550,8 @@ class _Search:
         self.slot[rr, self.L[rr, tt, ss]] = ss
         keys, counts = meetings(p, self.T)
         self.count: dict[int, int] = dict(zip(keys.tolist(), counts.tolist(), strict=True))
+        import scipy.sparse as sp
+
         upper = sp.triu(p.prior, 1).tocoo()
         forced = upper.data == _engine.FORCED
         self.never = set((upper.row[forced].astype(np.int64) * n + upper.col[forced]).tolist())

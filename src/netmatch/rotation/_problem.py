@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .. import _rotation_search as _engine
@@ -17,6 +17,9 @@ from ..errors import InfeasibleError, InvalidInputError, UnknownMemberError
 from ..network import Network
 from . import _large
 from ._plan import _MEMBER_FIELDS, _PlanContext
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 # ----------------------------------------------------------------------------------
@@ -510,6 +513,8 @@ def _prior_sparse(
     avoid_known: bool,
 ) -> tuple[sp.csr_matrix, set[frozenset[str]]]:
     """:func:`_prior_meetings` as a sparse matrix without its diagonal."""
+    import scipy.sparse as sp
+
     n = len(index)
     keys: list[NDArray[np.int64]] = []
     values: list[NDArray[np.int32]] = []
@@ -578,6 +583,8 @@ def _needs_sparse(
 ) -> tuple[sp.csr_matrix | None, NDArray[np.bool_], Mapping[str, frozenset[str]]]:
     """:func:`_needs` as a sparse matrix, from
     :func:`netmatch.introductions._served_pairs` (no dense need matrix)."""
+    import scipy.sparse as sp
+
     n = len(ids)
     needy = np.zeros(n, dtype=bool)
     if not serve_needs or network is None:
