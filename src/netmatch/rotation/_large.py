@@ -273,6 +273,7 @@ class _Greedy:
         self.serve_t = p.serve.T.tocsr() if p.serve is not None else None
         self.served = np.zeros(p.n, dtype=np.int64)
         self.hungry = p.needy.copy()  # with a need nobody served yet
+        self._feeds: sp.csr_matrix | None = None  # serve_t kept to hungry columns
         self.w_rep, self.w_need = _engine.weights(p)
 
     def met(self, q: int, r: int) -> IntArray:
@@ -293,6 +294,7 @@ class _Greedy:
         if self.serve is not None:
             self.served += _round_service(self.serve, self.L[r])
             self.hungry = self.p.needy & (self.served == 0)
+            self._feeds = None
 
     def _met_matrix(self, r: int) -> IntArray:
         """Row ``q``: the people ``q`` met before round ``r`` or knew, padded with ``n``
@@ -340,6 +342,7 @@ class _Greedy:
         any_apart = p.apart.nnz > 0
         w_rep = float(self.w_rep)
         noise = np.zeros((0, g))
+        full = np.where(seating.cap > 0, 0.0, np.inf)
         for i, q in enumerate(order.tolist()):
             if i % 256 == 0:
                 if i and deadline.passed():
@@ -348,44 +351,55 @@ class _Greedy:
                     row[:] = redeal(p, self.schedule, r, row, rng)
                     return True
                 noise = rng.random((min(256, order.size - i), g))  # random tie-breaks
-            ok = seating.cap > 0
-            if any_apart:
-                taken = where[_row(p.apart, q)]
-                if (taken >= 0).any():
-                    ok_apart = ok.copy()
-                    ok_apart[taken[taken >= 0]] = False
-                    if ok_apart.any():
-                        ok = ok_apart
             mine = met[q]
             if forced[q]:
                 mine = mine[~np.isin(mine, _row(self.forced, q))]
             at = where[mine]
             score = np.bincount(at[at >= 0], minlength=g) * w_rep + noise[i % 256]
+            score += full  # inf at full tables
             if self.serve is not None:
-                score -= self._need_gain(q, where) * self.w_need
+                gain = self._need_gain(q, where)
+                if gain is not None:
+                    score -= gain * self.w_need
             for h, cat in zip(seating.hist, p.cats, strict=True):
                 if cat[q] >= 0:
                     score += 2 * h[:, cat[q]]
-            score[~ok] = np.inf
+            if any_apart:
+                taken = where[_row(p.apart, q)]
+                taken = taken[taken >= 0]
+                if taken.size and np.isfinite(np.delete(score, taken)).any():
+                    score[taken] = np.inf  # away from keep-apart partners if possible
             t = int(np.argmin(score))
             seating.place(q, t)
             where[q] = t
+            if seating.cap[t] == 0:
+                full[t] = np.inf
         return False
 
-    def _need_gain(self, q: int, where: IntArray) -> NDArray[np.float64]:
+    def _need_gain(self, q: int, where: IntArray) -> NDArray[np.float64] | None:
         """Per table: 1 if ``q`` (unserved) finds a server there, plus the unserved
-        people seated there whom ``q`` serves (``where``: tables this round, -1 not yet)."""
+        people seated there whom ``q`` serves (``where``: tables this round, -1 not yet);
+        None when ``q`` neither needs nor feeds anyone still unserved."""
         g = self.p.n_tables
         assert self.serve is not None
         assert self.serve_t is not None
+        if self._feeds is None:
+            import scipy.sparse as sp
+
+            feeds = self.serve_t.tocoo()
+            keep = self.hungry[feeds.col]
+            self._feeds = sp.csr_matrix(
+                (feeds.data[keep], (feeds.row[keep], feeds.col[keep])), shape=feeds.shape
+            )
+        feeds_q = self._feeds.indptr[q + 1] > self._feeds.indptr[q]
+        if not self.hungry[q] and not feeds_q:
+            return None
         gain = np.zeros(g)
         if self.hungry[q]:
             at = where[_row(self.serve, q)]
             gain[at[at >= 0]] = 1
-        whom = _row(self.serve_t, q)
-        whom = whom[self.hungry[whom]]
-        if whom.size:
-            at = where[whom]
+        if feeds_q:
+            at = where[_row(self._feeds, q)]
             gain += np.bincount(at[at >= 0], minlength=g)
         return gain
 
