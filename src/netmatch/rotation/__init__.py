@@ -377,11 +377,12 @@ def _clean_rounds_first(
     clash = np.zeros((w, w), dtype=bool)
     by_key = np.argsort(keys[shared], kind="stable")
     k_sorted, r_sorted = keys[shared][by_key], of_round[shared][by_key]
-    starts = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]])
-    ends = np.r_[starts[1:], k_sorted.size]
-    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-        rs = r_sorted[lo:hi]
-        clash[np.ix_(rs, rs)] = True
+    # A pair seats together at most once a round: the rounds of a key are at most w
+    # apart in this order.
+    for d in range(1, w):
+        same = k_sorted[d:] == k_sorted[:-d]
+        clash[r_sorted[:-d][same], r_sorted[d:][same]] = True
+    clash |= clash.T
     best: list[int] = []
 
     def grow(chosen: list[int], rest: list[int]) -> None:

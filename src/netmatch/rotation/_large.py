@@ -572,7 +572,11 @@ class _Search:
         self.known = p.prior.copy()
         self.known.data = (self.known.data == 1).astype(np.int8)
         self.known.eliminate_zeros()
+        self.forced = p.prior.copy()
+        self.forced.data = (self.forced.data == _engine.FORCED).astype(np.int8)
+        self.forced.eliminate_zeros()
         self.hot = {k for k, c in self.count.items() if c >= 2}
+        self._hot_cache: tuple[IntArray, IntArray, IntArray] | None = None
         extra = np.maximum(counts - 1, 0)
         self.repeats = int(extra.sum())
         self.sq = int((extra * extra).sum())
@@ -626,32 +630,25 @@ class _Search:
 
     def partners(self, a: int) -> tuple[IntArray, IntArray]:
         """Everyone ``a`` met (or knew) whose meetings count, with the meet counts."""
-        n = self.p.n
         t = self.T[:, a]
         rounds = np.flatnonzero(t >= 0)
         mates = self.L[rounds, t[rounds]].ravel()
-        cand = np.unique(np.concatenate([mates[mates >= 0], _row(self.known, a)]))
+        known = _row(self.known, a)
+        cand = np.unique(np.concatenate([mates[mates >= 0], known]))
         cand = cand[cand != a]
-        lo, hi = np.minimum(cand, a), np.maximum(cand, a)
-        keys = (lo * n + hi).tolist()
-        known = set(_row(self.known, a).tolist())
-        counts = np.array(
-            [
-                self.count.get(k, 1 if int(v) in known else 0)
-                for k, v in zip(keys, cand.tolist(), strict=True)
-            ],
-            dtype=np.int64,
-        )
-        keep = np.array([k not in self.never for k in keys], dtype=bool) & (counts > 0)
-        return cand[keep], counts[keep]
+        # The rounds shared, from the schedule (the dict is for the pairs that repeat).
+        shared = (self.T[rounds][:, cand] == t[rounds][:, None]).sum(axis=0)
+        counts = shared + np.isin(cand, known)
+        keep = counts > 0
+        if self.forced.indptr[a + 1] > self.forced.indptr[a]:
+            keep &= ~np.isin(cand, _row(self.forced, a))
+        return cand[keep], counts[keep].astype(np.int64)
 
     def conflicting(self) -> tuple[IntArray, IntArray]:
         """(round, player) of mobile players seated with someone they met before."""
-        n = self.p.n
         if not self.hot:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        keys = np.array(sorted(self.hot), dtype=np.int64)
-        u, v = keys // n, keys % n
+        u, v, _ = self._hot_pairs()
         same = (self.T[:, u] == self.T[:, v]) & (self.T[:, u] >= 0)
         r, k = np.nonzero(same)
         R = np.concatenate([r, r])
@@ -666,13 +663,21 @@ class _Search:
         out = np.zeros(n, dtype=np.int64)
         if not self.hot:
             return out
-        keys = np.array(sorted(self.hot), dtype=np.int64)
-        u, v = keys // n, keys % n
+        u, v, c = self._hot_pairs()
         same = (self.T[r, u] == self.T[r, v]) & (self.T[r, u] >= 0)
-        c = np.array([self.count[k] for k in keys[same].tolist()], dtype=np.int64)
-        np.add.at(out, u[same], _drop(c))
-        np.add.at(out, v[same], _drop(c))
+        np.add.at(out, u[same], _drop(c[same]))
+        np.add.at(out, v[same], _drop(c[same]))
         return out
+
+    def _hot_pairs(self) -> tuple[IntArray, IntArray, IntArray]:
+        """The pairs met twice or more (``u < v``) and their meet counts, as arrays
+        (rebuilt after a swap changes them)."""
+        if self._hot_cache is None:
+            n = self.p.n
+            keys = np.array(sorted(self.hot), dtype=np.int64)
+            counts = np.array([self.count[k] for k in keys.tolist()], dtype=np.int64)
+            self._hot_cache = (keys // n, keys % n, counts)
+        return self._hot_cache
 
     def deltas(
         self, r: int, a: int, w_rep: int, leave: IntArray
@@ -747,6 +752,8 @@ class _Search:
                     self.hot.add(k)
                 else:
                     self.hot.discard(k)
+                if old >= 2 or new >= 2:
+                    self._hot_cache = None
         for h, cat in zip(self.H, p.cats, strict=True):
             before = int((h[r, [A, B], :-1] ** 2).sum())
             if cat[a] >= 0:
@@ -845,11 +852,14 @@ def search(
         if progress is not None:
             progress(_engine.Progress(phase, it, _engine._clock() - t0, state.repeats, best_rep, 0))
 
+    def out_of_time() -> bool:
+        return time_limit is not None and _engine._clock() - t0 >= time_limit
+
     report("start")
     while state.sq > target:
         if max_iterations is not None and it >= max_iterations:
             break
-        if time_limit is not None and _engine._clock() - t0 >= time_limit:
+        if out_of_time():
             hit = True
             break
         R, A = state.conflicting()
@@ -861,6 +871,8 @@ def search(
         best_total = int(_engine._BIG)
         leaves: dict[int, IntArray] = {}
         for i in pick.tolist():
+            if best_move is not None and out_of_time():
+                break  # the rows seen so far give the move (big events: a row is slow)
             r, a = int(R[i]), int(A[i])
             if r not in leaves:
                 leaves[r] = state.leave_savings(r)
