@@ -347,7 +347,7 @@ class _Greedy:
             if i % 256 == 0:
                 if i and deadline.passed():
                     row, left = seating.row, order[i:]
-                    row[left] = np.repeat(np.arange(g), seating.cap)[rng.permutation(left.size)]
+                    row[left] = striped(p, left, seating.cap, rng)
                     row[:] = redeal(p, self.schedule, r, row, rng)
                     return True
                 noise = rng.random((min(256, order.size - i), g))  # random tie-breaks
@@ -469,12 +469,50 @@ def quick_round(
     rng: np.random.Generator,
     passes: int = 30,
 ) -> IntArray:
-    """Round ``r`` seated at random, then re-dealt where it repeats: up to ``passes``
-    times, the people seated with someone they met (in rounds before ``r``, or knew) or
-    with a keep-apart partner, and as many others drawn at random, trade seats at random.
-    On large events each pass removes most of what is left, in a few milliseconds; the
-    greedy seating costs about a second a round there."""
-    return redeal(problem, schedule, r, _engine.quick_round(problem, r, rng), rng, passes)
+    """Round ``r`` dealt in stripes, then re-dealt where it repeats.
+
+    Hosts and keep-together groups sit as :func:`netmatch._rotation_search.quick_round`
+    seats them; everyone else is dealt by :func:`striped`. Then, up to ``passes`` times,
+    the people seated with someone they met (in rounds before ``r``, or knew) or with a
+    keep-apart partner, and as many others of the same categories drawn at random, trade
+    seats at random within each category (so the tables stay as mixed). On large
+    events each pass removes most of what is left, in a few milliseconds; the greedy
+    seating costs about a second a round there.
+    """
+    p = problem
+    row = _engine.quick_round(p, r, rng)
+    rest = _movable(p, r)
+    row[rest] = -1
+    cap = p.sizes[r] - np.bincount(row[row >= 0], minlength=p.n_tables)
+    row[rest] = striped(p, rest, cap, rng)
+    return redeal(p, schedule, r, row, rng, passes)
+
+
+def _movable(p: LargeProblem, r: int) -> IntArray:
+    """The people of round ``r`` who are neither hosts nor in a keep-together group."""
+    movable = p.attend[r] & (p.fixed[r] < 0)
+    for grp in p.groups:
+        movable[grp] = False
+    return np.flatnonzero(movable)
+
+
+def _category(p: LargeProblem) -> IntArray:
+    """The first balance attribute's category of each person (0 for all without one)."""
+    return p.cats[0] if p.cats else np.zeros(p.n, dtype=np.int64)
+
+
+def striped(p: LargeProblem, people: IntArray, cap: IntArray, rng: np.random.Generator) -> IntArray:
+    """Tables for ``people`` on the free seats ``cap``: people sorted by category, seats
+    taken first seat of every table, then second seat of every table, ... (tables in a
+    random order): a category's members land at different tables."""
+    g = cap.size
+    order = np.lexsort((rng.random(people.size), _category(p)[people]))
+    tables = np.repeat(np.arange(g), np.maximum(cap, 0))
+    rank = np.arange(tables.size) - np.searchsorted(tables, tables)
+    seats = tables[np.lexsort((rng.permutation(g)[tables], rank))]
+    out = np.empty(people.size, dtype=np.int64)
+    out[order] = seats
+    return out
 
 
 def redeal(
@@ -489,15 +527,19 @@ def redeal(
     p = problem
     n, g = p.n, p.n_tables
     row = row.copy()
-    movable = p.attend[r] & (p.fixed[r] < 0)
-    for grp in p.groups:
-        movable[grp] = False
+    candidates = _movable(p, r)
+    movable = np.zeros(n, dtype=bool)
+    movable[candidates] = True
+    cat = _category(p)
+    # Movable people by category, so that a victim's stand-in shares their category.
+    by_cat = candidates[np.argsort(cat[candidates], kind="stable")]
+    first = np.searchsorted(cat[by_cat], cat, side="left")
+    size = np.searchsorted(cat[by_cat], cat, side="right") - first
     known = p.prior.copy()
     known.data = (known.data == 1).astype(np.int8)
     known.eliminate_zeros()
     before, _ = together_keys(schedule[:r], g) if r else (np.zeros(0, np.int64), None)
     avoid = np.union1d(np.union1d(before, _sorted_keys(known, n)), _sorted_keys(p.apart, n))
-    candidates = np.flatnonzero(movable)
     for _ in range(passes):
         keys, _ = together_keys(row[None, :], g)
         at = np.minimum(np.searchsorted(avoid, keys), max(avoid.size - 1, 0))
@@ -506,8 +548,14 @@ def redeal(
             break
         victims = np.unique(np.concatenate([bad // n, bad % n]))
         victims = victims[movable[victims]]
-        pool = np.union1d(victims, rng.choice(candidates, min(victims.size, candidates.size)))
-        row[pool] = row[pool][rng.permutation(pool.size)]
+        if victims.size == 0:
+            break
+        stand_in = by_cat[first[victims] + (rng.random(victims.size) * size[victims]).astype(int)]
+        pool = np.union1d(victims, stand_in)
+        # Trade seats within each category: the same people of each category per table.
+        give = pool[np.lexsort((rng.random(pool.size), cat[pool]))]
+        take = pool[np.lexsort((rng.random(pool.size), cat[pool]))]
+        row[take] = row[give].copy()
     return row
 
 
