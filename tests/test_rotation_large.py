@@ -315,3 +315,16 @@ def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
         assert schedule[r, 6] == schedule[r, 7]
     # Only the keep-together pair meets again (it never counts).
     assert _large.repeats_and_squares(problem, schedule) == (0, 0)
+
+
+def test_striped_deal_spreads_each_category_over_the_tables() -> None:
+    n, g = 60, 10
+    cat = np.array([i % 4 for i in range(n)])  # four categories of 15
+    problem = random_case(0, n=n, w=1, g=g)[2]
+    problem.cats, problem.n_cats = [cat], [4]
+    people = np.arange(n)
+    tables = _large.striped(problem, people, np.full(g, 6), np.random.default_rng(1))
+    assert np.array_equal(np.bincount(tables, minlength=g), np.full(g, 6))
+    for c in range(4):
+        # 15 people of a category at 10 tables: 1 or 2 at each table.
+        assert set(np.bincount(tables[cat == c], minlength=g).tolist()) <= {1, 2}
