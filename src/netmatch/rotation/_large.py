@@ -471,8 +471,9 @@ def quick_round(
 ) -> IntArray:
     """Round ``r`` dealt in stripes, then re-dealt where it repeats.
 
-    Hosts and keep-together groups sit as :func:`netmatch._rotation_search.quick_round`
-    seats them; everyone else is dealt by :func:`striped`. Then, up to ``passes`` times,
+    Hosts sit at their tables, keep-together groups (largest first) at the table with
+    room where they met the fewest people, away from keep-apart partners; everyone
+    else is dealt by :func:`striped`. Then, up to ``passes`` times,
     the people seated with someone they met (in rounds before ``r``, or knew) or with a
     keep-apart partner, and as many others of the same categories drawn at random, trade
     seats at random within each category (so the tables stay as mixed). On large
@@ -480,10 +481,37 @@ def quick_round(
     seating costs about a second a round there.
     """
     p = problem
-    row = _engine.quick_round(p, r, rng)
+    g = p.n_tables
+    row = np.where(p.attend[r] & (p.fixed[r] >= 0), p.fixed[r], -1)
+    cap = p.sizes[r] - np.bincount(row[row >= 0], minlength=g)
+    earlier = table_lists(schedule[:r], g, max(p.cap, 1)) if r else None
+    for grp in sorted((grp[p.attend[r, grp]] for grp in p.groups), key=len, reverse=True):
+        free = grp[row[grp] < 0]
+        pinned = row[grp][row[grp] >= 0]
+        if pinned.size:
+            t = int(pinned[0])
+        else:
+            ok = cap >= free.size
+            partners = np.concatenate([_row(p.apart, int(x)) for x in free])
+            ok[row[partners][row[partners] >= 0]] = False
+            ok = ok if ok.any() else cap >= free.size
+            if not ok.any():
+                raise InfeasibleError(
+                    f"cannot seat a keep_together group of {grp.size} in round {r}: "
+                    "no table has that many free seats"
+                )
+            score = rng.random(g)
+            if earlier is not None:
+                t_before = schedule[:r, free]
+                s_idx, x_idx = np.nonzero(t_before >= 0)
+                met = earlier[s_idx, t_before[s_idx, x_idx]].ravel()
+                at = row[met[met >= 0]]
+                score += np.bincount(at[at >= 0], minlength=g)
+            score[~ok] = np.inf
+            t = int(np.argmin(score))
+        row[free] = t
+        cap[t] -= free.size
     rest = _movable(p, r)
-    row[rest] = -1
-    cap = p.sizes[r] - np.bincount(row[row >= 0], minlength=p.n_tables)
     row[rest] = striped(p, rest, cap, rng)
     return redeal(p, schedule, r, row, rng, passes)
 
