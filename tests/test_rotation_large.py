@@ -282,7 +282,7 @@ def test_served_pairs_equal_the_dense_need_matrix() -> None:
 def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
     n, k, w = 600, 6, 5
     ids = [f"p{i:03d}" for i in range(n)]
-    hosts = {ids[0]: 0, ids[1]: 1}
+    hosts = {ids[0]: 0, ids[1]: 1, **{ids[500 + t]: t for t in range(2, 100)}}  # one a table
     apart = [(ids[2], ids[3]), (ids[4], ids[5])]
     setup = rotation._problem._problem_of(
         ids,
@@ -293,7 +293,7 @@ def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
         table_sizes=None,
         hosts=hosts,
         keep_apart=apart,
-        keep_together=[(ids[6], ids[7])],
+        keep_together=[(ids[6], ids[7]), *((ids[10 + 2 * i], ids[11 + 2 * i]) for i in range(20))],
         attendance={ids[8]: [1, 2]},
         balance=(),
         avoid_known=True,
@@ -313,7 +313,8 @@ def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
         assert schedule[r, 2] != schedule[r, 3]
         assert schedule[r, 4] != schedule[r, 5]
         assert schedule[r, 6] == schedule[r, 7]
-    # Only the keep-together pair meets again (it never counts).
+    # Only the keep-together pairs meet again (they never count); groups do not keep
+    # meeting the same hosts.
     assert _large.repeats_and_squares(problem, schedule) == (0, 0)
 
 

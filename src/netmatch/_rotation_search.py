@@ -140,7 +140,7 @@ def weights(problem: Shape) -> tuple[int, int]:
 # ----------------------------------------------------------------------------------
 # Greedy start
 # ----------------------------------------------------------------------------------
-def quick_round(problem: Shape, r: int, rng: np.random.Generator) -> IntArray:
+def quick_round(problem: Problem, r: int, rng: np.random.Generator) -> IntArray:
     """Round ``r`` seated at random: hosts at their tables, keep-together groups on the
     emptiest tables, everyone else on the seats left (what :func:`greedy` does once its
     deadline has passed; the search then repairs what it can)."""
