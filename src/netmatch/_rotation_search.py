@@ -30,7 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,6 +90,22 @@ class Problem:
         return int(self.sizes.max()) if self.sizes.size else 0
 
 
+class Shape(Protocol):
+    """What seating a round at random and weighting the objective need of an instance
+    (:class:`Problem`, or the sparse problem of :mod:`netmatch.rotation._large`)."""
+
+    n: int
+    n_tables: int
+    attend: BoolArray
+    sizes: IntArray
+    fixed: IntArray
+    groups: list[IntArray]
+    cats: list[IntArray]
+
+    @property
+    def cap(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Progress:
     """What the engine reports to a progress callback."""
@@ -112,7 +128,7 @@ class Result:
     started_from: str
 
 
-def weights(problem: Problem) -> tuple[int, int]:
+def weights(problem: Shape) -> tuple[int, int]:
     """Integer weights (repeat, need) making the objective lexicographic."""
     cap = max(problem.cap, 2)
     bal = 4 * (cap + 1) * max(len(problem.cats), 1) + 1

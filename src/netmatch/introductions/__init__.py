@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._validation import check_positive_int as _check_positive_int
 from ..errors import InvalidInputError, UnknownMemberError
@@ -212,6 +213,16 @@ def need_match_matrix(
         thesaurus=thesaurus, encoder=encoder, top_skills=None, sector_as_skill=False, floor=0.01
     ).fit(sub)
     return matcher.need_match_matrix(member_ids)
+
+
+def _served_pairs(network: Network, member_ids: Sequence[str]) -> sp.csr_matrix:
+    """Where :func:`need_match_matrix` reaches :data:`SERVED_THRESHOLD`, as a sparse
+    boolean matrix (the rotation planner's form for events too large for ``(n, n)``)."""
+    sub = Network([network.member(m) for m in member_ids])
+    matcher = IntroductionMatcher(
+        encoder=None, top_skills=None, sector_as_skill=False, floor=0.01
+    ).fit(sub)
+    return matcher.served_pairs(SERVED_THRESHOLD, list(member_ids))
 
 
 def _gini(values: Array) -> float:

@@ -887,6 +887,42 @@ class IntroductionMatcher:
         np.fill_diagonal(out, 0.0)
         return np.clip(out, 0.0, 1.0)
 
+    def served_pairs(
+        self, threshold: float, member_ids: Sequence[str] | None = None
+    ) -> sp.csr_matrix:
+        """Boolean sparse matrix: ``[i, j]`` true where :meth:`need_match_matrix` would be
+        at least ``threshold`` (``threshold > 0``), without the dense ``(n, n)`` matrix.
+
+        Some need of ``i`` and some skill of ``j`` have a similarity at least
+        ``threshold``: two sparse products of the member/need, need/skill and
+        member/skill incidences (the rotation planner's form for large events).
+        """
+        state = self._get_state()
+        ids = list(self._ids) if member_ids is None else list(member_ids)
+        for mid in ids:
+            if mid not in self._index:
+                raise UnknownMemberError(mid)
+        idx = np.array([self._index[m] for m in ids], dtype=np.int64)
+        sim = sp.csr_matrix(state.need_sim)
+        close = sp.csr_matrix(
+            (
+                (sim.data.astype(np.float64) >= threshold).astype(np.float32),
+                sim.indices,
+                sim.indptr,
+            ),
+            shape=sim.shape,
+        )
+        close.eliminate_zeros()
+        mn = sp.csr_matrix(state.member_need[idx], dtype=np.float32, copy=True)
+        ms = sp.csr_matrix(state.member_skill[idx], dtype=np.float32, copy=True)
+        mn.data[:] = 1.0
+        ms.data[:] = 1.0
+        out = sp.csr_matrix((mn @ close) @ ms.T)
+        out.setdiag(0)
+        out.eliminate_zeros()
+        out.data[:] = 1.0
+        return out
+
 
 def _cached(
     cache: dict[tuple[str, float, str | None, str | None, str | None], Reason],

@@ -29,7 +29,7 @@ from .. import _rotation_search as _engine
 from .._validation import check_seed, check_time_limit
 from ..errors import InfeasibleError, RepeatsRemainWarning
 from ..network import Network
-from . import _start
+from . import _large, _start
 from ._plan import RotationPlan, RotationProgress, RotationStats
 from ._problem import _int, _problem_of, _Setup
 
@@ -147,6 +147,12 @@ def plan_rotation(
     the same in every round, the rounds are finally reordered so that as many leading
     rounds as possible are free of repeats.
 
+    Events too large for the count matrices of that search (more than about 3,000
+    participants at tables of 8 for 6 rounds) are planned without any ``(n, n)``
+    array: a greedy seating followed by a tabu search on the players who repeat, with
+    meet counts recomputed from the schedule (``started_from`` is
+    ``"greedy (large event)"``; see ``docs/rotation.md``).
+
     The search counts iterations and draws from ``seed`` only, so a run that ends by
     itself (no repeat left, or ``max_iterations``) gives the same plan on every
     machine; a run cut by ``time_limit`` depends on the machine's speed.
@@ -192,6 +198,35 @@ def plan_rotation(
     if max_iterations is not None:
         max_iterations = _int(max_iterations, "max_iterations", low=0)
     rng = np.random.default_rng(seed)
+    if isinstance(setup.problem, _large.LargeProblem):
+        result, cut = _large.plan(
+            setup.problem,
+            rng,
+            time_limit=time_limit,
+            max_iterations=max_iterations,
+            progress=_relay(progress),
+            t0=t0,
+        )
+    else:
+        result, cut = _search_dense(setup, rng, time_limit, max_iterations, progress, t0)
+    schedule = _clean_rounds_first(setup.problem, result.schedule)
+    _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
+    plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
+    if result.repeats > 0:
+        _warn_repeats(setup, schedule, result)
+    return plan
+
+
+def _search_dense(
+    setup: _Setup,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[RotationProgress], object] | None,
+    t0: float,
+) -> tuple[_engine.Result, bool]:
+    """Start plan and search of the dense engine; whether the start was cut short."""
+    assert isinstance(setup.problem, _engine.Problem)
     # The greedy start may use half of the time; constructions and their labelling
     # 80 % (when they leave nothing to mend, the search has nothing to do).
     start, started_from, cut = _start.start_plan(
@@ -213,12 +248,7 @@ def plan_rotation(
         progress=_relay(progress),
         started_from=started_from,
     )
-    schedule = _clean_rounds_first(setup.problem, result.schedule)
-    _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
-    plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
-    if result.repeats > 0:
-        _warn_repeats(setup, schedule, result)
-    return plan
+    return result, cut
 
 
 def _relay(
@@ -276,13 +306,19 @@ def _warn_repeats(setup: _Setup, schedule: NDArray[np.int64], result: _engine.Re
     known = ""
     if setup.avoid_known and setup.context.prior_pairs:
         # Pairs who knew each other (prior meetings 1) and met again here.
-        meets = _engine.meet_counts(problem, schedule)
-        seated = int(np.triu((problem.prior == 1) & (meets > 1), 1).sum())
+        if isinstance(problem, _large.LargeProblem):
+            seated = _large.known_seated(problem, schedule)
+        else:
+            meets = _engine.meet_counts(problem, schedule)
+            seated = int(np.triu((problem.prior == 1) & (meets > 1), 1).sum())
         if seated:
             known = f", counting {seated} meeting(s) of pairs who already knew each other"
     if problem.groups or len(set(setup.host_of.values())) < len(setup.host_of):
         known += ", besides the meetings of people who always sit together"
-    floor = _engine.repeat_lower_bound(problem)
+    if isinstance(problem, _large.LargeProblem):
+        floor = _large.repeat_lower_bound(problem)
+    else:
+        floor = _engine.repeat_lower_bound(problem)
     n, w = problem.n, problem.rounds
     if floor:
         why = f"; at least {floor} cannot be avoided with {n} participants over {w} rounds"
@@ -298,7 +334,7 @@ def _warn_repeats(setup: _Setup, schedule: NDArray[np.int64], result: _engine.Re
     )
 
 
-def _advice(problem: _engine.Problem) -> str:
+def _advice(problem: _engine.Problem | _large.LargeProblem) -> str:
     """What would avoid repeats: fewer rounds, or smaller tables."""
     n = int(problem.attend.sum(axis=1).max())
     k = int(problem.sizes.max())
@@ -316,7 +352,9 @@ def _advice(problem: _engine.Problem) -> str:
     return " (" + "; ".join(parts) + ")" if parts else ""
 
 
-def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -> NDArray[np.int64]:
+def _clean_rounds_first(
+    problem: _engine.Problem | _large.LargeProblem, schedule: NDArray[np.int64]
+) -> NDArray[np.int64]:
     """Reorder rounds so that as many leading rounds as possible have no repeat.
 
     Only when every round has the same attendance and table sizes (then the order of
@@ -330,16 +368,21 @@ def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -
     same_sizes = np.sort(p.sizes, axis=1)
     if not (p.attend == p.attend[0]).all() or not (same_sizes == same_sizes[0]).all():
         return schedule
-    pairs = []
-    for r in range(w):
-        same = schedule[r][:, None] == schedule[r][None, :]
-        same &= (schedule[r] >= 0)[:, None]
-        pairs.append(np.triu(same, 1))
-    stacked = np.array(pairs)
-    if not (stacked.sum(axis=0) > 1).any():
+    # Two rounds clash when they seat a pair together (pair keys, never an (n, n) array).
+    keys, of_round = _large.together_keys(schedule, p.n_tables)
+    uniq, counts = np.unique(keys, return_counts=True)
+    if not (counts > 1).any():
         return schedule
-    flat = stacked.reshape(w, -1).astype(np.int32)
-    clash = (flat @ flat.T) > 0
+    shared = np.isin(keys, uniq[counts > 1])
+    clash = np.zeros((w, w), dtype=bool)
+    by_key = np.argsort(keys[shared], kind="stable")
+    k_sorted, r_sorted = keys[shared][by_key], of_round[shared][by_key]
+    # A pair seats together at most once a round: the rounds of a key are at most w
+    # apart in this order.
+    for d in range(1, w):
+        same = k_sorted[d:] == k_sorted[:-d]
+        clash[r_sorted[:-d][same], r_sorted[d:][same]] = True
+    clash |= clash.T
     best: list[int] = []
 
     def grow(chosen: list[int], rest: list[int]) -> None:
@@ -358,7 +401,7 @@ def _clean_rounds_first(problem: _engine.Problem, schedule: NDArray[np.int64]) -
 
 
 def _check(
-    problem: _engine.Problem,
+    problem: _engine.Problem | _large.LargeProblem,
     schedule: NDArray[np.int64],
     ids: list[str],
     apart_pairs: list[tuple[int, int]],

@@ -4,7 +4,8 @@ integer problem the engine (:mod:`netmatch._rotation_search`) works on."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -14,7 +15,11 @@ from .. import _rotation_search as _engine
 from .._validation import check_rounds
 from ..errors import InfeasibleError, InvalidInputError, UnknownMemberError
 from ..network import Network
+from . import _large
 from ._plan import _MEMBER_FIELDS, _PlanContext
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 # ----------------------------------------------------------------------------------
@@ -229,7 +234,7 @@ class _Setup:
     """An event checked and turned into integers: what the steps of the planner share."""
 
     ids: list[str]
-    problem: _engine.Problem
+    problem: _engine.Problem | _large.LargeProblem
     host_of: dict[int, int]
     apart_pairs: list[tuple[int, int]]
     avoid_known: bool
@@ -270,33 +275,59 @@ def _problem_of(
     fixed = np.full((w, n), -1, dtype=np.int64)
     for i, t in host_of.items():
         fixed[attend[:, i], i] = t
-    apart, apart_pairs = _keep_apart(keep_apart, index, ids, attend, host_of, g)
+    apart_pairs = _keep_apart(keep_apart, index, ids, attend, host_of, g)
     groups = _keep_together(keep_together, index, ids, attend, sizes, host_of, apart_pairs)
     _check_host_loads(fixed, sizes, ids)
-    prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
-    serve, needy, servers = _needs(network, ids, serve_needs)
     cats, n_cats, attr_values = _balance_codes(network, ids, balance)
     people: dict[str, dict[str, str | None]] = {}
     if network is not None:
         for m in ids:
             mem = network.member(m)
             people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
-    problem = _engine.Problem(
-        n=n,
-        rounds=w,
-        n_tables=g,
-        attend=attend,
-        sizes=sizes,
-        fixed=fixed,
-        groups=groups,
-        apart=apart,
-        prior=prior,
-        serve=serve,
-        needy=needy,
-        cats=cats,
-        n_cats=n_cats,
-        even_sizes=table_sizes is None,
-    )
+    problem: _engine.Problem | _large.LargeProblem
+    servers: Mapping[str, frozenset[str]]
+    if _large.too_big(n, w, g):
+        # No (n, n) array: pair data stays sparse (see netmatch.rotation._large).
+        prior_sp, prior_pairs = _prior_sparse(network, index, groups, host_of, avoid_known)
+        serve_sp, needy, servers = _needs_sparse(network, ids, serve_needs)
+        problem = _large.LargeProblem(
+            n=n,
+            rounds=w,
+            n_tables=g,
+            attend=attend,
+            sizes=sizes,
+            fixed=fixed,
+            groups=groups,
+            apart=_large.pair_matrix(n, apart_pairs),
+            prior=prior_sp,
+            serve=serve_sp,
+            needy=needy,
+            cats=cats,
+            n_cats=n_cats,
+            even_sizes=table_sizes is None,
+        )
+    else:
+        apart = np.zeros((n, n), dtype=bool)
+        for i, j in apart_pairs:
+            apart[i, j] = apart[j, i] = True
+        prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
+        serve, needy, servers = _needs(network, ids, serve_needs)
+        problem = _engine.Problem(
+            n=n,
+            rounds=w,
+            n_tables=g,
+            attend=attend,
+            sizes=sizes,
+            fixed=fixed,
+            groups=groups,
+            apart=apart,
+            prior=prior,
+            serve=serve,
+            needy=needy,
+            cats=cats,
+            n_cats=n_cats,
+            even_sizes=table_sizes is None,
+        )
     context = _PlanContext(
         prior_pairs=frozenset(prior_pairs),
         servers=servers,
@@ -332,9 +363,7 @@ def _keep_apart(
     attend: NDArray[np.bool_],
     host_of: dict[int, int],
     g: int,
-) -> tuple[NDArray[np.bool_], list[tuple[int, int]]]:
-    n = len(ids)
-    apart = np.zeros((n, n), dtype=bool)
+) -> list[tuple[int, int]]:
     apart_pairs: list[tuple[int, int]] = []
     for pair in _pairs(keep_apart, "keep_apart"):
         if len(pair) != 2:
@@ -346,7 +375,6 @@ def _keep_apart(
             raise InvalidInputError(
                 f"keep_apart pair {pair!r} names the same member twice", field="keep_apart"
             )
-        apart[i, j] = apart[j, i] = True
         apart_pairs.append((i, j))
         both = np.flatnonzero(attend[:, i] & attend[:, j])
         if g == 1 and both.size:
@@ -359,7 +387,7 @@ def _keep_apart(
                 f"hosts {ids[i]!r} and {ids[j]!r} keep the same table {host_of[i]} "
                 "but are also in keep_apart"
             )
-    return apart, apart_pairs
+    return apart_pairs
 
 
 def _keep_together(
@@ -475,6 +503,107 @@ def _prior_meetings(
         prior[np.ix_(same, same)] = _engine.FORCED
     np.fill_diagonal(prior, _engine.FORCED)
     return prior, prior_pairs
+
+
+def _prior_sparse(
+    network: Network | None,
+    index: Mapping[str, int],
+    groups: list[NDArray[np.int64]],
+    host_of: dict[int, int],
+    avoid_known: bool,
+) -> tuple[sp.csr_matrix, set[frozenset[str]]]:
+    """:func:`_prior_meetings` as a sparse matrix without its diagonal."""
+    import scipy.sparse as sp
+
+    n = len(index)
+    keys: list[NDArray[np.int64]] = []
+    values: list[NDArray[np.int32]] = []
+    prior_pairs: set[frozenset[str]] = set()
+    if network is not None:
+        known = []
+        for a, b in list(network.acquaintance_pairs()) + list(network.met_pairs()):
+            if a in index and b in index:
+                prior_pairs.add(frozenset((a, b)))
+                i, j = sorted((index[a], index[b]))
+                if avoid_known and i != j:
+                    known.append(i * n + j)
+        keys.append(np.array(known, dtype=np.int64))
+        values.append(np.ones(len(known), dtype=np.int32))
+    by_table: dict[int, list[int]] = {}
+    for i, t in host_of.items():
+        by_table.setdefault(t, []).append(i)
+    for same in [*(grp.tolist() for grp in groups), *by_table.values()]:
+        lo, hi = np.triu_indices(len(same), 1)
+        members = np.sort(np.array(same, dtype=np.int64))
+        keys.append(members[lo] * n + members[hi])
+        values.append(np.full(lo.size, _engine.FORCED, dtype=np.int32))
+    if not keys:
+        return sp.csr_matrix((n, n), dtype=np.int32), prior_pairs
+    return _large.prior_matrix(n, np.concatenate(keys), np.concatenate(values)), prior_pairs
+
+
+class _Servers(Mapping[str, frozenset[str]]):
+    """Who serves whom, read from a sparse matrix when asked (the plan's statistics)."""
+
+    def __init__(self, ids: list[str], serve: sp.csr_matrix) -> None:
+        self._ids = ids
+        self._serve = serve
+        self._index = {m: i for i, m in enumerate(ids)}
+        self._needy = [ids[i] for i in np.flatnonzero(np.diff(serve.indptr) > 0).tolist()]
+
+    def __getitem__(self, member: str) -> frozenset[str]:
+        i = self._index[member]
+        row = self._serve.indices[self._serve.indptr[i] : self._serve.indptr[i + 1]]
+        if row.size == 0:
+            raise KeyError(member)
+        return frozenset(self._ids[j] for j in row.tolist())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._needy)
+
+    def __len__(self) -> int:
+        return len(self._needy)
+
+
+def _served_matrix(network: Network, ids: list[str]) -> sp.csr_matrix | None:
+    """Who serves whom, sparse, from :mod:`netmatch.introductions` if there.
+
+    Tests replace this function to inject a matrix.
+    """
+    try:
+        from .. import introductions
+
+        return introductions._served_pairs(network, ids)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _needs_sparse(
+    network: Network | None, ids: list[str], serve_needs: bool
+) -> tuple[sp.csr_matrix | None, NDArray[np.bool_], Mapping[str, frozenset[str]]]:
+    """:func:`_needs` as a sparse matrix, from
+    :func:`netmatch.introductions._served_pairs` (no dense need matrix)."""
+    import scipy.sparse as sp
+
+    n = len(ids)
+    needy = np.zeros(n, dtype=bool)
+    if not serve_needs or network is None:
+        return None, needy, {}
+    has_need = np.array([bool(network.member(m).needs) for m in ids])
+    if not has_need.any():
+        return None, needy, {}
+    served = _served_matrix(network, ids)
+    if served is None:
+        return None, needy, {}
+    serve = sp.csr_matrix(
+        sp.diags(has_need.astype(np.int8), dtype=np.int8) @ served.astype(np.int8)
+    )
+    serve.setdiag(0)
+    serve.eliminate_zeros()
+    serve.data[:] = 1
+    serve = serve.astype(np.int8)
+    needy = np.diff(serve.indptr) > 0
+    return serve, needy, _Servers(ids, serve)
 
 
 def _needs(
