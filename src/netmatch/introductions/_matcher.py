@@ -612,6 +612,10 @@ class IntroductionMatcher:
         # Last line of defence (cheap for k results): never an excluded pair.
         built = self._build(cand.take(top), transient)
         out = [i for i in built if not self._excluded(network, i.a, i.b)]
+        # The selection compares scores in steps of 2**-20 and breaks ties by the seeded
+        # rank; two scores closer than that may come out in rank order. Best first, as
+        # printed (stable: the rank still orders equal scores).
+        out.sort(key=lambda intro: -intro.score)
         if not out:
             self._warn_empty(member_id)
         return out
