@@ -108,6 +108,7 @@ def test_shipped_thesaurus_index_equals_a_fresh_parse_of_the_csv_files() -> None
     )
     _thesaurus._default_thesaurus.cache_clear()
     loaded = _thesaurus._default_thesaurus()
+    fresh._deletion_index()
     assert set(loaded._related) == {(5, 0.2)}
     related = loaded._related[(5, 0.2)]
     assert (related != fresh.relatedness()).nnz == 0

@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import operator
 import os
 import re
 import threading
@@ -97,7 +98,7 @@ class StaticEmbeddings:
         self.mean = mean
         self.components = components
         self.oov_encoder = oov_encoder
-        self._index = {w: i for i, w in enumerate(self.words)}
+        self._index = dict(zip(self.words, range(len(self.words)), strict=True))
         # Accent-free and case-free spellings lead to the most frequent word spelt so
         # ("developpement" -> "développement"): members often type without accents.
         if folded is None:
@@ -107,9 +108,11 @@ class StaticEmbeddings:
                 f"{len(folded)} folded words for {len(self.words)} words", field="folded"
             )
         folded = list(folded)
-        self._folded: dict[str, int] = {}
-        for i, f in enumerate(folded):
-            self._folded.setdefault(f, i)
+        # The first (most frequent) word of each spelling: filled from the end, so the
+        # earliest row is written last.
+        self._folded: dict[str, int] = dict(
+            zip(reversed(folded), range(len(folded) - 1, -1, -1), strict=True)
+        )
         self._folded_words = folded
         # Accent-free spellings in order (and their rows), for the family lookup of
         # unknown words: built on first use, in a list the copies made by ``default()``
@@ -171,10 +174,11 @@ class StaticEmbeddings:
             return None
         if not self._sorted_folded:  # one append (a second thread's is the same)
             if self._order is not None:
-                rows = [int(i) for i in self._order]
+                rows: list[int] = self._order.tolist()
             else:
                 rows = sorted(range(len(self._folded_words)), key=self._folded_words.__getitem__)
-            self._sorted_folded.append(([self._folded_words[i] for i in rows], rows))
+            words = list(operator.itemgetter(*rows)(self._folded_words)) if rows else []
+            self._sorted_folded.append((words, rows))
         words, rows = self._sorted_folded[0]
         best: int | None = None
         k = bisect.bisect_left(words, family)
