@@ -97,7 +97,7 @@ def test_default_thesaurus_loads() -> None:
 
 def test_shipped_thesaurus_index_equals_a_fresh_parse_of_the_csv_files() -> None:
     # The index is built by scripts/build_thesaurus_index.py: run it again after an
-    # edit of thesaurus.csv, thesaurus_related.csv or the tokeniser.
+    # edit of thesaurus.csv, thesaurus_related.csv, common_words.txt or the tokeniser.
     from netmatch.text import _thesaurus
 
     fresh = _thesaurus._parse_shipped()
@@ -106,6 +106,7 @@ def test_shipped_thesaurus_index_equals_a_fresh_parse_of_the_csv_files() -> None
     assert fingerprint == _thesaurus._fingerprint(_thesaurus._shipped_sources()), (
         "stale data/thesaurus_index.pickle: run python scripts/build_thesaurus_index.py"
     )
+    _thesaurus._shipped_index.cache_clear()
     _thesaurus._default_thesaurus.cache_clear()
     loaded = _thesaurus._default_thesaurus()
     fresh._deletion_index()
@@ -118,23 +119,30 @@ def test_shipped_thesaurus_index_equals_a_fresh_parse_of_the_csv_files() -> None
     assert loaded.concepts_in("besoin d'un prêt bancaire") == fresh.concepts_in(
         "besoin d'un prêt bancaire"
     )
+    assert _thesaurus._common_words() == _thesaurus._read_common_words()
 
 
 def test_an_edited_thesaurus_csv_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     from netmatch.text import _thesaurus
 
     real = _thesaurus._shipped_sources()
-    monkeypatch.setattr(_thesaurus, "_shipped_sources", lambda: (real[0] + b"\n", real[1]))
+    edited = (real[0] + b"\n", *real[1:])
+    monkeypatch.setattr(_thesaurus, "_shipped_sources", lambda: edited)
     parsed: list[bool] = []
     monkeypatch.setattr(
         _thesaurus, "_parse_shipped", lambda: parsed.append(True) or Thesaurus({"x": ["y"]})
     )
-    _thesaurus._default_thesaurus.cache_clear()
+    caches = (_thesaurus._shipped_index, _thesaurus._default_thesaurus, _thesaurus._common_words)
+    for cache in caches:
+        cache.cache_clear()
     try:
+        assert _thesaurus._shipped_index() is None
         assert _thesaurus._default_thesaurus() == Thesaurus({"x": ["y"]})
         assert parsed == [True]
+        assert _thesaurus._common_words() == _thesaurus._read_common_words()
     finally:
-        _thesaurus._default_thesaurus.cache_clear()
+        for cache in caches:
+            cache.cache_clear()
 
 
 def test_matcher_morphology_typos_synonyms_and_cross_language() -> None:
