@@ -79,6 +79,29 @@ def test_the_matcher_reads_a_misspelt_need_as_meant_and_quotes_it_as_written() -
     assert scores[True] > scores[False]
 
 
+def test_the_explanation_says_how_a_misspelt_need_was_read() -> None:
+    members = [
+        nm.Member("a", "Ana", skills=("numérisation de fonds patrimoniaux",)),
+        nm.Member("d", "Di", needs=("besoin de numérsation de nos registres",)),
+        nm.Member("e", "Ed", skills=("comptabilité",), needs=("numérisation d'archives",)),
+    ]
+    matcher = nm.IntroductionMatcher(seed=0, min_score=0.0).fit(nm.Network(members))
+    typed = {i.b: i for i in matcher.suggest("d", k=3)}["a"]
+    reason = typed.reasons[0]
+    assert reason.need == "besoin de numérsation de nos registres"  # as written
+    assert reason.read_as == "besoin de numérisation de nos registres"
+    assert reason.to_dict()["read_as"] == reason.read_as
+    assert "lu « besoin de numérisation de nos registres »" in typed.explain("fr")
+    assert "read as “besoin de numérisation de nos registres”" in typed.explain("en")
+    spelt = {i.b: i for i in matcher.suggest("e", k=3)}["a"]
+    assert spelt.reasons[0].read_as is None  # spelt right: nothing to say
+    assert "lu «" not in spelt.explain("fr")
+    plain = nm.IntroductionMatcher(seed=0, min_score=0.0, spelling=False).fit(
+        nm.Network(members)
+    )
+    assert all(r.read_as is None for i in plain.suggest("d", k=3) for r in i.reasons)
+
+
 def test_spelling_must_be_a_bool() -> None:
     net = nm.Network([nm.Member("a", "Ana", skills=("x",))])
     with pytest.raises(nm.InvalidInputError, match="spelling must be True or False"):

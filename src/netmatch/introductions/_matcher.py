@@ -334,6 +334,13 @@ class IntroductionMatcher:
             return desires
         return [self.speller_.correct(text) for text in desires]
 
+    def _read_as(self, need: str) -> str | None:
+        """The need as the views read it, when spelling changed it (else None)."""
+        if self.speller_ is None:
+            return None
+        spelt = self.speller_.correct(need)
+        return spelt if spelt != need else None
+
     def _require_fitted(self) -> Network:
         if self._network is None:
             raise InvalidInputError("this IntroductionMatcher is not fitted; call fit(network)")
@@ -780,6 +787,7 @@ class IntroductionMatcher:
                     skill_texts[skill],
                     f,
                     evidence=evidence[(need, skill)],
+                    read_as=self._read_as(need_texts[need]),
                 )
             reasons = [reason]
             if skill2 >= 0 and w.second_skill:
@@ -803,6 +811,7 @@ class IntroductionMatcher:
                         skill_texts[r_skill],
                         w.mutual * hm,
                         evidence=r_evidence.get((r_need, r_skill)),
+                        read_as=self._read_as(need_texts[r_need]),
                     )
                 reasons.append(reason)
             if same_region and w.same_region:

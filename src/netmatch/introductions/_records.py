@@ -97,7 +97,9 @@ class Reason:
     sector, distance in km or broker id; ``evidence`` (need and mutual reasons)
     says what matched: ``"words"`` (the same words, or misspelt ones),
     ``"concept"`` (a concept of the thesaurus) or ``"meaning"`` (close meaning,
-    from the static vectors or the sentence encoder).
+    from the static vectors or the sentence encoder); ``read_as`` (need and mutual
+    reasons) is the need as matched when misspelt words were read as the skills'
+    words (« numérsation » as « numérisation »), else None.
 
     Examples
     --------
@@ -112,6 +114,7 @@ class Reason:
     weight: float = 0.0
     detail: str | None = attrs.field(default=None, kw_only=True)
     evidence: str | None = attrs.field(default=None, kw_only=True)
+    read_as: str | None = attrs.field(default=None, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -122,6 +125,7 @@ class Reason:
             "weight": float(self.weight),
             "detail": self.detail,
             "evidence": self.evidence,
+            "read_as": self.read_as,
         }
 
 
@@ -138,6 +142,7 @@ _LABELS = {
         "words": "mêmes mots",
         "concept": "même notion",
         "meaning": "sens proche",
+        "read_as": "lu « {text} »",
         "strength": "Correspondance {strength} : ",
         "strong": "forte",
         "medium": "moyenne",
@@ -155,6 +160,7 @@ _LABELS = {
         "words": "same words",
         "concept": "same notion",
         "meaning": "close meaning",
+        "read_as": "read as “{text}”",
         "strength": "{strength} match: ",
         "strong": "Strong",
         "medium": "Medium",
@@ -257,8 +263,11 @@ class Introduction:
             if template is None:
                 continue
             text = template.format(a=a, b=b, need=reason.need, skill=reason.skill, detail=detail)
-            if reason.evidence in labels:
-                text += f" ({labels[reason.evidence]})"
+            notes = [labels[reason.evidence]] if reason.evidence in labels else []
+            if reason.read_as:
+                notes.append(labels["read_as"].format(text=reason.read_as))
+            if notes:
+                text += f" ({labels['sep'].join(notes)})"
             parts.append(text)
         prefix = labels["strength"].format(strength=labels[self.strength])
         return prefix + labels["sep"].join(parts) + "."
