@@ -44,6 +44,16 @@ def test_known_words_are_left_alone(speller: Speller) -> None:
     assert speller.correct(text) == text
 
 
+def test_trade_words_are_not_read_as_common_words_an_extra_or_changed_letter_away() -> None:
+    # No skill uses them, and each is one extra or changed letter from a common word
+    # (chabot, intrants, pourrie, sondeurs, prescrit): they stay as typed.
+    speller = Speller([], StaticEmbeddings.default())
+    for word in ("chatbot", "intranets", "pourriel", "soudeurs", "rescrit"):
+        assert speller.correction(word) is None, word
+    assert speller.correction("frigorifque") == "frigorifique"  # a missing letter
+    assert speller.correction("concurentielle") == "concurrentielle"
+
+
 def test_long_unknown_words_may_read_as_a_frequent_word_short_ones_only_as_a_skill(
     speller: Speller,
 ) -> None:

@@ -9,9 +9,11 @@ changed, or two letters swapped), into a word that is known:
 1. a word of the network's own skills first (what the providers wrote, in their
    spelling, accents included);
 2. for longer words (seven letters or more), a word of the static vocabulary of
-   80,000 frequent French and English words, the most frequent first, reached by a
-   letter missing, extra or swapped (not changed: « soudeurs », welders, is one
-   changed letter from « sondeurs », pollsters).
+   80,000 frequent French and English words, the most frequent first, reached only
+   by a missing letter (after the first) or two swapped letters, the commonest
+   typos: a changed or extra letter turns too many trade words into common ones
+   (« soudeurs », welders, is one letter from « sondeurs », pollsters; « chatbot »
+   from « chabot »).
 
 A word is left alone when it is known already: in the static vocabulary, in the
 skills, through its singular, or through a word of its family (« numériser » has
@@ -42,19 +44,28 @@ MIN_GENERAL_LENGTH = 7
 MIN_LENGTH = 5
 
 
-def _edits(word: str, *, replace: bool = True) -> set[str]:
+def _edits(word: str) -> set[str]:
     """Every spelling one edit away from ``word`` (a-z): deletions, transpositions of
-    neighbours, insertions and (with ``replace``) replacements."""
+    neighbours, replacements and insertions."""
     out: set[str] = set()
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]
         if tail:
             out.add(head + tail[1:])
-            if replace:
-                out.update(head + c + tail[1:] for c in _LETTERS)
+            out.update(head + c + tail[1:] for c in _LETTERS)
         if len(tail) > 1:
             out.add(head + tail[1] + tail[0] + tail[2:])
         out.update(head + c + tail for c in _LETTERS)
+    out.discard(word)
+    return out
+
+
+def _missing_letter_or_swap(word: str) -> set[str]:
+    """Spellings of ``word`` with one letter added after the first, or two neighbours
+    swapped: the commonest typos, and the only ones read toward the general
+    vocabulary."""
+    out = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in _LETTERS}
+    out.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1))
     out.discard(word)
     return out
 
@@ -133,10 +144,11 @@ class Speller:
             return self._skill_words[mine[0]]
         if self.static is None or len(folded) < MIN_GENERAL_LENGTH:
             return None
-        # Toward the general vocabulary, a letter missing, extra or swapped only: a
-        # changed letter turns too many rare trade words into common ones
-        # ("soudeurs", welders, is one letter from "sondeurs", pollsters).
-        near = _edits(folded, replace=False)
+        # Toward the general vocabulary, only a letter missing or two swapped, the
+        # first letter kept: a changed or extra letter turns too many trade words
+        # into common ones ("soudeurs" is one letter from "sondeurs", "chatbot"
+        # from "chabot", "intranets" from "intrants").
+        near = _missing_letter_or_swap(folded)
         rows = [self.static._folded[e] for e in near if e in self.static._folded]
         return self.static.words[min(rows)] if rows else None
 
