@@ -166,6 +166,58 @@ def quick_round(problem: Problem, r: int, rng: np.random.Generator) -> IntArray:
     return row
 
 
+def seat_keep_together(
+    p: Shape,
+    r: int,
+    cap: IntArray,
+    place: Callable[[int, int], None],
+    *,
+    apart_at: Callable[[IntArray], BoolArray] | None,
+    met_at: Callable[[IntArray], IntArray],
+    rng: np.random.Generator,
+    w_rep: int,
+) -> BoolArray:
+    """Seat round ``r``'s keep-together groups, largest first, and return who is seated.
+
+    A group joins its host's table when one of them is pinned; otherwise the table
+    with room for it, no keep-apart partner of its members (``apart_at(free)``: the
+    tables holding one) and the fewest people they met (``met_at(free)``, per table),
+    random among equals. Both engines' greedy starts (the dense one here, the sparse
+    one of :mod:`netmatch.rotation._large`) seat groups through it.
+    """
+    g = p.n_tables
+    grouped = np.zeros(p.n, dtype=bool)
+    groups = [grp[p.attend[r, grp]] for grp in p.groups]
+    for grp in sorted(groups, key=len, reverse=True):
+        if grp.size == 0:
+            continue
+        grouped[grp] = True
+        free = grp[p.fixed[r, grp] < 0]
+        pinned = p.fixed[r, grp][p.fixed[r, grp] >= 0]
+        if pinned.size:
+            t = int(pinned[0])
+            if cap[t] < free.size:
+                raise InfeasibleError(
+                    f"keep_together group of {grp.size} cannot join its host's table {t} "
+                    f"in round {r}: only {cap[t] + grp.size - free.size} seats"
+                )
+        else:
+            ok = cap >= free.size
+            if apart_at is not None:
+                ok &= ~apart_at(free)
+            if not ok.any():
+                raise InfeasibleError(
+                    f"cannot seat a keep_together group of {grp.size} in round {r}: "
+                    "no table has that many free seats (table sizes and groups do not pack)"
+                )
+            score = met_at(free) * float(w_rep) + rng.random(g)
+            score[~ok] = np.inf
+            t = int(np.argmin(score))
+        for member in free.tolist():
+            place(member, t)
+    return grouped
+
+
 class _Seating:
     """One round of the greedy start being seated, with the per-table counts a
     newcomer's choice looks at (who they met, keep-apart partners, servers, categories)."""
@@ -210,38 +262,17 @@ class _Seating:
 
     def seat_groups(self, rng: np.random.Generator, w_rep: int) -> BoolArray:
         """Keep-together groups, largest first, where they met the fewest; who is seated."""
-        p, r, g = self.p, self.r, self.p.n_tables
-        cap, cp = self.cap, self.cp
-        grouped = np.zeros(p.n, dtype=bool)
-        groups = [grp[p.attend[r, grp]] for grp in p.groups]
-        for grp in sorted(groups, key=len, reverse=True):
-            if grp.size == 0:
-                continue
-            grouped[grp] = True
-            free = grp[p.fixed[r, grp] < 0]
-            pinned = p.fixed[r, grp][p.fixed[r, grp] >= 0]
-            if pinned.size:
-                t = int(pinned[0])
-                if cap[t] < free.size:
-                    raise InfeasibleError(
-                        f"keep_together group of {grp.size} cannot join its host's table {t} "
-                        f"in round {r}: only {cap[t] + grp.size - free.size} seats"
-                    )
-            else:
-                ok = cap >= free.size
-                if cp is not None:
-                    ok &= cp[:, free].sum(axis=1) == 0
-                if not ok.any():
-                    raise InfeasibleError(
-                        f"cannot seat a keep_together group of {grp.size} in round {r}: "
-                        "no table has that many free seats (table sizes and groups do not pack)"
-                    )
-                score = self.c1[:, free].sum(axis=1) * float(w_rep) + rng.random(g)
-                score[~ok] = np.inf
-                t = int(np.argmin(score))
-            for member in free.tolist():
-                self.place(member, t)
-        return grouped
+        cp = self.cp
+        return seat_keep_together(
+            self.p,
+            self.r,
+            self.cap,
+            self.place,
+            apart_at=None if cp is None else (lambda free: cp[:, free].sum(axis=1) > 0),
+            met_at=lambda free: self.c1[:, free].sum(axis=1),
+            rng=rng,
+            w_rep=w_rep,
+        )
 
     def seat_rest(
         self,

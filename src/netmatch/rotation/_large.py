@@ -404,42 +404,32 @@ class _Greedy:
         return gain
 
     def _seat_groups(self, seating: _Round, rng: np.random.Generator) -> BoolArray:
-        """Keep-together groups, largest first, where they met the fewest (as the dense
-        engine's greedy does)."""
+        """Keep-together groups, largest first, where they met the fewest (through the
+        dense engine's :func:`~netmatch._rotation_search.seat_keep_together`)."""
         p, r, g = self.p, seating.r, self.p.n_tables
-        grouped = np.zeros(p.n, dtype=bool)
-        groups = [grp[p.attend[r, grp]] for grp in p.groups]
-        for grp in sorted(groups, key=len, reverse=True):
-            if grp.size == 0:
-                continue
-            grouped[grp] = True
-            free = grp[p.fixed[r, grp] < 0]
-            pinned = p.fixed[r, grp][p.fixed[r, grp] >= 0]
-            if pinned.size:
-                t = int(pinned[0])
-                if seating.cap[t] < free.size:
-                    raise InfeasibleError(
-                        f"keep_together group of {grp.size} cannot join its host's table {t} "
-                        f"in round {r}: only {seating.cap[t] + grp.size - free.size} seats"
-                    )
-            else:
-                ok = seating.cap >= free.size
-                partners = np.concatenate([_row(p.apart, int(x)) for x in free])
-                taken = seating.row[partners]
-                ok[taken[taken >= 0]] = False
-                if not ok.any():
-                    raise InfeasibleError(
-                        f"cannot seat a keep_together group of {grp.size} in round {r}: "
-                        "no table has that many free seats (table sizes and groups do not pack)"
-                    )
-                met = np.concatenate([self.met(int(x), r) for x in free])
-                at = seating.row[met]
-                score = np.bincount(at[at >= 0], minlength=g) * float(self.w_rep) + rng.random(g)
-                score[~ok] = np.inf
-                t = int(np.argmin(score))
-            for member in free.tolist():
-                seating.place(member, t)
-        return grouped
+
+        def apart_at(free: IntArray) -> BoolArray:
+            partners = np.concatenate([_row(p.apart, int(x)) for x in free])
+            taken = seating.row[partners]
+            out = np.zeros(g, dtype=bool)
+            out[taken[taken >= 0]] = True
+            return out
+
+        def met_at(free: IntArray) -> IntArray:
+            met = np.concatenate([self.met(int(x), r) for x in free])
+            at = seating.row[met]
+            return np.bincount(at[at >= 0], minlength=g)
+
+        return _engine.seat_keep_together(
+            p,
+            r,
+            seating.cap,
+            seating.place,
+            apart_at=apart_at,
+            met_at=met_at,
+            rng=rng,
+            w_rep=self.w_rep,
+        )
 
 
 def _round_service(serve: sp.csr_matrix, tables: IntArray) -> IntArray:
