@@ -91,10 +91,11 @@ class Problem:
 
 
 class Shape(Protocol):
-    """What seating a round at random and weighting the objective need of an instance
-    (:class:`Problem`, or the sparse problem of :mod:`netmatch.rotation._large`)."""
+    """What seating a round, weighting the objective and bounding repeats need of an
+    instance (:class:`Problem`, or the sparse problem of :mod:`netmatch.rotation._large`)."""
 
     n: int
+    rounds: int
     n_tables: int
     attend: BoolArray
     sizes: IntArray
@@ -733,20 +734,29 @@ def repeat_lower_bound(problem: Problem) -> int:
     others = (~never & present[None, :]).sum(axis=1).astype(np.int64)
     excess = np.maximum(per_player - others, 0)
     pigeonhole = int(np.ceil(excess.sum() / 2))
-    # With everyone present, a table of s drawn from the g tables of the previous
-    # round holds at least sum C(c_i, 2) pairs who just met (c_i an even split of s).
-    consecutive = 0
-    if p.attend.all():
-        g = p.n_tables
-        for r in range(1, p.rounds):
-            for s in p.sizes[r].tolist():
-                base, extra = divmod(int(s), g)
-                consecutive += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
-        # Pairs who always sit together (keep-together groups, hosts of one table) may
-        # be those pairs, and their meetings never count.
-        forced = int(np.triu(p.prior == FORCED, 1).sum())
-        consecutive = max(0, consecutive - (p.rounds - 1) * forced)
+    consecutive = (
+        consecutive_repeats_bound(p, int(np.triu(p.prior == FORCED, 1).sum()))
+        if p.attend.all()
+        else 0
+    )
     return max(pigeonhole, consecutive)
+
+
+def consecutive_repeats_bound(p: Shape, n_forced: int) -> int:
+    """Repeats between consecutive rounds when everyone attends every round.
+
+    A table of s drawn from the g tables of the previous round holds at least
+    sum C(c_i, 2) pairs who just met (c_i an even split of s). The ``n_forced`` pairs
+    who always sit together (keep-together groups, hosts of one table) may be those
+    pairs, and their meetings never count. Shared by the dense and sparse bounds.
+    """
+    g = p.n_tables
+    total = 0
+    for r in range(1, p.rounds):
+        for s in p.sizes[r].tolist():
+            base, extra = divmod(int(s), g)
+            total += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    return max(0, total - (p.rounds - 1) * n_forced)
 
 
 def squared_lower_bound(problem: Problem) -> int:

@@ -208,15 +208,9 @@ def repeat_lower_bound(problem: LargeProblem) -> int:
     others -= np.asarray(never @ present.astype(np.int64)).ravel()
     excess = np.maximum(per_player - others, 0)
     pigeonhole = int(np.ceil(excess.sum() / 2))
-    consecutive = 0
-    if p.attend.all():
-        g = p.n_tables
-        for r in range(1, p.rounds):
-            for s in p.sizes[r].tolist():
-                base, extra = divmod(int(s), g)
-                consecutive += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
-        n_forced = int(forced.nnz // 2)
-        consecutive = max(0, consecutive - (p.rounds - 1) * n_forced)
+    consecutive = (
+        _engine.consecutive_repeats_bound(p, int(forced.nnz // 2)) if p.attend.all() else 0
+    )
     return max(pigeonhole, consecutive)
 
 
