@@ -659,19 +659,8 @@ class State:
             self.cnt[X] += S[X, b] - S[X, a]
             self.cnt[Y] += S[Y, a] - S[Y, b]
             self.unserved = self._unserved()
-        for h, cat in zip(self.H, p.cats, strict=True):
-            before = int((h[r, [A, B], :-1] ** 2).sum())
-            if cat[a] >= 0:
-                h[r, A, cat[a]] -= 1
-                h[r, B, cat[a]] += 1
-            if cat[b] >= 0:
-                h[r, B, cat[b]] -= 1
-                h[r, A, cat[b]] += 1
-            self.balance += int((h[r, [A, B], :-1] ** 2).sum()) - before
-        T[r, a], T[r, b] = B, A
-        sa, sb = self.slot[r, a], self.slot[r, b]
-        self.L[r, A, sa], self.L[r, B, sb] = b, a
-        self.slot[r, a], self.slot[r, b] = sb, sa
+        self.balance += swap_categories(self.H, p.cats, r, a, b, A, B)
+        swap_seats(T, self.L, self.slot, r, a, b, A, B)
         # Meet counts, then the count matrices of every round for pairs that flip.
         us = np.concatenate(
             [np.full(X.size, a), np.full(Y.size, a), np.full(Y.size, b), np.full(X.size, b)]
@@ -740,6 +729,35 @@ def repeat_lower_bound(problem: Problem) -> int:
         else 0
     )
     return max(pigeonhole, consecutive)
+
+
+def swap_categories(
+    H: list[IntArray], cats: list[IntArray], r: int, a: int, b: int, A: int, B: int
+) -> int:
+    """Move ``a`` (table ``A``) and ``b`` (table ``B``) across in round ``r``'s category
+    counts ``H``; return the change of the balance term (squared counts)."""
+    change = 0
+    for h, cat in zip(H, cats, strict=True):
+        before = int((h[r, [A, B], :-1] ** 2).sum())
+        if cat[a] >= 0:
+            h[r, A, cat[a]] -= 1
+            h[r, B, cat[a]] += 1
+        if cat[b] >= 0:
+            h[r, B, cat[b]] -= 1
+            h[r, A, cat[b]] += 1
+        change += int((h[r, [A, B], :-1] ** 2).sum()) - before
+    return change
+
+
+def swap_seats(
+    T: IntArray, L: IntArray, slot: IntArray, r: int, a: int, b: int, A: int, B: int
+) -> None:
+    """Swap ``a`` (table ``A``) and ``b`` (table ``B``) in round ``r``'s tables ``T``,
+    table lists ``L`` and seat numbers ``slot``."""
+    T[r, a], T[r, b] = B, A
+    sa, sb = slot[r, a], slot[r, b]
+    L[r, A, sa], L[r, B, sb] = b, a
+    slot[r, a], slot[r, b] = sb, sa
 
 
 def consecutive_repeats_bound(p: Shape, n_forced: int) -> int:

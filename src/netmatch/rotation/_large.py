@@ -814,22 +814,11 @@ class _Search:
                     self.hot.discard(k)
                 if old >= 2 or new >= 2:
                     self._hot_cache = None
-        for h, cat in zip(self.H, p.cats, strict=True):
-            before = int((h[r, [A, B], :-1] ** 2).sum())
-            if cat[a] >= 0:
-                h[r, A, cat[a]] -= 1
-                h[r, B, cat[a]] += 1
-            if cat[b] >= 0:
-                h[r, B, cat[b]] -= 1
-                h[r, A, cat[b]] += 1
-            self.balance += int((h[r, [A, B], :-1] ** 2).sum()) - before
+        self.balance += _engine.swap_categories(self.H, p.cats, r, a, b, A, B)
         if self.serve is not None:
             for u, d in self._service_change(r, a, b).items():
                 self.served[u] += d
-        self.T[r, a], self.T[r, b] = B, A
-        sa, sb = self.slot[r, a], self.slot[r, b]
-        self.L[r, A, sa], self.L[r, B, sb] = b, a
-        self.slot[r, a], self.slot[r, b] = sb, sa
+        _engine.swap_seats(self.T, self.L, self.slot, r, a, b, A, B)
 
 
 def _pick(
