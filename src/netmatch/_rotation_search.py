@@ -426,20 +426,7 @@ class State:
         self.mobile = p.attend & (p.fixed < 0)
         for grp in p.groups:
             self.mobile[:, grp] = False
-        cap = max(p.cap, 1)
-        self.L = np.full((w, g, cap), -1, dtype=np.int64)
-        self.slot = np.full((w, n), -1, dtype=np.int64)
-        # Seats: players sorted by (round, table, player); a player's seat is their rank
-        # among the players of the same round and table.
-        table = np.where(self.T >= 0, self.T, g)  # the absent at a table g
-        key = (np.arange(w)[:, None] * (g + 1) + table).ravel()
-        order = np.argsort(key, kind="stable")
-        ranked = key[order]
-        seat = np.arange(order.size) - np.searchsorted(ranked, ranked, side="left")
-        rr, vv, tt = order // n, order % n, table.ravel()[order]
-        seated = tt < g
-        self.L[rr[seated], tt[seated], seat[seated]] = vv[seated]
-        self.slot[rr[seated], vv[seated]] = seat[seated]
+        self.L, self.slot = table_seats(self.T, g, max(p.cap, 1))
         self.M = meet_counts(p, self.T)
         self.G1 = self._spread(self.M >= 1)
         self.G2 = self._spread(self.M >= 2)
@@ -729,6 +716,26 @@ def repeat_lower_bound(problem: Problem) -> int:
         else 0
     )
     return max(pigeonhole, consecutive)
+
+
+def table_seats(schedule: IntArray, g: int, cap: int) -> tuple[IntArray, IntArray]:
+    """``L[r, t]``: the players at table ``t`` of round ``r`` (ascending, -1 padded to
+    ``cap``), and ``slot[r, q]``: the seat of ``q`` in that list (-1 when absent)."""
+    w, n = schedule.shape
+    L = np.full((w, g, max(cap, 1)), -1, dtype=np.int64)
+    slot = np.full((w, n), -1, dtype=np.int64)
+    # Players sorted by (round, table, player); a player's seat is their rank among
+    # the players of the same round and table.
+    table = np.where(schedule >= 0, schedule, g)  # the absent at a table g
+    key = (np.arange(w)[:, None] * (g + 1) + table).ravel()
+    order = np.argsort(key, kind="stable")
+    ranked = key[order]
+    seat = np.arange(order.size) - np.searchsorted(ranked, ranked, side="left")
+    rr, vv, tt = order // n, order % n, table.ravel()[order]
+    seated = tt < g
+    L[rr[seated], tt[seated], seat[seated]] = vv[seated]
+    slot[rr[seated], vv[seated]] = seat[seated]
+    return L, slot
 
 
 def swap_categories(

@@ -119,17 +119,7 @@ def _row(m: sp.csr_matrix, i: int) -> IntArray:
 # ----------------------------------------------------------------------------------
 def table_lists(schedule: IntArray, g: int, cap: int) -> IntArray:
     """``L[r, t]``: the players at table ``t`` of round ``r`` (ascending, -1 padded)."""
-    w, n = schedule.shape
-    L = np.full((w, g, max(cap, 1)), -1, dtype=np.int64)
-    table = np.where(schedule >= 0, schedule, g)
-    key = (np.arange(w)[:, None] * (g + 1) + table).ravel()
-    order = np.argsort(key, kind="stable")
-    ranked = key[order]
-    seat = np.arange(order.size) - np.searchsorted(ranked, ranked, side="left")
-    rr, vv, tt = order // n, order % n, table.ravel()[order]
-    seated = tt < g
-    L[rr[seated], tt[seated], seat[seated]] = vv[seated]
-    return L
+    return _engine.table_seats(schedule, g, cap)[0]
 
 
 def together_keys(schedule: IntArray, g: int) -> tuple[IntArray, IntArray]:
@@ -618,10 +608,7 @@ class _Search:
         self.mobile = p.attend & (p.fixed < 0)
         for grp in p.groups:
             self.mobile[:, grp] = False
-        self.L = table_lists(self.T, g, max(p.cap, 1))
-        self.slot = np.full(self.T.shape, -1, dtype=np.int64)
-        rr, tt, ss = np.nonzero(self.L >= 0)
-        self.slot[rr, self.L[rr, tt, ss]] = ss
+        self.L, self.slot = _engine.table_seats(self.T, g, max(p.cap, 1))
         keys, counts = meetings(p, self.T)
         self.count: dict[int, int] = dict(zip(keys.tolist(), counts.tolist(), strict=True))
         import scipy.sparse as sp
