@@ -873,14 +873,18 @@ class IntroductionMatcher:
             out[(int(pairs[g, 0]), int(pairs[g, 1]))] = self.fusion_.evidence(values)
         return out
 
-    def need_match_matrix(self, member_ids: Sequence[str] | None = None) -> Array:
-        """Dense matrix: entry [i, j] = how well j's skills serve i's needs (see module)."""
-        state = self._get_state()
+    def _member_rows(self, member_ids: Sequence[str] | None) -> Array:
+        """Index rows of ``member_ids`` (every member when None); unknown ids raise."""
         ids = list(self._ids) if member_ids is None else list(member_ids)
         for mid in ids:
             if mid not in self._index:
                 raise UnknownMemberError(mid)
-        idx = np.array([self._index[m] for m in ids], dtype=np.int64)
+        return np.array([self._index[m] for m in ids], dtype=np.int64)
+
+    def need_match_matrix(self, member_ids: Sequence[str] | None = None) -> Array:
+        """Dense matrix: entry [i, j] = how well j's skills serve i's needs (see module)."""
+        state = self._get_state()
+        idx = self._member_rows(member_ids)
         n = len(idx)
         out = np.zeros((n, n), dtype=np.float64)
         if n == 0:
@@ -911,11 +915,7 @@ class IntroductionMatcher:
         member/skill incidences (the rotation planner's form for large events).
         """
         state = self._get_state()
-        ids = list(self._ids) if member_ids is None else list(member_ids)
-        for mid in ids:
-            if mid not in self._index:
-                raise UnknownMemberError(mid)
-        idx = np.array([self._index[m] for m in ids], dtype=np.int64)
+        idx = self._member_rows(member_ids)
         sim = sp.csr_matrix(state.need_sim)
         close = sp.csr_matrix(
             (
