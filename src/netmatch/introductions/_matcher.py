@@ -334,12 +334,16 @@ class IntroductionMatcher:
             return desires
         return [self.speller_.correct(text) for text in desires]
 
-    def _read_as(self, need: str) -> str | None:
-        """The need as the views read it, when spelling changed it (else None)."""
+    def _read_as(
+        self, need_texts: Sequence[str], need: int, memo: dict[int, str | None]
+    ) -> str | None:
+        """Need text ``need`` as the views read it, when spelling changed it (else None)."""
         if self.speller_ is None:
             return None
-        spelt = self.speller_.correct(need)
-        return spelt if spelt != need else None
+        if need not in memo:
+            spelt = self.speller_.correct(need_texts[need])
+            memo[need] = spelt if spelt != need_texts[need] else None
+        return memo[need]
 
     def _require_fitted(self) -> Network:
         if self._network is None:
@@ -722,6 +726,7 @@ class IntroductionMatcher:
         w = self.weights_
         out = []
         need_cache: dict[tuple[int, int], Reason] = {}
+        read_as: dict[int, str | None] = {}  # each need text spelt once, not per pair
         mutual_cache: dict[tuple[int, int, int, int], Reason] = {}
         other_cache: dict[tuple[str, float, str | None, str | None, str | None], Reason] = {}
         cols = [
@@ -787,7 +792,7 @@ class IntroductionMatcher:
                     skill_texts[skill],
                     f,
                     evidence=evidence[(need, skill)],
-                    read_as=self._read_as(need_texts[need]),
+                    read_as=self._read_as(need_texts, need, read_as),
                 )
             reasons = [reason]
             if skill2 >= 0 and w.second_skill:
@@ -811,7 +816,7 @@ class IntroductionMatcher:
                         skill_texts[r_skill],
                         w.mutual * hm,
                         evidence=r_evidence.get((r_need, r_skill)),
-                        read_as=self._read_as(need_texts[r_need]),
+                        read_as=self._read_as(need_texts, r_need, read_as),
                     )
                 reasons.append(reason)
             if same_region and w.same_region:
