@@ -329,3 +329,16 @@ def test_striped_deal_spreads_each_category_over_the_tables() -> None:
     for c in range(4):
         # 15 people of a category at 10 tables: 1 or 2 at each table.
         assert set(np.bincount(tables[cat == c], minlength=g).tolist()) <= {1, 2}
+
+
+def test_served_pairs_leaves_the_fitted_similarities_as_they_were() -> None:
+    # served_pairs once shared the index arrays of the fitted need/skill similarities
+    # and pruned them in place: every later query of the matcher changed.
+    net = nm.datasets.load_demo()
+    ids = list(net.ids[:40])
+    matcher = nm.IntroductionMatcher(seed=0, encoder=None).fit(net)
+    before = matcher.need_match_matrix(ids)
+    served = matcher.served_pairs(0.3, ids).toarray() > 0
+    assert np.array_equal(matcher.need_match_matrix(ids), before)
+    assert np.array_equal(served, before >= 0.3)
+    assert np.array_equal(matcher.served_pairs(0.3, ids).toarray() > 0, served)

@@ -918,18 +918,33 @@ class IntroductionMatcher:
         Some need of ``i`` and some skill of ``j`` have a similarity at least
         ``threshold``: two sparse products of the member/need, need/skill and
         member/skill incidences (the rotation planner's form for large events).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``threshold`` is not a number above 0.
+        UnknownMemberError
+            When a member id is not in the network.
+
+        Examples
+        --------
+        >>> net = nm.datasets.load_demo()
+        >>> matcher = nm.IntroductionMatcher(seed=0, encoder=None).fit(net)
+        >>> ids = list(net.ids[:40])
+        >>> served = matcher.served_pairs(0.3, ids)
+        >>> bool(((matcher.need_match_matrix(ids) >= 0.3) == served.toarray()).all())
+        True
         """
+        if _check_non_negative(threshold, "threshold") <= 0:
+            raise InvalidInputError(
+                f"threshold must be above 0, got {threshold!r}", field="threshold"
+            )
         state = self._get_state()
         idx = self._member_rows(member_ids)
-        sim = sp.csr_matrix(state.need_sim)
-        close = sp.csr_matrix(
-            (
-                (sim.data.astype(np.float64) >= threshold).astype(np.float32),
-                sim.indices,
-                sim.indptr,
-            ),
-            shape=sim.shape,
-        )
+        # A copy: eliminate_zeros rewrites the index arrays in place, and they would
+        # otherwise be the fitted similarities' own.
+        close = sp.csr_matrix(state.need_sim, dtype=np.float32, copy=True)
+        close.data = (state.need_sim.data.astype(np.float64) >= threshold).astype(np.float32)
         close.eliminate_zeros()
         mn = sp.csr_matrix(state.member_need[idx], dtype=np.float32, copy=True)
         ms = sp.csr_matrix(state.member_skill[idx], dtype=np.float32, copy=True)
