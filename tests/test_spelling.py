@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import netmatch as nm
@@ -116,3 +118,16 @@ def test_spelling_must_be_a_bool() -> None:
     net = nm.Network([nm.Member("a", "Ana", skills=("x",))])
     with pytest.raises(nm.InvalidInputError, match="spelling must be True or False"):
         nm.IntroductionMatcher(spelling="yes").fit(net)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [((None, None), "skill_texts"), (("abc", None), "skill_texts"), (([1], None), "skill_texts"),
+     (([], "x"), "static")],
+)  # fmt: skip
+def test_bad_arguments_raise_an_invalid_input_error(args: tuple[Any, Any], field: str) -> None:
+    with pytest.raises(nm.InvalidInputError) as info:
+        Speller(*args)
+    assert info.value.field == field
+    with pytest.raises(nm.InvalidInputError, match="text must be a str"):
+        Speller([], None).correct(3)  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..errors import InvalidInputError
 from ._normalize import STOP_WORDS, _stem, normalize_text
 from ._semantic import StaticEmbeddings
 
@@ -95,9 +96,21 @@ class Speller:
     """
 
     def __init__(self, skill_texts: Iterable[str], static: StaticEmbeddings | None) -> None:
+        if isinstance(skill_texts, str) or not isinstance(skill_texts, Iterable):
+            raise InvalidInputError(
+                f"skill_texts must be a list of str, got {skill_texts!r}", field="skill_texts"
+            )
+        if static is not None and not isinstance(static, StaticEmbeddings):
+            raise InvalidInputError(
+                f"static must be a StaticEmbeddings or None, got {static!r}", field="static"
+            )
         self.static = static
         self._skill_words: dict[str, str] = {}  # accent-free spelling -> as written
         for text in skill_texts:
+            if not isinstance(text, str):
+                raise InvalidInputError(
+                    f"each skill text must be a str, got {text!r}", field="skill_texts"
+                )
             for token in _WORD.findall(unicodedata.normalize("NFC", text)):
                 folded = normalize_text(token)
                 if folded.isalpha() and folded.isascii():
@@ -154,6 +167,8 @@ class Speller:
 
     def correct(self, text: str) -> str:
         """``text`` with each unknown word replaced by its correction (if any)."""
+        if not isinstance(text, str):
+            raise InvalidInputError(f"text must be a str, got {text!r}", field="text")
 
         def fix(match: re.Match[str]) -> str:
             found = self.correction(match.group(0))
