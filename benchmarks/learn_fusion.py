@@ -4,7 +4,8 @@ For every labelled need of the dev halves (``quality_needs.csv``, the business
 clubs; ``ood_needs.csv``, other communities) and every member who may be suggested
 (not the asker, not an acquaintance), the pair's features are the cosines of each
 view (:data:`netmatch.text.VIEWS`) between the need's best desire and the member's
-best skill; the label is whether the member is listed as a provider. A logistic
+best skill, and the same views between that desire's head (the text before its
+purpose clause, :func:`netmatch.text.need_head`) and the skill; the label is whether the member is listed as a provider. A logistic
 regression on these pairs (every non-provider is a negative, so the probabilities
 keep the real rate of providers) gives the fusion's coefficients. Which skill is a
 member's "best" depends on the fusion, so the fit alternates three times between
@@ -39,6 +40,7 @@ from sklearn.linear_model import LogisticRegression
 
 import netmatch as nm
 from netmatch.text import (
+    FEATURES,
     VIEWS,
     E5Encoder,
     Fusion,
@@ -81,7 +83,9 @@ class LabelledSet:
         skills = self.matcher.transform_views(self.skill_texts)
         self.sims: list[dict[str, np.ndarray]] = []
         for row in self.needs:
-            des: TextViews = self.matcher.transform_views(list(split_desires(row["need"])))
+            des: TextViews = self.matcher.transform_views(
+                list(split_desires(row["need"])), heads=True
+            )
             self.sims.append(view_similarities(des, skills))
 
     def candidates(self, row: dict[str, str]) -> list[int]:
@@ -104,12 +108,12 @@ class LabelledSet:
         sims = {v: s for v, s in self.sims[index].items() if v in views}
         logit = fusion.logit(sims)
         cands = self.candidates(row)
-        feats = np.zeros((len(cands), len(VIEWS)), dtype=np.float64)
+        feats = np.zeros((len(cands), len(FEATURES)), dtype=np.float64)
         for k, j in enumerate(cands):
             cols = self.member_skills[j]
             block = logit[:, cols]
             d, s = np.unravel_index(int(np.argmax(block)), block.shape)
-            for v, name in enumerate(VIEWS):
+            for v, name in enumerate(FEATURES):
                 if name in sims:
                     feats[k, v] = sims[name][d, cols[s]]
         return cands, feats
@@ -128,7 +132,7 @@ def fit_fusion(sets: list[LabelledSet], views: tuple[str, ...], name: str) -> Fu
                 xs.append(feats)
                 ys.append(np.array([data.ids[j] in relevant for j in cands]))
         x, y = np.vstack(xs), np.concatenate(ys)
-        cols = [VIEWS.index(v) for v in views]
+        cols = [FEATURES.index(v) for v in views]
         model = LogisticRegression(C=C, max_iter=2000).fit(x[:, cols], y)
         fusion = Fusion(
             {v: float(c) for v, c in zip(views, model.coef_[0], strict=True)},
@@ -148,7 +152,7 @@ def evaluate(
         if split != "all" and data.split[row["need_id"]] != split:
             continue
         cands, feats = data.features(i, fusion, views)
-        sims = {name: feats[:, [VIEWS.index(name)]].T for name in views}
+        sims = {name: feats[:, [FEATURES.index(name)]].T for name in views}
         p = fusion.probability(sims)[0]
         order = np.argsort(-p, kind="stable")[:5]
         relevant = data.relevant(row)
@@ -165,6 +169,11 @@ def evaluate(
     return out
 
 
+def with_heads(views: tuple[str, ...]) -> tuple[str, ...]:
+    """``views`` and the same views of the desires' heads."""
+    return views + tuple(f"head_{v}" for v in views)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write src/netmatch/data/fusion.json")
@@ -176,12 +185,13 @@ def main() -> None:
     names = [n for n in SETS if (DATA / f"{SETS[n]}_needs.csv").exists()]
     # Without an encoder, words outside the static vocabulary count in the lexical
     # views only; with e5, e5 embeds them too (as in IntroductionMatcher).
+    lexical = ("word", "char", "concept", "static")
     configs: dict[str, tuple[tuple[str, ...], Callable[[list[str]], Any] | None]] = {
-        "without_encoder": (("word", "char", "concept", "static"), None)
+        "without_encoder": (with_heads(lexical), None)
     }
     encoders = {"use": USEEncoder, "e5": E5Encoder}
     for name in [] if args.no_encoder else args.encoders.split(","):
-        configs[f"with_{name}"] = (VIEWS, encoders[name]())
+        configs[f"with_{name}"] = (with_heads(VIEWS), encoders[name]())
     data_for = {key: [LabelledSet(n, enc) for n in names] for key, (_, enc) in configs.items()}
     models = {}
     for key, (views, _) in configs.items():
@@ -220,11 +230,21 @@ def main() -> None:
                     )
                 ]
                 print(f"{data.name} | {split} | " + " | ".join(cells))
-    print("\n## ablation (dev | test overall recall@5, each view left out and the rest refitted)")
+    print(
+        "\n## ablation (dev | test overall recall@5, each view left out with its head "
+        "view, or every head view, and the rest refitted)"
+    )
     for key, (views, _) in configs.items():
         sets = data_for[key]
-        for left_out in (None, *views):
-            kept = tuple(v for v in views if v != left_out)
+        for left_out in (None, *(v for v in views if v in VIEWS), "heads"):
+            kept = tuple(
+                v
+                for v in views
+                if not (
+                    v in (left_out, f"head_{left_out}")
+                    or (left_out == "heads" and v.startswith("head_"))
+                )
+            )
             fusion = fit_fusion(sets, kept, "ablation")
             cells = []
             for data in sets:

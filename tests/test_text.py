@@ -657,3 +657,82 @@ def test_matching_does_not_import_scikit_learn() -> None:
         "assert make_pipeline(TextMatcher()).fit_transform(['compta', 'web']).shape[0] == 2\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("desire", "head"),
+    [
+        ("cherche un vidéaste pour tourner nos capsules", "cherche un vidéaste"),
+        ("need a photographer for product shots", "need a photographer"),
+        ("un consultant afin d'obtenir le label", "un consultant"),
+        # No content word before the purpose clause: the clause is the service.
+        ("besoin d'aide pour la compta", "besoin d'aide pour la compta"),
+        ("need someone to fix our website", "need someone to fix our website"),
+        # "looking for" asks; the next "for" starts the purpose.
+        ("looking for a translator for Farsi documents", "looking for a translator"),
+        ("plomberie", "plomberie"),
+        ("", ""),
+    ],
+)
+def test_need_head_cuts_before_the_purpose_clause(desire: str, head: str) -> None:
+    from netmatch.text import need_head
+
+    assert need_head(desire) == head
+
+
+def _head_views() -> tuple[TextMatcher, object, object]:
+    skills = ["photographie de produits", "catalogue et édition", "plomberie"]
+    desires = [
+        "un photographe pour notre catalogue",
+        "plombier",
+        "un imprimeur pour le catalogue",
+    ]
+    tm = TextMatcher(encoder=None).fit(skills + desires)
+    return tm, tm.transform_views(desires, heads=True), tm.transform_views(skills)
+
+
+def test_head_views_score_the_head_and_copy_uncut_rows() -> None:
+    from netmatch.text import view_similarities
+
+    tm, des, skills = _head_views()
+    assert des.head_rows.tolist() == [0, 2]  # "plombier" has no purpose clause
+    sims = view_similarities(des, skills)
+    alone = view_similarities(
+        tm.transform_views(["un photographe", "plombier", "un imprimeur"]), skills
+    )
+    for view in ("word", "char", "concept", "static"):
+        assert np.allclose(sims[f"head_{view}"], alone[view])
+        assert np.array_equal(sims[f"head_{view}"][1], sims[view][1])
+    # The head no longer sees the catalogue; the whole desire still does.
+    assert sims["word"][0, 1] > 0 and sims["head_word"][0, 1] == 0
+
+
+def test_head_views_survive_take_and_stack() -> None:
+    from netmatch.text import view_similarities
+
+    _, des, skills = _head_views()
+    whole = view_similarities(des, skills)
+    rows = np.array([2, 1])
+    part = view_similarities(des.take(rows), skills)
+    both = view_similarities(des.take([0]).stack(des.take(slice(1, 3))), skills)
+    for name, sim in whole.items():
+        assert np.allclose(part[name], sim[rows], atol=1e-6)
+        assert np.allclose(both[name], sim, atol=1e-6)
+
+
+def test_fusion_weighs_the_head_and_falls_back_to_the_whole_text() -> None:
+    from netmatch.text import Fusion, view_similarities
+
+    _, des, skills = _head_views()
+    sims = view_similarities(des, skills)
+    fusion = Fusion({"word": 2.0, "head_word": 4.0}, intercept=-2.0)
+    p = fusion.probability(sims)
+    # "un photographe pour notre catalogue": the photographer's skill comes first.
+    assert p[0, 0] > p[0, 1]
+    # Without head cosines, a text is its own head.
+    flat = {k: v for k, v in sims.items() if not k.startswith("head_")}
+    same = Fusion({"word": 6.0}, intercept=-2.0).probability(flat)
+    assert np.allclose(fusion.probability(flat), same)
+    assert fusion.evidence({"word": 0.5}) == "words"
+    with pytest.raises(nm.InvalidInputError, match="unknown view"):
+        Fusion({"head_bert": 1.0}, intercept=0.0)

@@ -308,7 +308,7 @@ class IntroductionMatcher:
         desires = self._spelt(desires)
         self.text_matcher_.fit(skill_texts + desires)
         self._V_skill = self.text_matcher_.transform_views(skill_texts)
-        self._V_des = self.text_matcher_.transform_views(desires)
+        self._V_des = self.text_matcher_.transform_views(desires, heads=True)
         self.fusion_ = (
             self.fusion if self.fusion is not None else Fusion.default(encoder=self.encoder_)
         )
@@ -480,7 +480,9 @@ class IntroductionMatcher:
         if new:
             desires, owner = self._desires(new, before)
             desires = self._spelt(desires)
-            self._V_des = self._V_des.stack(self.text_matcher_.transform_views(desires))
+            self._V_des = self._V_des.stack(
+                self.text_matcher_.transform_views(desires, heads=True)
+            )
             self._des_need = np.concatenate([self._des_need, owner])
             self._sim_parts.append(self._need_rows_sim(before, len(self._need_index)))
         return ids
@@ -641,7 +643,7 @@ class IntroductionMatcher:
     ) -> tuple[eng.State, TextViews]:
         """``state`` with one more need text, held by member ``a`` only (a copy)."""
         desires = self._spelt(list(split_desires(need)) or [need])
-        views = self.text_matcher_.transform_views(desires)
+        views = self.text_matcher_.transform_views(desires, heads=True)
         n, (n_needs, n_skills) = state.n, state.need_sim.shape
         owner = np.full(len(desires), n_needs, dtype=np.int64)
         _, col, val = _desire_block(
@@ -1039,7 +1041,26 @@ def _desire_block(
 
 
 def _rowwise_views(a: TextViews, a_rows: Array, b: TextViews, b_rows: Array) -> dict[str, Array]:
-    """Each view's cosine between a[a_rows[i]] and b[b_rows[i]], for every i."""
+    """Each view's cosine between a[a_rows[i]] and b[b_rows[i]], for every i (with the
+    ``head_`` cosines when ``a`` has heads, as :func:`view_similarities` gives them)."""
+    out = _rowwise_cosines(a, a_rows, b, b_rows)
+    if a.head is not None and a.head_rows is not None:
+        where = np.full(a.n, -1, dtype=np.int64)
+        where[np.asarray(a.head_rows, dtype=np.int64)] = np.arange(len(a.head_rows))
+        found = where[np.asarray(a_rows, dtype=np.int64)]
+        cut = np.flatnonzero(found >= 0)
+        heads = _rowwise_cosines(a.head, found[cut], b, np.asarray(b_rows)[cut]) if len(cut) else {}
+        for name in list(out):
+            sim = out[name].copy()
+            if name in heads:
+                sim[cut] = heads[name]
+            out[f"head_{name}"] = sim
+    return out
+
+
+def _rowwise_cosines(
+    a: TextViews, a_rows: Array, b: TextViews, b_rows: Array
+) -> dict[str, Array]:
     out: dict[str, Array] = {}
     for name in VIEWS:
         x, y = getattr(a, name), getattr(b, name)

@@ -29,6 +29,7 @@ from ._normalize import (
     STOP_WORDS,
     Encoder,
     _stem,
+    need_head,
     normalize_text,
     split_desires,
     tokenize,
@@ -36,12 +37,14 @@ from ._normalize import (
 from ._semantic import E5Encoder, StaticEmbeddings, USEEncoder, default_encoder
 from ._spelling import Speller
 from ._thesaurus import Thesaurus, _common_words, _one_edit
-from ._views import VIEWS, Fusion, TextViews, view_similarities
+from ._views import FEATURES, HEAD_VIEWS, VIEWS, Fusion, TextViews, view_similarities
 
 # Private helpers re-exported for the tests that check them directly.
 _PRIVATE = (_common_words, _one_edit, _stem)
 
 __all__ = [
+    "FEATURES",
+    "HEAD_VIEWS",
     "STOP_WORDS",
     "VIEWS",
     "E5Encoder",
@@ -54,6 +57,7 @@ __all__ = [
     "Thesaurus",
     "USEEncoder",
     "default_encoder",
+    "need_head",
     "normalize_text",
     "split_desires",
     "tokenize",

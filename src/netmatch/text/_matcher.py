@@ -10,7 +10,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InvalidInputError
-from ._normalize import STOP_WORDS, Encoder, _derivational_stem, normalize_text, tokenize
+from ._normalize import (
+    STOP_WORDS,
+    Encoder,
+    _derivational_stem,
+    need_head,
+    normalize_text,
+    tokenize,
+)
 from ._semantic import E5Encoder, StaticEmbeddings
 from ._tfidf import Tfidf, char_wb_ngrams
 from ._tfidf import l2_normalize as _l2_normalize
@@ -210,12 +217,14 @@ class TextMatcher:
         self.n_features_in_ = 1
         return blocks
 
-    def transform_views(self, raw_documents: Sequence[str]) -> TextViews:
+    def transform_views(self, raw_documents: Sequence[str], *, heads: bool = False) -> TextViews:
         """Each view of ``raw_documents`` apart (see :mod:`netmatch.text._views`).
 
         The word, character and concept rows are L2-normalised sparse rows; the
         static and encoder rows are L2-normalised dense rows; a view that is off
-        (or that no fitted text has) is None.
+        (or that no fitted text has) is None. With ``heads=True`` (desires of
+        needs), the views of each text's :func:`~netmatch.text.need_head` come
+        too, for the texts that have a purpose clause.
 
         Examples
         --------
@@ -248,7 +257,12 @@ class TextMatcher:
         if self.encoder is not None:
             dense = _encode(self.encoder, texts)
             encoder = (_l2_normalize(dense) if len(texts) else dense).astype(np.float32)
-        return TextViews(len(texts), word, char, concept, static, encoder)
+        head, head_rows = None, None
+        if heads:
+            cut = [(i, h) for i, h in enumerate(map(need_head, texts)) if h != texts[i]]
+            head_rows = np.array([i for i, _ in cut], dtype=np.int64)
+            head = self.transform_views([h for _, h in cut])
+        return TextViews(len(texts), word, char, concept, static, encoder, head, head_rows)
 
     def transform(self, raw_documents: Sequence[str]) -> sp.csr_matrix:
         """Fused, L2-normalised rows for ``raw_documents`` (sparse CSR, float32)."""

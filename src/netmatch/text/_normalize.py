@@ -168,6 +168,43 @@ def split_desires(need: str) -> tuple[str, ...]:
     return (need, *parts)
 
 
+
+# Where a desire's purpose begins ("un vidéaste | pour tourner nos capsules"): the
+# words after it say what the service is for, not what it is.
+_PURPOSE = re.compile(
+    r"\s+(?:(?:pour|afin\s+de|for|to|in\s+order\s+to|so\s+that)\s+|afin\s+d['’])",
+    re.IGNORECASE,
+)
+
+
+def need_head(desire: str) -> str:
+    """The part of a desire before its purpose clause: what is asked for.
+
+    A desire often names the service, then what it is for: "un dresseur de chevaux
+    *pour un spectacle équestre*", "a photographer *for product shots*". The head
+    is the text before the first "pour" / "afin de" / "for" / "to" / "in order to"
+    / "so that" that leaves a content word before it; when none does ("besoin
+    d'aide pour la compta", "need someone to fix our site"), the purpose clause
+    *is* the service and the whole desire is returned. The matcher scores a pair
+    on the whole desire and on its head, so that a skill matching only the
+    context ("surtitrage de spectacles") weighs less than one matching the head.
+
+    Examples
+    --------
+    >>> from netmatch.text import need_head
+    >>> need_head("cherche un dresseur de chevaux pour un spectacle équestre")
+    'cherche un dresseur de chevaux'
+    >>> need_head("looking for a translator for Farsi documents")
+    'looking for a translator'
+    >>> need_head("besoin d'aide pour ma comptabilité")
+    "besoin d'aide pour ma comptabilité"
+    """
+    for match in _PURPOSE.finditer(desire):
+        head = desire[: match.start()]
+        if tokenize(head):
+            return head
+    return desire
+
 # Derivational endings (accents already removed), longest first: the word view
 # reduces "recruter"/"recrutement", "transporteur"/"transport",
 # "comptable"/"comptabilité" to one stem. The thesaurus keeps the light stemmer,

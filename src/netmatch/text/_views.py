@@ -14,6 +14,11 @@ encoder    close meaning of the whole phrase, from a sentence encoder (USE or e5
 
 :class:`Fusion` turns the cosines of a pair into the probability that a member
 with that skill serves the need: ``p = sigmoid(intercept + Σ coef[view] × cos)``.
+A desire is also seen through its head (:func:`~netmatch.text.need_head`, the text
+before its purpose clause): the ``head_<view>`` cosines compare the head with the
+skill, so a skill that matches only what the service is for ("pour un spectacle")
+weighs less than one that matches the service itself. A desire without a purpose
+clause is its own head.
 The coefficients are learned by logistic regression on the labelled dev halves
 (``benchmarks/learn_fusion.py``), with every non-provider of a labelled need as a
 negative, so ``p`` is calibrated at the real rate of providers in a network: 0.5
@@ -34,10 +39,14 @@ import scipy.sparse as sp
 
 from ..errors import InvalidInputError
 
-__all__ = ["VIEWS", "Fusion", "TextViews", "view_similarities"]
+__all__ = ["FEATURES", "HEAD_VIEWS", "VIEWS", "Fusion", "TextViews", "view_similarities"]
 
 #: The views, in the order of :class:`Fusion`'s coefficients.
 VIEWS = ("word", "char", "concept", "static", "encoder")
+#: The same views between a desire's head (before its purpose clause) and a skill.
+HEAD_VIEWS = tuple(f"head_{v}" for v in VIEWS)
+#: Every cosine a :class:`Fusion` may weigh.
+FEATURES = VIEWS + HEAD_VIEWS
 
 #: What each view is called in an explanation (``Reason.evidence``).
 EVIDENCE = {
@@ -47,6 +56,7 @@ EVIDENCE = {
     "static": "meaning",
     "encoder": "meaning",
 }
+EVIDENCE.update({f"head_{v}": kind for v, kind in EVIDENCE.items()})
 
 Dense = np.ndarray[Any, Any]
 
@@ -54,7 +64,11 @@ Dense = np.ndarray[Any, Any]
 @attrs.frozen(eq=False)
 class TextViews:
     """The views of ``n`` texts: sparse rows for words, characters and concepts,
-    dense rows for the static vectors and the encoder (None when a view is off)."""
+    dense rows for the static vectors and the encoder (None when a view is off).
+
+    Desires also carry ``head``, the views of the heads of the rows ``head_rows``
+    (those with a purpose clause; the other rows are their own head), or None when
+    heads were not asked for (skills)."""
 
     n: int
     word: sp.csr_matrix | None = None
@@ -62,6 +76,8 @@ class TextViews:
     concept: sp.csr_matrix | None = None
     static: Dense | None = None
     encoder: Dense | None = None
+    head: TextViews | None = None
+    head_rows: Dense | None = None
 
     def take(self, rows: Any) -> TextViews:
         """The views of the texts ``rows`` (an index array or a slice)."""
@@ -70,6 +86,13 @@ class TextViews:
         def pick(x: Any) -> Any:
             return None if x is None else x[idx]
 
+        head, head_rows = None, None
+        if self.head is not None and self.head_rows is not None:
+            where = np.full(self.n, -1, dtype=np.int64)
+            where[self.head_rows] = np.arange(len(self.head_rows))
+            found = where[idx]
+            head_rows = np.flatnonzero(found >= 0)
+            head = self.head.take(found[head_rows])
         return TextViews(
             len(idx),
             pick(self.word),
@@ -77,6 +100,8 @@ class TextViews:
             pick(self.concept),
             pick(self.static),
             pick(self.encoder),
+            head,
+            head_rows,
         )
 
     def stack(self, other: TextViews) -> TextViews:
@@ -89,6 +114,13 @@ class TextViews:
                 return sp.vstack([x, y], format="csr")
             return np.vstack([x, y])
 
+        head, head_rows = None, None
+        if self.head is not None and other.head is not None:
+            head = self.head.stack(other.head)
+            head_rows = np.concatenate(
+                [np.asarray(self.head_rows, dtype=np.int64),
+                 np.asarray(other.head_rows, dtype=np.int64) + self.n]
+            )
         return TextViews(
             self.n + other.n,
             both(self.word, other.word),
@@ -96,11 +128,30 @@ class TextViews:
             both(self.concept, other.concept),
             both(self.static, other.static),
             both(self.encoder, other.encoder),
+            head,
+            head_rows,
         )
 
 
 def view_similarities(a: TextViews, b: TextViews) -> dict[str, Dense]:
-    """Dense ``(a.n, b.n)`` cosines of every view both sides have (in [0, 1])."""
+    """Dense ``(a.n, b.n)`` cosines of every view both sides have (in [0, 1]).
+
+    When ``a`` carries heads (desires), the ``head_<view>`` cosines follow: the
+    head's for the rows that have one, the whole desire's for the others.
+    """
+    out = _cosines(a, b)
+    if a.head is not None and a.head_rows is not None:
+        rows = np.asarray(a.head_rows, dtype=np.int64)
+        cut = _cosines(a.head, b) if len(rows) else {}
+        for name in list(out):
+            sim = out[name].copy()
+            if name in cut:
+                sim[rows] = cut[name]
+            out[f"head_{name}"] = sim
+    return out
+
+
+def _cosines(a: TextViews, b: TextViews) -> dict[str, Dense]:
     out: dict[str, Dense] = {}
     for name in VIEWS:
         x, y = getattr(a, name), getattr(b, name)
@@ -151,10 +202,10 @@ class Fusion:
     @coef.validator
     def _check_coef(self, attribute: attrs.Attribute[Any], value: Mapping[str, float]) -> None:
         for view, c in value.items():
-            if view not in VIEWS:
+            if view not in FEATURES:
                 raise InvalidInputError(
                     f"unknown view {view!r} in the fusion's coefficients; expected one of "
-                    f"{', '.join(VIEWS)}",
+                    f"{', '.join(FEATURES)}",
                     field="coef",
                 )
             if not np.isfinite(c):
@@ -177,12 +228,19 @@ class Fusion:
         return models["with_use"]
 
     def logit(self, sims: Mapping[str, Dense]) -> Dense:
-        """``intercept + Σ coef × cosine`` over the views present in ``sims``."""
+        """``intercept + Σ coef × cosine`` over the views present in ``sims``.
+
+        A ``head_<view>`` cosine missing from ``sims`` (texts given without their
+        heads) counts as the whole text's: a text without a purpose clause is its
+        own head.
+        """
         shape = next(iter(sims.values())).shape if sims else (0, 0)
         out = np.full(shape, self.intercept, dtype=np.float32)
-        for view, sim in sims.items():
-            c = self.coef.get(view, 0.0)
-            if c:
+        for view, c in self.coef.items():
+            sim = sims.get(view)
+            if sim is None and view.startswith("head_"):
+                sim = sims.get(view[5:])
+            if c and sim is not None:
                 out += np.float32(c) * sim
         return out
 
@@ -195,8 +253,13 @@ class Fusion:
     def evidence(self, sims: Mapping[str, float]) -> str:
         """Which kind of evidence weighs most in one pair: words, concept or meaning."""
         best, best_value = "words", 0.0
-        for view, value in sims.items():
-            contribution = self.coef.get(view, 0.0) * float(value)
+        for view in VIEWS:
+            if view not in sims:
+                continue
+            value = float(sims[view])
+            head = float(sims.get(f"head_{view}", value))
+            contribution = self.coef.get(view, 0.0) * value
+            contribution += self.coef.get(f"head_{view}", 0.0) * head
             if contribution > best_value:
                 best, best_value = EVIDENCE[view], contribution
         return best
