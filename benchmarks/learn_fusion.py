@@ -5,9 +5,10 @@ clubs; ``ood_needs.csv``, other communities) and every member who may be suggest
 (not the asker, not an acquaintance), the pair's features are the cosines of each
 view (:data:`netmatch.text.VIEWS`) between the need's best desire and the member's
 best skill, and the same views between that desire's head (the text before its
-purpose clause, :func:`netmatch.text.need_head`) and the skill; the label is whether the member is listed as a provider. A logistic
-regression on these pairs (every non-provider is a negative, so the probabilities
-keep the real rate of providers) gives the fusion's coefficients. Which skill is a
+purpose clause, :func:`netmatch.text.need_head`) and the skill; the label is
+whether the member is listed as a provider. A logistic regression on these pairs
+(every non-provider is a negative, so the probabilities keep the real rate of
+providers) gives the fusion's coefficients. Which skill is a
 member's "best" depends on the fusion, so the fit alternates three times between
 choosing each member's best (desire, skill) pair and refitting (multiple-instance
 learning), starting from equal weights.

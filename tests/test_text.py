@@ -704,7 +704,8 @@ def test_head_views_score_the_head_and_copy_uncut_rows() -> None:
         assert np.allclose(sims[f"head_{view}"], alone[view])
         assert np.array_equal(sims[f"head_{view}"][1], sims[view][1])
     # The head no longer sees the catalogue; the whole desire still does.
-    assert sims["word"][0, 1] > 0 and sims["head_word"][0, 1] == 0
+    assert sims["word"][0, 1] > 0
+    assert sims["head_word"][0, 1] == 0
 
 
 def test_head_views_survive_take_and_stack() -> None:
