@@ -454,3 +454,28 @@ def test_pairs_who_met_come_back_only_when_asked() -> None:
     assert "d" not in asked  # acquaintances stay out
     with pytest.raises(nm.InvalidInputError, match="include_met"):
         nm.IntroductionMatcher(include_met="yes").fit(net)  # type: ignore[arg-type]
+
+
+def test_a_skill_matching_only_the_purpose_clause_is_weighed_by_the_head() -> None:
+    # A fusion that reads only the desire's head: the skill that matches what the
+    # service is for ("spectacle") and not the service itself gets nothing, on
+    # every path a need takes (fit, a need typed at query time, a member added).
+    fusion = nm.text.Fusion({"head_word": 8.0}, intercept=-4.0)
+    need = "cherche un dresseur de chevaux pour un spectacle équestre"
+    net = nm.Network(
+        [
+            nm.Member("a", "A", needs=[need]),
+            nm.Member("horse", "H", skills=["dresseur de chevaux"]),
+            nm.Member("stage", "S", skills=["surtitrage de spectacles"]),
+            nm.Member("q", "Q"),
+        ]
+    )
+    matcher = nm.IntroductionMatcher(fusion=fusion, encoder=None, seed=0).fit(net)
+    assert [i.b for i in matcher.suggest("a")] == ["horse"]
+    assert [i.b for i in matcher.suggest("q", need=need)] == ["horse"]
+    matcher.add_member(nm.Member("late", "L", needs=[need]))
+    assert [i.b for i in matcher.suggest("late")] == ["horse"]
+    # Read on the whole desire, the stage surtitler would be suggested too.
+    whole = nm.text.Fusion({"word": 8.0}, intercept=-4.0)
+    plain = nm.IntroductionMatcher(fusion=whole, encoder=None, seed=0).fit(net)
+    assert {i.b for i in plain.suggest("a")} == {"horse", "stage"}
