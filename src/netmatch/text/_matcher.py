@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import scipy.sparse as sp
 
@@ -241,6 +242,18 @@ class TextMatcher:
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("this TextMatcher is not fitted yet; call fit first")
+        if not heads:
+            return self._views(texts)
+        cut = [(i, h) for i, h in enumerate(map(need_head, texts)) if h != texts[i]]
+        # One pass over the texts and their heads (one call of the encoder).
+        both = self._views(texts + [h for _, h in cut])
+        return attrs.evolve(
+            both.take(slice(0, len(texts))),
+            head=both.take(slice(len(texts), None)),
+            head_rows=np.array([i for i, _ in cut], dtype=np.int64),
+        )
+
+    def _views(self, texts: list[str]) -> TextViews:
         views = (self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_)
         word, char, concept = (
             None
@@ -257,12 +270,7 @@ class TextMatcher:
         if self.encoder is not None:
             dense = _encode(self.encoder, texts)
             encoder = (_l2_normalize(dense) if len(texts) else dense).astype(np.float32)
-        head, head_rows = None, None
-        if heads:
-            cut = [(i, h) for i, h in enumerate(map(need_head, texts)) if h != texts[i]]
-            head_rows = np.array([i for i, _ in cut], dtype=np.int64)
-            head = self.transform_views([h for _, h in cut])
-        return TextViews(len(texts), word, char, concept, static, encoder, head, head_rows)
+        return TextViews(len(texts), word, char, concept, static, encoder)
 
     def transform(self, raw_documents: Sequence[str]) -> sp.csr_matrix:
         """Fused, L2-normalised rows for ``raw_documents`` (sparse CSR, float32)."""
