@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from .. import _rotation_labels as _labels
 from .. import _rotation_search as _engine
 
-_LABEL_TRIES = 5  # labelling searches on a construction, each from a fresh layout
+_LABEL_TRIES = 4  # labelling searches on a construction, each from a fresh layout
 
 
 # ----------------------------------------------------------------------------------
