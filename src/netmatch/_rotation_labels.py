@@ -469,7 +469,7 @@ def _mend(
     movers: tuple[int, int],
     same: dict[int, list[int]],
     gain: int,
-    tries: int = 8,
+    tries: int = 6,
 ) -> bool:
     """A second move that makes up for the move of ``movers`` just made: True (and
     made) when one found lowers the cost by more than ``gain``, the first move's
