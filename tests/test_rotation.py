@@ -274,6 +274,74 @@ def test_search_stops_at_the_time_limit_of_the_injected_clock(
     assert next(readings) < 80
 
 
+def _sector_event(seed: int) -> tuple[nm.Network, dict[str, Any]]:
+    """47 people in six sectors at tables of 7 for 5 rounds: 3 hosts, 3 keep-apart
+    pairs, 4 late arrivals (from round 3) and 40 pairs who already know each other,
+    drawn from ``seed``; an affine plane of order 7 seats them without a repeat."""
+    rng = np.random.default_rng(100 + seed)
+    n = 47
+    ids = [f"e{i:02d}" for i in range(n)]
+    net = nm.Network([nm.Member(m, m.upper(), sector="ABCDEF"[i % 6]) for i, m in enumerate(ids)])
+    known: set[tuple[int, int]] = set()
+    while len(known) < 40:
+        a, b = sorted(int(x) for x in rng.choice(n, 2, replace=False))
+        known.add((a, b))
+    for a, b in sorted(known):
+        net.add_acquaintance(ids[a], ids[b])
+    hosts = {ids[int(i)]: t for t, i in enumerate(rng.choice(n, 3, replace=False))}
+    apart: set[tuple[str, str]] = set()
+    while len(apart) < 3:
+        a, b = sorted(int(x) for x in rng.choice(n, 2, replace=False))
+        if (a, b) not in known and not (ids[a] in hosts and ids[b] in hosts):
+            apart.add((ids[a], ids[b]))
+    others = [m for m in ids if m not in hosts]
+    late = {str(m): range(2, 5) for m in rng.choice(others, 4, replace=False).tolist()}
+    kwargs: dict[str, Any] = {
+        "rounds": 5,
+        "table_size": 7,
+        "hosts": hosts,
+        "keep_apart": sorted(apart),
+        "attendance": late,
+        "balance": ("sector",),
+    }
+    return net, kwargs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sector_cap_holds_when_the_labelling_is_cut_early(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # The labelling of the construction reads the clock once every 64 moves: on a clock
+    # advancing 2.5 ms per reading, time_limit=0.5 leaves it about 10,000 moves (what
+    # 0.5 s allows on a slow machine; its first search used to be 25,000 moves long and
+    # was cut with 3 people of a sector at a table). The plan must still be perfect:
+    # no repeat, nobody beside an acquaintance, at most 2 of a sector at a table.
+    net, kwargs = _sector_event(seed)
+    plans = []
+    for _ in range(2):
+        _fake_clock(monkeypatch, 0.0025)
+        plans.append(nm.plan_rotation(net, seed=seed, time_limit=0.5, **kwargs))
+    plan = plans[0]
+    assert plans[1].rounds == plan.rounds  # same seed, same clock: same plan
+    check_plan(
+        plan,
+        list(net.ids),
+        rounds=5,
+        hosts=kwargs["hosts"],
+        keep_apart=kwargs["keep_apart"],
+        attendance=kwargs["attendance"],
+    )
+    stats = plan.stats()
+    assert (stats.repeats, stats.known_pairs_seated) == (0, 0)
+    sector = {m.id: m.sector for m in net.members}
+    crowd = max(
+        Counter(sector[m] for m in table).most_common(1)[0][1]
+        for rnd in plan.rounds
+        for table in rnd
+    )
+    assert crowd <= 2
+
+
 def test_same_plan_in_a_fresh_process_and_after_other_calls() -> None:
     # No process-wide cache: what ran before (here, other plans of other sizes, the
     # designs they used) never changes a plan.

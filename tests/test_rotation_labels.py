@@ -87,3 +87,27 @@ def test_search_is_deterministic() -> None:
     )
     assert a[0].tolist() == b[0].tolist()
     assert a[1:] == b[1:]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_costs_still_match_a_recount_after_a_search_with_second_moves(seed: int) -> None:
+    # label_search keeps some worse moves together with a second move (_mend) and
+    # undoes others: whatever it did, the counts it keeps are those of its labels.
+    state = _instance(seed, True)
+    labels.label_search(state, np.random.default_rng(seed), steps=3000, out_of_time=lambda: False)
+    fresh = labels.Labelling(
+        state.base,
+        state.attend,
+        state.sizes,
+        state.hosts,
+        state.partners,
+        state.cats,
+        state.labels(),
+    )
+    assert (fresh.pair_cost, fresh.size_cost, fresh.spread_cost, fresh.host_cost) == (
+        state.pair_cost,
+        state.size_cost,
+        state.spread_cost,
+        state.host_cost,
+    )
+    assert sorted(set(state.labels().tolist())) == sorted(state.labels().tolist())

@@ -387,13 +387,16 @@ def label_search(
     """The best labelling found by at most ``steps`` moves from ``labelling``.
 
     Each move takes someone in a positive cost term (three times in four; anyone
-    otherwise) and either someone of the same kind (every other move: a trade that
-    changes pair terms only), or a player of the same group of ``groups`` (players
-    who never meet: a trade that keeps each category within the groups it spans,
-    hence the tables' mix), or a random construction player, and swaps their labels
-    (or moves onto the empty seat). A move that does not worsen the cost is kept; a
-    worse one is kept with the probability ``exp(-delta / temperature)`` of simulated
-    annealing, the temperature falling from three crowding penalties to nothing.
+    otherwise) and either someone of the same kind (every other move while a pair
+    term is positive: a trade that changes pair terms only), or a player of the same
+    group of ``groups`` (players who never meet: a trade that keeps each category
+    within the groups it spans, hence the tables' mix), or a random construction
+    player, and swaps their labels (or moves onto the empty seat). A move that does
+    not worsen the cost is kept; a worse one is kept with the probability
+    ``exp(-delta / temperature)`` of simulated annealing, the temperature falling
+    from three crowding penalties to nothing, or when a second move found by
+    :func:`_mend` (which mends a pair term the first one broke) makes the two
+    together cheaper: a crowded table is often mended only by breaking a pair.
     Stops when no cost term but the pairs of a category at a table is positive,
     after ``steps`` moves, or when ``out_of_time()``. Returns the best labelling, its
     cost, and whether it is *clean* (every such term at 0).
@@ -426,17 +429,22 @@ def label_search(
         if clash >= 0 and L.apart_from[L._label[clash]]:
             # Conflict-directed: a player who never meets the partner i sits with.
             d = py.choice(L.apart_from[L._label[clash]])
-        elif kind % 2 and len(mates) > 1:
+        elif kind % 2 and len(mates) > 1 and L.pair_cost:
             d = L._label[py.choice(mates)]
-        elif kind == 2 and group_of[c] >= 0:
+        elif kind >= 2 and group_of[c] >= 0:
             d = py.choice(groups[group_of[c]])
         else:
             d = py.randrange(L.m)
         if d == c or (not L.host_cost and (i in L.hosts or L.owner[d] in L.hosts)):
             continue  # hosts who never meet stay where they are
+        j = L.owner[d]
         delta = L.move(i, d)
         temperature = t_start * (1.0 - (step % cycle) / cycle) ** 2
-        if delta <= 0 or (temperature > 1.0 and py.random() < math.exp(-delta / temperature)):
+        if (
+            delta <= 0
+            or (temperature > 1.0 and py.random() < math.exp(-delta / temperature))
+            or (delta < 2 * W_MEET and _mend(L, py, (i, j), same, -delta))
+        ):
             if L.total < best_total:
                 best_total, best_label = L.total, list(L._label)
         else:
@@ -453,3 +461,57 @@ def label_search(
         exact_hosts=L.exact_hosts,
     ).troubled()
     return np.array(best_label, dtype=np.int64), best_total, clean
+
+
+def _mend(
+    lab: Labelling,
+    py: random.Random,
+    movers: tuple[int, int],
+    same: dict[int, list[int]],
+    gain: int,
+    tries: int = 6,
+) -> bool:
+    """A second move that makes up for the move of ``movers`` just made: True (and
+    made) when one found lowers the cost by more than ``gain``, the first move's
+    increase; False (and nothing more moved) otherwise.
+
+    The move it follows often mends the mix of a table (or a pair) and breaks a pair
+    term, which no single move both does; the second move takes a mover ``x`` in a
+    broken pair term, or its partner ``q``, either to the player of someone of the
+    same kind (which changes pair terms only) or to a player who never meets the
+    other of the two. ``tries`` candidates of each sort and person; a candidate's pair
+    terms are counted before it is made, and only one that mends a pair is made.
+    """
+    for x in movers:
+        if x < 0:
+            continue
+        q = lab.clashing_partner(x)
+        if q < 0:
+            continue
+        for y, other in ((x, q), (q, x)):
+            if y in lab.hosts:
+                continue
+            mates = same[lab._kind[y]]
+            far = lab.apart_from[lab._label[other]]
+            for t in range(2 * tries):
+                pool = mates if t % 2 else far
+                if not pool or (pool is mates and len(mates) < 2):
+                    continue
+                pick = py.choice(pool)
+                e = lab._label[pick] if pool is mates else pick
+                c = lab._label[y]
+                z = lab.owner[e]
+                if e == c or z in lab.hosts:
+                    continue
+                r = lab._meet[e][lab._label[other]] if z != other else -1
+                if r >= 0 and lab._att[y][r] and lab._att[other][r]:
+                    continue  # y would still meet the partner
+                # Pair terms of y and z before and after trading players c and e.
+                before = lab._pairs(y, c, z) + (lab._pairs(z, e, y) if z >= 0 else 0)
+                after = lab._pairs(y, e, z) + (lab._pairs(z, c, y) if z >= 0 else 0)
+                if after >= before:
+                    continue
+                if lab.move(y, e) < gain:
+                    return True
+                lab.move(y, c)
+    return False

@@ -232,11 +232,11 @@ def _padded_construction(
     # A few labellings from different layouts, the cheapest kept: a single search
     # sometimes stays in a corner where one pair or one table cannot be mended.
     best: tuple[int, NDArray[np.int64]] | None = None
-    for _ in range(_LABEL_TRIES):
+    for attempt in range(_LABEL_TRIES):
         groups = _never_meeting_groups(never, g, rng)
         label = _padded_labels(p, never, groups, anchor_of, hosts, rng)
         label, cost, clean = _improve_labels(
-            p, base, label, anchor_of, hosts, rng, deadline, groups
+            p, base, label, anchor_of, hosts, rng, deadline, groups, attempt
         )
         if best is None or cost < best[0]:
             best = (cost, label)
@@ -269,8 +269,13 @@ def _improve_labels(
     rng: np.random.Generator,
     deadline: _engine.Deadline,
     groups: list[list[int]],
+    attempt: int = 0,
 ) -> tuple[NDArray[np.int64], int, bool]:
     """:func:`netmatch._rotation_labels.label_search` on the leads of ``label``.
+
+    The ``attempt``-th search (from 0) may take twice as many moves as the one before:
+    most labellings are clean after a few thousand moves, and a search that is not
+    is more often stuck than close, so a fresh layout is tried early.
 
     Each participant who is their own anchor is a unit of the labelling (a
     keep-together group counts as its lead, with the group's mass); keep-apart pairs
@@ -306,7 +311,7 @@ def _improve_labels(
         mass,
         exact_hosts=not p.even_sizes,
     )
-    steps = 20_000 + 100 * units.size
+    steps = (4_000 + 20 * units.size) << attempt
     out: NDArray[np.int64] = label.copy()
     out[units], cost, clean = _labels.label_search(
         state, rng, steps=steps, out_of_time=deadline.passed, groups=groups
