@@ -1141,11 +1141,12 @@ class _GeneralEngine:
         self.p, self.rng = p, rng
         self.polish_iterations, self.max_rows = polish_iterations, max_rows
         self.w_rep, self.w_need = weights(p)
-        # The best so far is the repaired start (the start itself may break keep-apart).
+        # The search starts from the repaired start (the start may break keep-apart).
         self.state = _repaired(State(p, start), self.w_rep, self.w_need)
         self.target = squared_lower_bound(p)
         self.shape = (p.rounds, p.n, p.n_tables)
-        self.conflicts: tuple[IntArray, IntArray] = (self.state.T[:0, 0], self.state.T[:0, 0])
+        none = np.zeros(0, dtype=np.int64)
+        self.conflicts: tuple[IntArray, IntArray] = (none, none)  # set by stuck()
 
     @property
     def repeats(self) -> int:
