@@ -20,7 +20,9 @@ on :class:`FastState`, which recomputes ``G1``/``G2`` with two small matrix prod
 per iteration instead of updating them in every round (about 1.4-1.8 times the
 iterations per second). When every player must miss exactly one other (6-3-8,
 8-4-10, ...) and the start still repeats, it first searches plans invariant under a
-fixed mirror pairing of players and tables, a search space half as large.
+fixed mirror pairing of players and tables, a search space half as large. Both
+engines run the one tabu loop of :func:`_search`, each through a small adapter
+(:class:`_GeneralEngine`, :class:`_RepeatsEngine`).
 """
 
 # Matrix names (M, G1, T, R, A, ...) follow the notation of the delta formulas.
@@ -840,8 +842,9 @@ def search(
     }
     if unconstrained(problem):
         return _fast_path(problem, start, mirror_iterations=mirror_iterations, **common)
-    return _tabu_search(
-        problem, start, polish_iterations=polish_iterations, max_rows=max_rows, **common
+    # The general engine (State): tabu search, then a polish of needs and balance.
+    return _search(
+        lambda: _GeneralEngine(problem, start, rng, polish_iterations, max_rows), **common
     )
 
 
@@ -933,9 +936,90 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
     return rest
 
 
-def _tabu_search(
-    problem: Problem,
-    start: IntArray,
+# ----------------------------------------------------------------------------------
+# The tabu loop, one for both engines
+# ----------------------------------------------------------------------------------
+Move = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """Where the loops of the two engines differed before they became one.
+
+    Kept as they were, so that a seed still gives the same plan with either engine.
+    """
+
+    #: A tabu mark lasts ``tenure + rng.integers(jitter)`` iterations...
+    jitter: int
+    #: ...counted from the iteration after the move (else from the move's own).
+    mark_from_next: bool
+    #: The clock is read before the iteration budget (which then says whether the time
+    #: limit was hit when both run out at once).
+    clock_first: bool
+    #: A restart sets the stale count back to zero (else restarts come every
+    #: ``restart_after`` iterations without a new best).
+    restart_resets_stale: bool
+    #: A perturbation that falls due with a restart still happens, just before it.
+    perturb_at_restart: bool
+    #: Progress is also reported when half a second passed since the last report.
+    report_every_half_second: bool
+
+
+@dataclass
+class _Best:
+    """The best plan the search has seen."""
+
+    schedule: IntArray
+    cost: int
+    repeats: int
+
+
+class _Engine(Protocol):
+    """What the tabu loop needs of an engine: its state, its moves and its kicks."""
+
+    rules: _Rules
+    #: ``(rounds, players, tables)``, the shape of the tabu list.
+    shape: tuple[int, int, int]
+
+    @property
+    def repeats(self) -> int: ...
+
+    @property
+    def unserved(self) -> int: ...
+
+    def cost(self) -> int: ...
+
+    def schedule(self) -> IntArray:
+        """A copy of the current plan."""
+
+    def finished(self) -> bool:
+        """Whether the target is reached (or no swap could ever change anything)."""
+
+    def stuck(self) -> bool:
+        """Whether nobody can be swapped this iteration (the search then ends)."""
+
+    def best_move(self, tabu: IntArray, it: int, best_cost: int) -> Move | None:
+        """The best allowed swap ``(round, x, y)``, or None when every one is tabu."""
+
+    def apply(self, move: Move, tabu: IntArray, until: tuple[int, int]) -> None:
+        """Make the swap and mark each player's old table tabu until ``until``."""
+
+    def kick(self) -> None:
+        """One random swap (when no move is allowed)."""
+
+    def perturb(self) -> None:
+        """The kick after ``perturb_after`` iterations without a new best."""
+
+    def restart(self, best: IntArray) -> None:
+        """Start again from ``best``, shaken by random swaps."""
+
+    def finish(self, best: _Best, stop: Callable[[], bool] | None) -> tuple[IntArray, int, int]:
+        """The plan to return, its repeats and the iterations spent after the loop
+        (``stop`` None when the time limit was hit)."""
+
+
+def _search(
+    make: Callable[[], _Engine],
     *,
     rng: np.random.Generator,
     time_limit: float | None,
@@ -945,95 +1029,188 @@ def _tabu_search(
     tenure: int,
     perturb_after: int,
     restart_after: int,
-    polish_iterations: int,
-    max_rows: int,
 ) -> Result:
-    """The general engine (:class:`State`): tabu search, then a polish of needs and balance."""
+    """Tabu search with the engine ``make`` builds (on the clock: building counts).
+
+    Every iteration makes the best allowed swap of a conflicting player (or a random
+    one when all are tabu) and marks both players' old tables tabu. After
+    ``perturb_after`` iterations without a new best the engine perturbs the plan;
+    after ``restart_after`` it restarts from the best plan. Stops at the engine's
+    target, at ``max_iterations`` or at ``time_limit`` seconds; decisions depend on
+    iteration counts only, the clock only stops the search.
+    """
     t0 = _clock()
-    p = problem
-    w_rep, w_need = weights(p)
-    state = _repaired(State(p, start), w_rep, w_need)
-    target = squared_lower_bound(p)
-    # The best so far is the repaired start (the start itself may break keep-apart).
-    best_t = state.T.copy()
-    best_cost = state.cost(w_rep, w_need)
-    best_rep = state.repeats
-    tabu = np.zeros((p.rounds, p.n, p.n_tables), dtype=np.int64)
+    engine = make()
+    rules = engine.rules
+    best = _Best(engine.schedule(), engine.cost(), engine.repeats)
+    tabu = np.zeros(engine.shape, dtype=np.int64)
     it = 0
     stale = 0
     hit = False
-
     last_report = t0
 
     def report(phase: str) -> None:
         nonlocal last_report
         if progress is not None:
             last_report = _clock()
-            progress(Progress(phase, it, last_report - t0, state.repeats, best_rep, state.unserved))
+            update = Progress(
+                phase, it, last_report - t0, engine.repeats, best.repeats, engine.unserved
+            )
+            progress(update)
 
-    def out_of_time() -> bool:
+    def out_of_budget() -> bool:
         nonlocal hit
+        spent = max_iterations is not None and it >= max_iterations
+        if spent and not rules.clock_first:
+            return True
         if time_limit is not None and _clock() - t0 >= time_limit:
             hit = True
             return True
-        return max_iterations is not None and it >= max_iterations
-
-    def random_swap() -> None:
-        _random_swap(state, rng, w_rep, w_need)
+        return spent
 
     report("start")
-    while state.sq > target:
-        if out_of_time():
+    while not engine.finished():
+        if out_of_budget() or engine.stuck():
             break
-        R, A = state.conflicting(state.own(state.G2))
-        if R.size == 0:
-            break  # what remains involves hosts or groups only: nothing to swap
-        move = _best_swap(state, R, A, tabu, it, best_cost, rng, w_rep, w_need, max_rows)
+        move = engine.best_move(tabu, it, best.cost)
         if move is not None:
-            r, a, b = move
-            ta, tb = int(state.T[r, a]), int(state.T[r, b])
-            state.swap(r, a, b)
-            tabu[r, a, ta] = it + tenure + int(rng.integers(3))
-            tabu[r, b, tb] = it + tenure + int(rng.integers(3))
+            base = it + int(rules.mark_from_next) + tenure
+            until = (base + int(rng.integers(rules.jitter)), base + int(rng.integers(rules.jitter)))
+            engine.apply(move, tabu, until)
         else:
-            random_swap()
+            engine.kick()
         it += 1
-        cost = state.cost(w_rep, w_need)
-        if cost < best_cost:
-            best_cost, best_rep, best_t = cost, state.repeats, state.T.copy()
+        cost = engine.cost()
+        if cost < best.cost:
+            best = _Best(engine.schedule(), cost, engine.repeats)
             stale = 0
         else:
             stale += 1
-            if stale % perturb_after == 0:
-                if p.groups and _move_groups(state, w_rep, w_need):
-                    pass
-                else:
-                    random_swap()
-                    random_swap()
-            if stale >= restart_after:
-                state = State(p, best_t)
-                for _ in range(max(2, p.n * p.rounds // 20)):
-                    random_swap()
+            if rules.restart_resets_stale:
+                restart = stale >= restart_after
+            else:
+                restart = stale % restart_after == 0
+            if stale % perturb_after == 0 and (rules.perturb_at_restart or not restart):
+                engine.perturb()
+            if restart:
+                engine.restart(best.schedule)
                 tabu[:] = 0
-                stale = 0
-        # Every 200 iterations, or every half second on big events (the callback's
-        # timing never influences the search).
-        if progress is not None and (it % 200 == 0 or _clock() - last_report > 0.5):
+                if rules.restart_resets_stale:
+                    stale = 0
+        # Every 200 iterations, or (general engine) every half second on big events
+        # (the callback's timing never influences the search).
+        if progress is not None and (
+            it % 200 == 0 or (rules.report_every_half_second and _clock() - last_report > 0.5)
+        ):
             report("tabu")
-    if state.repeats <= best_rep and state.cost(w_rep, w_need) <= best_cost:
-        best_t = state.T.copy()
-    state = State(p, best_t)
-    if not hit:
-        it += _polish(state, rng, w_rep, w_need, polish_iterations, max_rows, out_of_time)
+    schedule, repeats, extra = engine.finish(best, None if hit else out_of_budget)
+    it += extra
     report("done")
     return Result(
-        schedule=state.T.copy(),
-        repeats=state.repeats,
+        schedule=schedule,
+        repeats=repeats,
         iterations=it,
         elapsed=_clock() - t0,
         hit_time_limit=hit,
         started_from=started_from,
     )
+
+
+class _GeneralEngine:
+    """:class:`State` for the tabu loop: hosts, groups, keep-apart, needs and balance,
+    then a polish of needs and balance."""
+
+    rules = _Rules(
+        jitter=3,
+        mark_from_next=False,
+        clock_first=True,
+        restart_resets_stale=True,
+        perturb_at_restart=True,
+        report_every_half_second=True,
+    )
+
+    def __init__(
+        self,
+        problem: Problem,
+        start: IntArray,
+        rng: np.random.Generator,
+        polish_iterations: int,
+        max_rows: int,
+    ) -> None:
+        p = problem
+        self.p, self.rng = p, rng
+        self.polish_iterations, self.max_rows = polish_iterations, max_rows
+        self.w_rep, self.w_need = weights(p)
+        # The search starts from the repaired start (the start may break keep-apart).
+        self.state = _repaired(State(p, start), self.w_rep, self.w_need)
+        self.target = squared_lower_bound(p)
+        self.shape = (p.rounds, p.n, p.n_tables)
+        none = np.zeros(0, dtype=np.int64)
+        self.conflicts: tuple[IntArray, IntArray] = (none, none)  # set by stuck()
+
+    @property
+    def repeats(self) -> int:
+        return self.state.repeats
+
+    @property
+    def unserved(self) -> int:
+        return self.state.unserved
+
+    def cost(self) -> int:
+        return self.state.cost(self.w_rep, self.w_need)
+
+    def schedule(self) -> IntArray:
+        out: IntArray = self.state.T.copy()
+        return out
+
+    def finished(self) -> bool:
+        return self.state.sq <= self.target
+
+    def stuck(self) -> bool:
+        # What remains may involve hosts or groups only: nothing to swap.
+        self.conflicts = self.state.conflicting(self.state.own(self.state.G2))
+        return self.conflicts[0].size == 0
+
+    def best_move(self, tabu: IntArray, it: int, best_cost: int) -> Move | None:
+        R, A = self.conflicts
+        return _best_swap(
+            self.state, R, A, tabu, it, best_cost, self.rng, self.w_rep, self.w_need, self.max_rows
+        )
+
+    def apply(self, move: Move, tabu: IntArray, until: tuple[int, int]) -> None:
+        r, a, b = move
+        ta, tb = int(self.state.T[r, a]), int(self.state.T[r, b])
+        self.state.swap(r, a, b)
+        tabu[r, a, ta], tabu[r, b, tb] = until
+
+    def kick(self) -> None:
+        _random_swap(self.state, self.rng, self.w_rep, self.w_need)
+
+    def perturb(self) -> None:
+        if not (self.p.groups and _move_groups(self.state, self.w_rep, self.w_need)):
+            self.kick()
+            self.kick()
+
+    def restart(self, best: IntArray) -> None:
+        self.state = State(self.p, best)
+        for _ in range(max(2, self.p.n * self.p.rounds // 20)):
+            self.kick()
+
+    def finish(self, best: _Best, stop: Callable[[], bool] | None) -> tuple[IntArray, int, int]:
+        keep = self.repeats <= best.repeats and self.cost() <= best.cost
+        self.state = State(self.p, self.schedule() if keep else best.schedule)
+        done = 0
+        if stop is not None:
+            done = _polish(
+                self.state,
+                self.rng,
+                self.w_rep,
+                self.w_need,
+                self.polish_iterations,
+                self.max_rows,
+                stop,
+            )
+        return self.schedule(), self.repeats, done
 
 
 def _repaired(state: State, w_rep: int, w_need: int) -> State:
@@ -1475,6 +1652,86 @@ def _fast_best_swap(
     return int(R[i]), int(X[i]), y
 
 
+class _RepeatsEngine:
+    """:class:`FastState` for the tabu loop (``symmetric``: the mirror search, every
+    swap made together with its mirror image)."""
+
+    rules = _Rules(
+        jitter=5,
+        mark_from_next=True,
+        clock_first=False,
+        restart_resets_stale=False,
+        perturb_at_restart=False,
+        report_every_half_second=False,
+    )
+    unserved = 0
+
+    def __init__(
+        self,
+        problem: Problem,
+        start: IntArray,
+        rng: np.random.Generator,
+        kicks: int,
+        symmetric: bool,
+    ) -> None:
+        p = problem
+        self.p, self.rng, self.kicks, self.symmetric = p, rng, kicks, symmetric
+        if symmetric:
+            start = symmetric_start(p, rng)
+        self.state = FastState(p, start)
+        self.target = squared_lower_bound(p)
+        self.rows = np.flatnonzero(self.state.present.sum(axis=1) >= 2)
+        self.shape = (p.rounds, p.n, p.n_tables)
+
+    @property
+    def repeats(self) -> int:
+        return self.state.repeats
+
+    def cost(self) -> int:
+        return self.state.cost
+
+    def schedule(self) -> IntArray:
+        out: IntArray = self.state.T.copy()
+        return out
+
+    def finished(self) -> bool:
+        return self.state.cost <= self.target or not self.rows.size
+
+    def stuck(self) -> bool:
+        return False
+
+    def best_move(self, tabu: IntArray, it: int, best_cost: int) -> Move | None:
+        return _fast_best_swap(self.state, tabu, it, best_cost, self.rng, self.symmetric)
+
+    def apply(self, move: Move, tabu: IntArray, until: tuple[int, int]) -> None:
+        state = self.state
+        r, x, y = move
+        a, b = int(state.T[r, x]), int(state.T[r, y])
+        state.swap(r, x, y)
+        tabu[r, x, a], tabu[r, y, b] = until
+        if self.symmetric:
+            n, g = state.n, state.g
+            sx, sy = (x + n // 2) % n, (y + n // 2) % n
+            state.swap(r, sx, sy)
+            tabu[r, sx, (a + g // 2) % g] = tabu[r, x, a]
+            tabu[r, sy, (b + g // 2) % g] = tabu[r, y, b]
+
+    def kick(self, count: int = 1) -> None:
+        _kick(self.state, self.rows, count, self.rng, self.symmetric)
+
+    def perturb(self) -> None:
+        self.kick(self.kicks)
+
+    def restart(self, best: IntArray) -> None:
+        self.state = FastState(self.p, best)
+        self.kick(max(2, self.p.n * self.p.rounds // 20))
+
+    def finish(self, best: _Best, stop: Callable[[], bool] | None) -> tuple[IntArray, int, int]:
+        if self.state.cost < best.cost:
+            best.schedule, best.cost, best.repeats = self.schedule(), self.cost(), self.repeats
+        return best.schedule, best.repeats, 0
+
+
 def fast_search(
     problem: Problem,
     start: IntArray,
@@ -1503,72 +1760,14 @@ def fast_search(
     Musliu); after ``restart_after``, a restart from the best plan with more random
     swaps. Decisions depend on iteration counts only: the clock only stops the search.
     """
-    t0 = _clock()
-    p = problem
-    n, w, g = p.n, p.rounds, p.n_tables
-    half, hg = n // 2, g // 2
-    if symmetric:
-        start = symmetric_start(p, rng)
-    state = FastState(p, start)
-    target = squared_lower_bound(p)
-    best_rep, best_cost = state.repeats, state.cost
-    best_t = state.T.copy()
-    tabu = np.zeros((w, n, g), dtype=np.int64)
-    rows = np.flatnonzero(state.present.sum(axis=1) >= 2)
-    it = 0
-    stale = 0
-    hit = False
-
-    def report(phase: str) -> None:
-        if progress is not None:
-            progress(Progress(phase, it, _clock() - t0, state.repeats, best_rep, 0))
-
-    def kick(count: int) -> None:
-        _kick(state, rows, count, rng, symmetric)
-
-    report("start")
-    while state.cost > target and rows.size:
-        if max_iterations is not None and it >= max_iterations:
-            break
-        if time_limit is not None and _clock() - t0 >= time_limit:
-            hit = True
-            break
-        move = _fast_best_swap(state, tabu, it, best_cost, rng, symmetric)
-        it += 1
-        if move is not None:
-            r, x, y = move
-            a, b = int(state.T[r, x]), int(state.T[r, y])
-            state.swap(r, x, y)
-            tabu[r, x, a] = it + tenure + int(rng.integers(5))
-            tabu[r, y, b] = it + tenure + int(rng.integers(5))
-            if symmetric:
-                sx, sy = (x + half) % n, (y + half) % n
-                state.swap(r, sx, sy)
-                tabu[r, sx, (a + hg) % g] = tabu[r, x, a]
-                tabu[r, sy, (b + hg) % g] = tabu[r, y, b]
-        else:
-            kick(1)
-        if state.cost < best_cost:
-            best_rep, best_cost, best_t = state.repeats, state.cost, state.T.copy()
-            stale = 0
-        else:
-            stale += 1
-            if stale % restart_after == 0:
-                state = FastState(p, best_t)
-                kick(max(2, n * w // 20))
-                tabu[:] = 0
-            elif stale % perturb_after == 0:
-                kick(kicks)
-        if progress is not None and it % 200 == 0:
-            report("tabu")
-    if state.cost < best_cost:
-        best_rep, best_cost, best_t = state.repeats, state.cost, state.T.copy()
-    report("done")
-    return Result(
-        schedule=best_t,
-        repeats=best_rep,
-        iterations=it,
-        elapsed=_clock() - t0,
-        hit_time_limit=hit,
+    return _search(
+        lambda: _RepeatsEngine(problem, start, rng, kicks, symmetric),
+        rng=rng,
+        time_limit=time_limit,
+        max_iterations=max_iterations,
+        progress=progress,
         started_from=started_from,
+        tenure=tenure,
+        perturb_after=perturb_after,
+        restart_after=restart_after,
     )
