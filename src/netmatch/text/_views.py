@@ -87,12 +87,9 @@ class TextViews:
             return None if x is None else x[idx]
 
         head, head_rows = None, None
-        if self.head is not None and self.head_rows is not None:
-            where = np.full(self.n, -1, dtype=np.int64)
-            where[self.head_rows] = np.arange(len(self.head_rows))
-            found = where[idx]
-            head_rows = np.flatnonzero(found >= 0)
-            head = self.head.take(found[head_rows])
+        if self.head is not None:
+            head_rows, of_head = self.heads_of(idx)
+            head = self.head.take(of_head)
         return TextViews(
             len(idx),
             pick(self.word),
@@ -103,6 +100,16 @@ class TextViews:
             head,
             head_rows,
         )
+
+    def heads_of(self, rows: Any) -> tuple[Dense, Dense]:
+        """Which of ``rows`` (text numbers) have a head, and those heads' rows in
+        ``head``: ``(positions in rows, rows of head)``."""
+        where = np.full(self.n, -1, dtype=np.int64)
+        if self.head_rows is not None:
+            where[np.asarray(self.head_rows, dtype=np.int64)] = np.arange(len(self.head_rows))
+        found = where[np.asarray(rows, dtype=np.int64)]
+        cut = np.flatnonzero(found >= 0)
+        return cut, found[cut]
 
     def stack(self, other: TextViews) -> TextViews:
         """These texts' views followed by ``other``'s (the same fitted views)."""
@@ -142,13 +149,18 @@ def view_similarities(a: TextViews, b: TextViews) -> dict[str, Dense]:
     out = _cosines(a, b)
     if a.head is not None and a.head_rows is not None:
         rows = np.asarray(a.head_rows, dtype=np.int64)
-        cut = _cosines(a.head, b) if len(rows) else {}
-        for name in list(out):
-            sim = out[name].copy()
-            if name in cut:
-                sim[rows] = cut[name]
-            out[f"head_{name}"] = sim
+        add_head_cosines(out, _cosines(a.head, b) if len(rows) else {}, rows)
     return out
+
+
+def add_head_cosines(out: dict[str, Dense], heads: Mapping[str, Dense], rows: Any) -> None:
+    """Add to ``out`` the ``head_<view>`` cosines: ``heads`` (the heads' cosines) at
+    ``rows``, the whole text's cosines elsewhere."""
+    for name in list(out):
+        sim = out[name].copy()
+        if name in heads:
+            sim[rows] = heads[name]
+        out[f"head_{name}"] = sim
 
 
 def _cosines(a: TextViews, b: TextViews) -> dict[str, Dense]:
