@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -121,8 +121,10 @@ class Progress:
     unserved: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
+    """What a search returns (frozen: a combined search builds a new one)."""
+
     schedule: IntArray
     repeats: int
     iterations: int
@@ -917,7 +919,7 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
     if first.repeats == 0 or first.hit_time_limit:
         given = repeats_of(meet_counts(problem, start))
         if first.hit_time_limit and given <= first.repeats:
-            first.schedule, first.repeats = start.copy(), given
+            first = replace(first, schedule=start.copy(), repeats=given)
         if progress is not None:
             progress(
                 Progress("done", first.iterations, first.elapsed, first.repeats, first.repeats, 0)
@@ -929,11 +931,14 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
         relayed["max_iterations"] = kw["max_iterations"] - first.iterations
     offset = first.iterations
     rest = fast_search(problem, start, **relayed)
-    rest.iterations += first.iterations
-    rest.elapsed += first.elapsed
-    if first.repeats < rest.repeats:
-        rest.schedule, rest.repeats = first.schedule, first.repeats
-    return rest
+    better = first if first.repeats < rest.repeats else rest
+    return replace(
+        rest,
+        schedule=better.schedule,
+        repeats=better.repeats,
+        iterations=rest.iterations + first.iterations,
+        elapsed=rest.elapsed + first.elapsed,
+    )
 
 
 # ----------------------------------------------------------------------------------
