@@ -139,12 +139,11 @@ def tfidf_ranker(net: nm.Network) -> Ranker:
 
 
 def encoder_ranker(net: nm.Network, encoder: Callable[[list[str]], Any]) -> Ranker:
-    """A sentence encoder alone: the need against each member's best skill (skills
-    through the encoder's ``passages`` method when it has one, as netmatch does)."""
+    """A sentence encoder alone: the need against each member's best skill."""
     ids = list(net.ids)
     texts = sorted({s for m in net.members for s in m.skills})
     rows = {t: i for i, t in enumerate(texts)}
-    skills = getattr(encoder, "passages", encoder)(texts)
+    skills = encoder(texts)
     owned = [[rows[s] for s in m.skills] for m in net.members]
 
     def rank(member: str, need: str) -> list[str]:

@@ -81,7 +81,7 @@ class LabelledSet:
         self.matcher = TextMatcher(encoder=encoder, char_max_df=0.05).fit(
             self.skill_texts + desires
         )
-        skills = self.matcher.transform_views(self.skill_texts, passages=True)
+        skills = self.matcher.transform_views(self.skill_texts)
         self.sims: list[dict[str, np.ndarray]] = []
         for row in self.needs:
             des: TextViews = self.matcher.transform_views(

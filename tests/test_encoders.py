@@ -193,39 +193,3 @@ def test_use_model_preloaded_in_a_thread_is_the_one_encoding_uses() -> None:
     thread.join()
     assert _semantic._use_model() is _semantic._use_model()
     assert _semantic._load_use_model.cache_info().currsize == 1
-
-
-class _Asymmetric:
-    """A retrieval-style encoder: needs as queries, skills as passages (recorded)."""
-
-    def __init__(self) -> None:
-        self.queries: list[str] = []
-        self.passed: list[str] = []
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        self.queries.extend(texts)
-        return np.ones((len(texts), 4)) + np.arange(len(texts))[:, None] * [1, 0, 0, 0]
-
-    def passages(self, texts: list[str]) -> np.ndarray:
-        self.passed.extend(texts)
-        return np.ones((len(texts), 4)) + np.arange(len(texts))[:, None] * [0, 1, 0, 0]
-
-
-def test_skills_go_through_the_encoders_passages_method() -> None:
-    enc = _Asymmetric()
-    net = nm.Network(
-        [
-            nm.Member("a", "A", needs=["cherche un comptable pour la paie"]),
-            nm.Member("b", "B", skills=["comptabilité"]),
-        ]
-    )
-    fusion = nm.text.Fusion({"word": 4.0, "encoder": 1.0}, intercept=-2.0)
-    matcher = nm.IntroductionMatcher(encoder=enc, fusion=fusion, seed=0).fit(net)
-    # The skill views come from passages(), the need's (and its head's) from __call__.
-    assert enc.passed == ["comptabilité"]
-    assert {"cherche un comptable pour la paie", "cherche un comptable"} <= set(enc.queries)
-    matcher.add_member(nm.Member("c", "C", skills=["paie"]))
-    assert enc.passed[-1] == "paie"
-    # A plain callable still embeds both sides.
-    tm = nm.text.TextMatcher(encoder=lambda t: np.ones((len(t), 3))).fit(["paie"])
-    assert tm.transform_views(["paie"], passages=True).encoder.shape == (1, 3)

@@ -308,7 +308,7 @@ class IntroductionMatcher:
         )
         desires = self._spelt(desires)
         self.text_matcher_.fit(skill_texts + desires)
-        self._V_skill = self.text_matcher_.transform_views(skill_texts, passages=True)
+        self._V_skill = self.text_matcher_.transform_views(skill_texts)
         self._V_des = self.text_matcher_.transform_views(desires, heads=True)
         self.fusion_ = (
             self.fusion if self.fusion is not None else Fusion.default(encoder=self.encoder_)
@@ -465,7 +465,7 @@ class IntroductionMatcher:
         ids = self._skill_ids(member, create=True)
         new = list(self._skill_index)[before:]
         if new:
-            v_new = self.text_matcher_.transform_views(new, passages=True)
+            v_new = self.text_matcher_.transform_views(new)
             self._V_skill = self._V_skill.stack(v_new)
             if self._V_des.n:
                 need, col, vals = _desire_block(

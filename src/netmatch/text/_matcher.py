@@ -218,18 +218,14 @@ class TextMatcher:
         self.n_features_in_ = 1
         return blocks
 
-    def transform_views(
-        self, raw_documents: Sequence[str], *, heads: bool = False, passages: bool = False
-    ) -> TextViews:
+    def transform_views(self, raw_documents: Sequence[str], *, heads: bool = False) -> TextViews:
         """Each view of ``raw_documents`` apart (see :mod:`netmatch.text._views`).
 
         The word, character and concept rows are L2-normalised sparse rows; the
         static and encoder rows are L2-normalised dense rows; a view that is off
         (or that no fitted text has) is None. With ``heads=True`` (desires of
         needs), the views of each text's :func:`~netmatch.text.need_head` come
-        too, for the texts that have a purpose clause. ``passages=True`` (skills)
-        embeds the texts with the encoder's ``passages`` method when it has one (an
-        asymmetric retrieval model such as e5: needs ask, skills answer).
+        too, for the texts that have a purpose clause.
 
         Examples
         --------
@@ -247,17 +243,17 @@ class TextMatcher:
 
             raise NotFittedError("this TextMatcher is not fitted yet; call fit first")
         if not heads:
-            return self._views(texts, passages)
+            return self._views(texts)
         cut = [(i, h) for i, h in enumerate(map(need_head, texts)) if h != texts[i]]
         # One pass over the texts and their heads (one call of the encoder).
-        both = self._views(texts + [h for _, h in cut], passages)
+        both = self._views(texts + [h for _, h in cut])
         return attrs.evolve(
             both.take(slice(0, len(texts))),
             head=both.take(slice(len(texts), None)),
             head_rows=np.array([i for i, _ in cut], dtype=np.int64),
         )
 
-    def _views(self, texts: list[str], passages: bool = False) -> TextViews:
+    def _views(self, texts: list[str]) -> TextViews:
         views = (self.word_vectorizer_, self.char_vectorizer_, self.concept_vectorizer_)
         word, char, concept = (
             None
@@ -272,8 +268,7 @@ class TextMatcher:
         static = self.static_.embed(texts) if self.static_ is not None else None
         encoder = None
         if self.encoder is not None:
-            method = getattr(self.encoder, "passages", None) if passages else None
-            dense = _encode(method if callable(method) else self.encoder, texts)
+            dense = _encode(self.encoder, texts)
             encoder = (_l2_normalize(dense) if len(texts) else dense).astype(np.float32)
         return TextViews(len(texts), word, char, concept, static, encoder)
 

