@@ -168,7 +168,6 @@ def split_desires(need: str) -> tuple[str, ...]:
     return (need, *parts)
 
 
-
 # Where a desire's purpose begins ("un vidéaste | pour tourner nos capsules"): the
 # words after it say what the service is for, not what it is.
 _PURPOSE = re.compile(
@@ -204,6 +203,7 @@ def need_head(desire: str) -> str:
         if tokenize(head):
             return head
     return desire
+
 
 # Derivational endings (accents already removed), longest first: the word view
 # reduces "recruter"/"recrutement", "transporteur"/"transport",

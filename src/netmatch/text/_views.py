@@ -56,7 +56,6 @@ EVIDENCE = {
     "static": "meaning",
     "encoder": "meaning",
 }
-EVIDENCE.update({f"head_{v}": kind for v, kind in EVIDENCE.items()})
 
 Dense = np.ndarray[Any, Any]
 
@@ -125,8 +124,10 @@ class TextViews:
         if self.head is not None and other.head is not None:
             head = self.head.stack(other.head)
             head_rows = np.concatenate(
-                [np.asarray(self.head_rows, dtype=np.int64),
-                 np.asarray(other.head_rows, dtype=np.int64) + self.n]
+                [
+                    np.asarray(self.head_rows, dtype=np.int64),
+                    np.asarray(other.head_rows, dtype=np.int64) + self.n,
+                ]
             )
         return TextViews(
             self.n + other.n,
@@ -155,10 +156,12 @@ def view_similarities(a: TextViews, b: TextViews) -> dict[str, Dense]:
 
 def add_head_cosines(out: dict[str, Dense], heads: Mapping[str, Dense], rows: Any) -> None:
     """Add to ``out`` the ``head_<view>`` cosines: ``heads`` (the heads' cosines) at
-    ``rows``, the whole text's cosines elsewhere."""
+    ``rows``, the whole text's cosines elsewhere (the same array when no row has a
+    head: nothing writes to these arrays)."""
     for name in list(out):
-        sim = out[name].copy()
+        sim = out[name]
         if name in heads:
+            sim = sim.copy()
             sim[rows] = heads[name]
         out[f"head_{name}"] = sim
 
@@ -249,9 +252,7 @@ class Fusion:
         shape = next(iter(sims.values())).shape if sims else (0, 0)
         out = np.full(shape, self.intercept, dtype=np.float32)
         for view, c in self.coef.items():
-            sim = sims.get(view)
-            if sim is None and view.startswith("head_"):
-                sim = sims.get(view[5:])
+            sim = _cosine(sims, view)
             if c and sim is not None:
                 out += np.float32(c) * sim
         return out
@@ -268,10 +269,10 @@ class Fusion:
         for view in VIEWS:
             if view not in sims:
                 continue
-            value = float(sims[view])
-            head = float(sims.get(f"head_{view}", value))
-            contribution = self.coef.get(view, 0.0) * value
-            contribution += self.coef.get(f"head_{view}", 0.0) * head
+            contribution = sum(
+                self.coef.get(name, 0.0) * float(_cosine(sims, name))
+                for name in (view, f"head_{view}")
+            )
             if contribution > best_value:
                 best, best_value = EVIDENCE[view], contribution
         return best
@@ -287,6 +288,14 @@ class Fusion:
             return cls(value["coef"], value["intercept"], name=str(value.get("name", "custom")))
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"not a fusion: {exc}", field="fusion") from exc
+
+
+def _cosine(sims: Mapping[str, Any], view: str) -> Any:
+    """``sims[view]``; a missing ``head_<view>`` is the whole text's cosine (a text
+    given without its head is its own head); None when the view is absent."""
+    if view not in sims and view.startswith("head_"):
+        view = view[len("head_") :]
+    return sims.get(view)
 
 
 @functools.lru_cache(maxsize=1)
