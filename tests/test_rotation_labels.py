@@ -37,6 +37,26 @@ def _instance(seed: int, exact_hosts: bool) -> labels.Labelling:
     )
 
 
+def _assert_costs_match_a_recount(state: labels.Labelling) -> None:
+    """The cost terms ``state`` keeps are those of a labelling built from its labels."""
+    fresh = labels.Labelling(
+        state.base,
+        state.attend,
+        state.sizes,
+        state.hosts,
+        state.partners,
+        state.cats,
+        state.labels(),
+        exact_hosts=state.exact_hosts,
+    )
+    assert (fresh.pair_cost, fresh.size_cost, fresh.spread_cost, fresh.host_cost) == (
+        state.pair_cost,
+        state.size_cost,
+        state.spread_cost,
+        state.host_cost,
+    )
+
+
 @pytest.mark.parametrize("exact_hosts", [True, False])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_costs_kept_up_to_date_match_a_recount(seed: int, exact_hosts: bool) -> None:
@@ -50,22 +70,7 @@ def test_costs_kept_up_to_date_match_a_recount(seed: int, exact_hosts: bool) -> 
         before = state.total
         delta = state.move(i, d)
         assert state.total == before + delta
-        fresh = labels.Labelling(
-            state.base,
-            state.attend,
-            state.sizes,
-            state.hosts,
-            state.partners,
-            state.cats,
-            state.labels(),
-            exact_hosts=exact_hosts,
-        )
-        assert (fresh.pair_cost, fresh.size_cost, fresh.spread_cost, fresh.host_cost) == (
-            state.pair_cost,
-            state.size_cost,
-            state.spread_cost,
-            state.host_cost,
-        )
+        _assert_costs_match_a_recount(state)
 
 
 def test_search_never_returns_worse_than_it_started() -> None:
@@ -95,19 +100,5 @@ def test_costs_still_match_a_recount_after_a_search_with_second_moves(seed: int)
     # undoes others: whatever it did, the counts it keeps are those of its labels.
     state = _instance(seed, True)
     labels.label_search(state, np.random.default_rng(seed), steps=3000, out_of_time=lambda: False)
-    fresh = labels.Labelling(
-        state.base,
-        state.attend,
-        state.sizes,
-        state.hosts,
-        state.partners,
-        state.cats,
-        state.labels(),
-    )
-    assert (fresh.pair_cost, fresh.size_cost, fresh.spread_cost, fresh.host_cost) == (
-        state.pair_cost,
-        state.size_cost,
-        state.spread_cost,
-        state.host_cost,
-    )
+    _assert_costs_match_a_recount(state)
     assert sorted(set(state.labels().tolist())) == sorted(state.labels().tolist())
