@@ -102,7 +102,18 @@ class TextViews:
 
     def heads_of(self, rows: Any) -> tuple[Dense, Dense]:
         """Which of ``rows`` (text numbers) have a head, and those heads' rows in
-        ``head``: ``(positions in rows, rows of head)``."""
+        ``head``: ``(positions in rows, rows of head)``.
+
+        Examples
+        --------
+        >>> from netmatch.text import TextMatcher
+        >>> desires = ["plombier", "un photographe pour notre catalogue"]
+        >>> views = TextMatcher(encoder=None).fit(desires).transform_views(desires, heads=True)
+        >>> views.head_rows.tolist()
+        [1]
+        >>> [a.tolist() for a in views.heads_of([1, 0])]
+        [[0], [0]]
+        """
         where = np.full(self.n, -1, dtype=np.int64)
         if self.head_rows is not None:
             where[np.asarray(self.head_rows, dtype=np.int64)] = np.arange(len(self.head_rows))
