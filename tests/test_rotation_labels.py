@@ -1,4 +1,4 @@
-"""The labelling search that fits events onto constructions (netmatch._rotation_labels)."""
+"""The labelling search that fits events onto constructions (netmatch.rotation._labels)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from netmatch import _designs
-from netmatch import _rotation_labels as labels
+from netmatch.rotation import _labels as labels
 
 
 def _instance(seed: int, exact_hosts: bool) -> labels.Labelling:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _rotation_labels as _labels
 from .. import _rotation_search as _engine
+from . import _labels
 
 _LABEL_TRIES = 4  # labelling searches on a construction, each from a fresh layout
 
@@ -271,7 +271,7 @@ def _improve_labels(
     groups: list[list[int]],
     attempt: int = 0,
 ) -> tuple[NDArray[np.int64], int, bool]:
-    """:func:`netmatch._rotation_labels.label_search` on the leads of ``label``.
+    """:func:`netmatch.rotation._labels.label_search` on the leads of ``label``.
 
     The ``attempt``-th search (from 0) may take twice as many moves as the one before:
     most labellings are clean after a few thousand moves, and a search that is not

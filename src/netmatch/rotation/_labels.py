@@ -5,7 +5,7 @@ repeat-free under any relabelling, so everything else an event asks for can be w
 choosing the labels well (:func:`label_search`):
 
 - hosts on players who never meet one another (each host's table is then renumbered
-  to the host's table in every round, see ``rotation._fit_round``);
+  to the host's table in every round, see ``rotation._start._fit_round``);
 - keep-apart pairs and pairs who already know each other on pairs of players the
   chosen rounds never join (a construction with fewer rounds than its maximum leaves
   many such pairs);
