@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 import netmatch as nm
-from netmatch import _designs
+from netmatch.rotation import _designs
 
 INSTANCES = [
     (5, 3, 7),
@@ -245,7 +245,7 @@ def construct_only(instances: Sequence[tuple[int, int, int]], budget: float) -> 
 
 
 def record_bases(instances: Sequence[tuple[int, int, int]], budget: float) -> None:
-    """Print ``src/netmatch/_design_bases.py``: the cyclic search's base rounds.
+    """Print ``src/netmatch/rotation/_design_bases.py``: the cyclic search's base rounds.
 
     Only for the instances no algebraic family builds; each search runs with its node
     budgets (deterministic) and a wall-clock safety net of ``budget`` seconds.
@@ -452,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--construct-only", action="store_true")
     parser.add_argument("--budget", type=float, default=1.0, help="for --construct-only")
     parser.add_argument(
-        "--record-bases", action="store_true", help="print src/netmatch/_design_bases.py"
+        "--record-bases", action="store_true", help="print src/netmatch/rotation/_design_bases.py"
     )
     parser.add_argument(
         "--sections",

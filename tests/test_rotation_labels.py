@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from netmatch import _designs
+from netmatch.rotation import _designs
 from netmatch.rotation import _labels as labels
 
 

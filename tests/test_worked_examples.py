@@ -1,4 +1,4 @@
-"""Textbook Social Golfer solutions, rebuilt by ``netmatch._designs`` and checked by
+"""Textbook Social Golfer solutions, rebuilt by ``netmatch.rotation._designs`` and checked by
 their defining properties (never against a frozen answer).
 
 The same examples are described in ``docs/designs.md``.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import netmatch as nm
-from netmatch import _designs as designs
+from netmatch.rotation import _designs as designs
 
 
 def meetings(schedule: designs.Schedule) -> Counter[tuple[int, int]]:

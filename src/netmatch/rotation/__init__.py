@@ -12,7 +12,7 @@ for several rounds so that, in this order of priority:
 4. tables mix the ``balance`` attributes (sector, region, ...).
 
 The plan starts from a combinatorial construction when the instance fits one
-(:mod:`netmatch._designs`: affine planes, Latin squares, Kirkman systems, ...) and
+(:mod:`netmatch.rotation._designs`: affine planes, Latin squares, Kirkman systems, ...) and
 otherwise from a greedy seating; a tabu search over all rounds together then removes
 repeats (see ``docs/rotation.md``).
 """

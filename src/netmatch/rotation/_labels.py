@@ -1,6 +1,6 @@
 """Labelling a construction: which participant plays which construction player.
 
-A repeat-free construction for ``m = g * k`` players (:mod:`netmatch._designs`) stays
+A repeat-free construction for ``m = g * k`` players (:mod:`netmatch.rotation._designs`) stays
 repeat-free under any relabelling, so everything else an event asks for can be won by
 choosing the labels well (:func:`label_search`):
 

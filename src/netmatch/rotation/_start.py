@@ -18,11 +18,11 @@ _LABEL_TRIES = 4  # labelling searches on a construction, each from a fresh layo
 def _construct_base(g: int, k: int, w: int, deadline: _engine.Deadline) -> NDArray[np.int64] | None:
     """``construct(g, k, w)`` as an array ``(w, g*k)`` of tables, checked repeat-free.
 
-    The cyclic search of :mod:`netmatch._designs` (when no recorded or algebraic design
+    The cyclic search of :mod:`netmatch.rotation._designs` (when no recorded or algebraic design
     fits) gets at most 3 s, and no more than is left before ``deadline``.
     """
     try:
-        from .. import _designs
+        from . import _designs
 
         sched = _designs.construct(g, k, w, budget=deadline.left(3.0))
     except (ImportError, AttributeError, TypeError):

@@ -1,7 +1,7 @@
-"""Base rounds of cyclic designs, recorded from :func:`netmatch._designs._cyclic_bases`.
+"""Base rounds of cyclic designs, recorded from :func:`netmatch.rotation._designs._cyclic_bases`.
 
 ``BASES[(g, p, w)] = (n, m, f, bases, recipe)``: developing ``bases`` over ``Z_n``
-(see :func:`netmatch._designs._develop`) gives a repeat-free ``g-p-w`` schedule.  Found
+(see :func:`netmatch.rotation._designs._develop`) gives a repeat-free ``g-p-w`` schedule.  Found
 by this package's own seeded search and written by ``python
 benchmarks/rotation_sgp.py --record-bases``; every use checks the schedule again.
 """

@@ -120,7 +120,7 @@ def count_repeats(schedule: Sequence[Sequence[Sequence[int]]]) -> int:
 
     Examples
     --------
-    >>> from netmatch._designs import count_repeats
+    >>> from netmatch.rotation._designs import count_repeats
     >>> count_repeats([[[0, 1], [2, 3]], [[0, 1], [2, 3]]])
     2
     """
@@ -137,7 +137,7 @@ def repeat_free_prefix(schedule: Sequence[Sequence[Sequence[int]]]) -> int:
 
     Examples
     --------
-    >>> from netmatch._designs import repeat_free_prefix
+    >>> from netmatch.rotation._designs import repeat_free_prefix
     >>> repeat_free_prefix([[[0, 1], [2, 3]], [[0, 2], [1, 3]], [[0, 1], [2, 3]]])
     2
     """
@@ -165,7 +165,7 @@ def is_repeat_free(
 
     Examples
     --------
-    >>> from netmatch._designs import construct, is_repeat_free
+    >>> from netmatch.rotation._designs import construct, is_repeat_free
     >>> is_repeat_free(construct(5, 3, 7), 5, 3, 7)
     True
     >>> is_repeat_free([[[0, 1], [2, 3]], [[0, 1], [2, 3]]], 2, 2, 2)
@@ -243,7 +243,7 @@ def galois_field(q: int) -> tuple[np.ndarray, np.ndarray]:
 
     Examples
     --------
-    >>> from netmatch._designs import galois_field
+    >>> from netmatch.rotation._designs import galois_field
     >>> add, mul = galois_field(4)
     >>> int(mul[2, 3]), int(add[2, 3])
     (1, 1)
@@ -449,7 +449,7 @@ def mols(n: int) -> list[np.ndarray]:
 
     Examples
     --------
-    >>> from netmatch._designs import mols
+    >>> from netmatch.rotation._designs import mols
     >>> [len(mols(n)) for n in (2, 3, 4, 5, 6, 7, 8, 9, 12)]
     [1, 2, 3, 4, 1, 6, 7, 8, 2]
     """
@@ -996,11 +996,11 @@ def _cyclic(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | Non
 
 
 def _recorded(g: int, p: int, w: int) -> tuple[Schedule, str] | None:
-    """A schedule developed from base rounds recorded in :mod:`netmatch._design_bases`.
+    """A schedule developed from base rounds recorded in :mod:`netmatch.rotation._design_bases`.
 
     The cyclic search takes seconds on some instances (6-3-8, 10-5-9); its answers for
     the instances people ask for most were recorded once (``python -m
-    netmatch._design_bases``) and are checked again here, so a short time limit finds
+    netmatch.rotation._design_bases``) and are checked again here, so a short time limit finds
     them as surely as a long one.  Any ``w`` up to the recorded number of rounds.
     """
     from ._design_bases import BASES
@@ -1065,7 +1065,7 @@ def construct_with_method(
 
     Examples
     --------
-    >>> from netmatch._designs import construct_with_method
+    >>> from netmatch.rotation._designs import construct_with_method
     >>> construct_with_method(4, 4, 5)[1]
     'affine-geometry'
     """
@@ -1098,7 +1098,7 @@ def construct(
 
     Examples
     --------
-    >>> from netmatch._designs import construct, is_repeat_free
+    >>> from netmatch.rotation._designs import construct, is_repeat_free
     >>> kirkman = construct(5, 3, 7)      # Kirkman's fifteen schoolgirls
     >>> is_repeat_free(kirkman, 5, 3, 7)
     True
