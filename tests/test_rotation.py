@@ -204,8 +204,8 @@ def test_warning_counts_and_floor_agree_with_groups() -> None:
 
 def _fake_clock(monkeypatch: pytest.MonkeyPatch, step: float) -> Iterator[int]:
     """Replace the planner's clock by one that advances ``step`` s at every reading."""
-    from netmatch import _rotation_search as engine
     from netmatch.rotation import _designs
+    from netmatch.rotation import _search as engine
 
     readings = itertools.count()
 

@@ -16,9 +16,9 @@ import pytest
 import scipy.sparse as sp
 
 import netmatch as nm
-from netmatch import _rotation_search as engine
 from netmatch import rotation
 from netmatch.rotation import _large
+from netmatch.rotation import _search as engine
 
 FAST: dict[str, Any] = {"time_limit": None, "max_iterations": 200}
 

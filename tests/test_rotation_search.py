@@ -1,4 +1,4 @@
-"""The repeats-only fast path of the rotation search engine (``_rotation_search``)."""
+"""The repeats-only fast path of the rotation search engine (``netmatch.rotation._search``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netmatch as nm
-from netmatch import _rotation_search as engine
 from netmatch import rotation
+from netmatch.rotation import _search as engine
 
 
 def problem(

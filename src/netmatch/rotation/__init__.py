@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _rotation_search as _engine
 from .._validation import check_seed, check_time_limit
 from ..errors import InfeasibleError, RepeatsRemainWarning
 from ..network import Network
 from . import _large, _start
+from . import _search as _engine
 from ._plan import RotationPlan, RotationProgress, RotationStats
 from ._problem import _int, _problem_of, _Setup
 

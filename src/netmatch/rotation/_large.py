@@ -1,6 +1,6 @@
 """Rotations for events too large for the dense engine (thousands of participants).
 
-The engine of :mod:`netmatch._rotation_search` keeps ``(n, n)`` meet counts and
+The engine of :mod:`netmatch.rotation._search` keeps ``(n, n)`` meet counts and
 ``(rounds, n, tables)`` count tensors: 10,000 participants at 1,250 tables would take
 several gigabytes. Here the pair memory is sparse. At most ``rounds * (table - 1)``
 tablemates per person exist, so the meet count of any pair is recomputed from the
@@ -10,7 +10,7 @@ meetings; keep-apart pairs and needs are sparse matrices too. Memory grows with
 
 The plan is a greedy seating, round by round, in which each person takes the table
 where they repeat least, then where needs get served, then where their categories are
-rarest (the rules of :func:`netmatch._rotation_search.greedy`), followed by a tabu
+rarest (the rules of :func:`netmatch.rotation._search.greedy`), followed by a tabu
 search on swaps of the players who repeat, scored on repeats (a pair met ``m`` times
 costs ``(m - 1)**2``) then balance. Needs are served by the seating only: the search
 does not look at them.
@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _rotation_search as _engine
 from ..errors import InfeasibleError
+from . import _search as _engine
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -58,7 +58,7 @@ def too_big(n: int, rounds: int, n_tables: int) -> bool:
 
 @dataclass
 class LargeProblem:
-    """An instance on integer indexes, like :class:`netmatch._rotation_search.Problem`
+    """An instance on integer indexes, like :class:`netmatch.rotation._search.Problem`
     but with sparse pair data (no ``(n, n)`` array)."""
 
     n: int
@@ -175,7 +175,7 @@ def known_seated(problem: LargeProblem, schedule: IntArray) -> int:
 
 
 def repeat_lower_bound(problem: LargeProblem) -> int:
-    """:func:`netmatch._rotation_search.repeat_lower_bound` on sparse pair data.
+    """:func:`netmatch.rotation._search.repeat_lower_bound` on sparse pair data.
 
     The pigeonhole bound leaves out, for each player, the keep-apart and forced
     partners only (not the hosts of other tables): a smaller count of impossible
@@ -205,7 +205,7 @@ def repeat_lower_bound(problem: LargeProblem) -> int:
 
 
 def squared_lower_bound(problem: LargeProblem) -> int:
-    """:func:`netmatch._rotation_search.squared_lower_bound` on sparse pair data."""
+    """:func:`netmatch.rotation._search.squared_lower_bound` on sparse pair data."""
     p = problem
     floor = repeat_lower_bound(p)
     forced = int((p.prior.data == _engine.FORCED).sum())
@@ -389,7 +389,7 @@ class _Greedy:
 
     def _seat_groups(self, seating: _Round, rng: np.random.Generator) -> BoolArray:
         """Keep-together groups, largest first, where they met the fewest (through the
-        dense engine's :func:`~netmatch._rotation_search.seat_keep_together`)."""
+        dense engine's :func:`~netmatch.rotation._search.seat_keep_together`)."""
         p, r, g = self.p, seating.r, self.p.n_tables
 
         def apart_at(free: IntArray) -> BoolArray:

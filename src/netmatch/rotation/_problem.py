@@ -1,5 +1,5 @@
 """Checking the arguments of :func:`netmatch.plan_rotation` and turning them into the
-integer problem the engine (:mod:`netmatch._rotation_search`) works on."""
+integer problem the engine (:mod:`netmatch.rotation._search`) works on."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _rotation_search as _engine
 from .._validation import check_rounds
 from ..errors import InfeasibleError, InvalidInputError, UnknownMemberError
 from ..network import Network
 from . import _large
+from . import _search as _engine
 from ._plan import _MEMBER_FIELDS, _PlanContext
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _rotation_search as _engine
 from . import _labels
+from . import _search as _engine
 
 _LABEL_TRIES = 4  # labelling searches on a construction, each from a fresh layout
 

@@ -37,7 +37,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import InfeasibleError
+from ..errors import InfeasibleError
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
