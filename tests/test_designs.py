@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netmatch.rotation import _bounds
 from netmatch.rotation import _designs as designs
 
 # The Social Golfer instances of issue 5 (g tables, p per table, w rounds).
@@ -136,7 +137,7 @@ def test_degenerate_instances() -> None:
     extra=st.integers(-3, 1),
 )
 def test_construct_random_small_valid_or_none(g: int, p: int, extra: int) -> None:
-    bound = designs._bound(g, p) if p > 1 else 6
+    bound = _bounds.design_rounds_bound(g, p) if p > 1 else 6
     w = max(0, min(bound, 12) + extra)
     got = designs.construct(g, p, w, budget=0.05)
     if got is not None:

@@ -17,8 +17,10 @@ import scipy.sparse as sp
 
 import netmatch as nm
 from netmatch import rotation
+from netmatch.rotation import _bounds as bounds
 from netmatch.rotation import _large
 from netmatch.rotation import _search as engine
+from netmatch.rotation import _types as types
 
 FAST: dict[str, Any] = {"time_limit": None, "max_iterations": 200}
 
@@ -42,7 +44,7 @@ def random_case(
         if a != b:
             prior[a, b] = prior[b, a] = 1
     a, b = rng.choice(n, size=2, replace=False)
-    prior[a, b] = prior[b, a] = engine.FORCED
+    prior[a, b] = prior[b, a] = types.FORCED
     lo, hi = np.nonzero(np.triu(prior, 1))
     problem = _large.LargeProblem(
         n=n,
@@ -77,7 +79,7 @@ def brute_meets(schedule: np.ndarray, prior: np.ndarray) -> np.ndarray:
 def test_pair_counts_equal_brute_force(seed: int) -> None:
     schedule, prior, problem = random_case(seed)
     meets = brute_meets(schedule, prior)
-    counted = np.triu(np.where(prior == engine.FORCED, 0, meets), 1)
+    counted = np.triu(np.where(prior == types.FORCED, 0, meets), 1)
     extra = np.maximum(counted - 1, 0)
     assert _large.repeats_and_squares(problem, schedule) == (
         int(extra.sum()),
@@ -95,8 +97,8 @@ def test_bounds_equal_the_dense_ones(seed: int) -> None:
     schedule, prior, sparse_problem = random_case(seed, n=24, w=5, g=4)
     full = np.ones_like(schedule, dtype=bool)
     sizes = np.tile([6, 6, 6, 6], (5, 1))
-    np.fill_diagonal(prior, engine.FORCED)
-    dense = engine.Problem(
+    np.fill_diagonal(prior, types.FORCED)
+    dense = types.Problem(
         n=24,
         rounds=5,
         n_tables=4,
@@ -112,8 +114,8 @@ def test_bounds_equal_the_dense_ones(seed: int) -> None:
         n_cats=[],
     )
     sparse_problem.attend, sparse_problem.sizes = full, sizes
-    assert _large.repeat_lower_bound(sparse_problem) == engine.repeat_lower_bound(dense)
-    assert _large.squared_lower_bound(sparse_problem) == engine.squared_lower_bound(dense)
+    assert bounds.large_repeat_lower_bound(sparse_problem) == bounds.repeat_lower_bound(dense)
+    assert bounds.large_squared_lower_bound(sparse_problem) == bounds.squared_lower_bound(dense)
 
 
 def old_clean_order(schedule: np.ndarray) -> list[int]:

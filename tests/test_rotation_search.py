@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 import netmatch as nm
 from netmatch import rotation
+from netmatch.rotation import _bounds as bounds
 from netmatch.rotation import _search as engine
+from netmatch.rotation import _types as types
 
 
 def problem(
     g: int, k: int, w: int, *, absent: float = 0.0, known: float = 0.0, seed: int = 0
-) -> engine.Problem:
+) -> types.Problem:
     """g tables of k for w rounds, some people absent some rounds, some pairs known."""
     rng = np.random.default_rng(seed)
     n = g * k
@@ -28,8 +30,8 @@ def problem(
         sizes[r] = here // g + (np.arange(g) < here % g)
     prior = (np.triu(rng.random((n, n)) < known, 1)).astype(np.int32)
     prior = prior + prior.T
-    np.fill_diagonal(prior, engine.FORCED)
-    return engine.Problem(
+    np.fill_diagonal(prior, types.FORCED)
+    return types.Problem(
         n=n,
         rounds=w,
         n_tables=g,
@@ -159,15 +161,15 @@ def test_lower_bound_counts_each_unmeetable_person_once() -> None:
     p.apart[0, 1] = p.apart[1, 0] = True
     plan = np.array([[0, 1, 0, 1], [0, 1, 1, 0]])
     assert engine.repeats_of(engine.meet_counts(p, plan)) == 0
-    assert engine.repeat_lower_bound(p) == 0
+    assert bounds.repeat_lower_bound(p) == 0
     # A host who never attends, of the same table as a keep-apart partner: no floor.
     q = problem(2, 1, 1)  # two people, one round
     q.attend[:, 0] = False
     q.sizes[:] = [1, 0]
     q.fixed[0, 1] = 0
-    q.prior[0, 1] = q.prior[1, 0] = engine.FORCED
+    q.prior[0, 1] = q.prior[1, 0] = types.FORCED
     q.apart[0, 1] = q.apart[1, 0] = True
-    assert engine.repeat_lower_bound(q) == 0
+    assert bounds.repeat_lower_bound(q) == 0
 
 
 def test_repeats_spread_out_when_they_cannot_be_avoided() -> None:
@@ -224,8 +226,8 @@ def test_lower_bounds_hold_against_every_plan(g: int, k: int, w: int) -> None:
         rep, sq = engine.repeats_of(meets), squared(meets)
         best_rep = rep if best_rep is None else min(best_rep, rep)
         best_sq = sq if best_sq is None else min(best_sq, sq)
-    assert engine.repeat_lower_bound(p) <= best_rep
-    assert engine.squared_lower_bound(p) <= best_sq
+    assert bounds.repeat_lower_bound(p) <= best_rep
+    assert bounds.squared_lower_bound(p) <= best_sq
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -28,10 +28,11 @@ from numpy.typing import NDArray
 from .._validation import check_seed, check_time_limit
 from ..errors import InfeasibleError, RepeatsRemainWarning
 from ..network import Network
-from . import _large, _start
+from . import _bounds, _large, _start
 from . import _search as _engine
 from ._plan import RotationPlan, RotationProgress, RotationStats
 from ._problem import _int, _problem_of, _Setup
+from ._types import Problem
 
 __all__ = ["RotationPlan", "RotationProgress", "RotationStats", "plan_rotation"]
 
@@ -226,7 +227,7 @@ def _search_dense(
     t0: float,
 ) -> tuple[_engine.Result, bool]:
     """Start plan and search of the dense engine; whether the start was cut short."""
-    assert isinstance(setup.problem, _engine.Problem)
+    assert isinstance(setup.problem, Problem)
     # The greedy start may use half of the time; constructions and their labelling
     # 80 % (when they leave nothing to mend, the search has nothing to do).
     start, started_from, cut = _start.start_plan(
@@ -316,9 +317,9 @@ def _warn_repeats(setup: _Setup, schedule: NDArray[np.int64], result: _engine.Re
     if problem.groups or len(set(setup.host_of.values())) < len(setup.host_of):
         known += ", besides the meetings of people who always sit together"
     if isinstance(problem, _large.LargeProblem):
-        floor = _large.repeat_lower_bound(problem)
+        floor = _bounds.large_repeat_lower_bound(problem)
     else:
-        floor = _engine.repeat_lower_bound(problem)
+        floor = _bounds.repeat_lower_bound(problem)
     n, w = problem.n, problem.rounds
     if floor:
         why = f"; at least {floor} cannot be avoided with {n} participants over {w} rounds"
@@ -334,7 +335,7 @@ def _warn_repeats(setup: _Setup, schedule: NDArray[np.int64], result: _engine.Re
     )
 
 
-def _advice(problem: _engine.Problem | _large.LargeProblem) -> str:
+def _advice(problem: Problem | _large.LargeProblem) -> str:
     """What would avoid repeats: fewer rounds, or smaller tables."""
     n = int(problem.attend.sum(axis=1).max())
     k = int(problem.sizes.max())
@@ -353,7 +354,7 @@ def _advice(problem: _engine.Problem | _large.LargeProblem) -> str:
 
 
 def _clean_rounds_first(
-    problem: _engine.Problem | _large.LargeProblem, schedule: NDArray[np.int64]
+    problem: Problem | _large.LargeProblem, schedule: NDArray[np.int64]
 ) -> NDArray[np.int64]:
     """Reorder rounds so that as many leading rounds as possible have no repeat.
 
@@ -401,7 +402,7 @@ def _clean_rounds_first(
 
 
 def _check(
-    problem: _engine.Problem | _large.LargeProblem,
+    problem: Problem | _large.LargeProblem,
     schedule: NDArray[np.int64],
     ids: list[str],
     apart_pairs: list[tuple[int, int]],

@@ -61,6 +61,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ._bounds import design_rounds_bound
+
 __all__ = [
     "Schedule",
     "construct",
@@ -906,7 +908,7 @@ def _cyclic_configs(g: int, p: int, w: int) -> list[tuple[int, int, int, int, li
     length 4, 3, 5, 2 or 6 (``mu = 1``), a multiplier of order 2, and no symmetry.
     That order follows what worked on the Social Golfer instances of issue 5.
     """
-    bound = _bound(g, p)
+    bound = design_rounds_bound(g, p)
 
     per_recipe: list[list[tuple[int, int, int, int, list[int] | None]]] = []
     recipes = [r for r in _cyclic_recipes(g, p, w) if r[0] * r[3] <= bound]
@@ -1017,15 +1019,6 @@ def _recorded(g: int, p: int, w: int) -> tuple[Schedule, str] | None:
 # entry point
 
 
-def _bound(g: int, p: int) -> int:
-    """Most rounds any schedule can have: (gp-1)/(p-1), and 1 when g < p."""
-    if p <= 1:
-        return 10**9
-    if g < p:
-        return 1
-    return (g * p - 1) // (p - 1)
-
-
 def _algebraic(g: int, p: int, w: int) -> tuple[Schedule, str] | None:
     """The first algebraic family that gives ``g-p-w``, and its name."""
     attempts: tuple[tuple[str, Callable[[], Schedule | None]], ...] = (
@@ -1049,7 +1042,7 @@ def _construct(g: int, p: int, w: int, budget: float) -> tuple[Schedule, str] | 
     Nothing is remembered between calls: the answer depends on ``(g, p, w)`` only,
     unless the wall-clock ``budget`` cuts the cyclic search on a slow machine.
     """
-    if g < 1 or p < 1 or w < 0 or w > _bound(g, p):
+    if g < 1 or p < 1 or w < 0 or w > design_rounds_bound(g, p):
         return None
     return _algebraic(g, p, w) or _recorded(g, p, w) or _cyclic(g, p, w, budget)
 

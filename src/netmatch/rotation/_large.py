@@ -29,6 +29,8 @@ from numpy.typing import NDArray
 
 from ..errors import InfeasibleError
 from . import _search as _engine
+from ._bounds import large_squared_lower_bound
+from ._types import FORCED
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -58,7 +60,7 @@ def too_big(n: int, rounds: int, n_tables: int) -> bool:
 
 @dataclass
 class LargeProblem:
-    """An instance on integer indexes, like :class:`netmatch.rotation._search.Problem`
+    """An instance on integer indexes, like :class:`netmatch.rotation._types.Problem`
     but with sparse pair data (no ``(n, n)`` array)."""
 
     n: int
@@ -174,51 +176,6 @@ def known_seated(problem: LargeProblem, schedule: IntArray) -> int:
     return int((prior_of(problem.prior, uniq, problem.n) == 1).sum())
 
 
-def repeat_lower_bound(problem: LargeProblem) -> int:
-    """:func:`netmatch.rotation._search.repeat_lower_bound` on sparse pair data.
-
-    The pigeonhole bound leaves out, for each player, the keep-apart and forced
-    partners only (not the hosts of other tables): a smaller count of impossible
-    partners gives a smaller, still proven, bound.
-    """
-    p = problem
-    forced = p.prior.copy()
-    forced.data = (forced.data == _engine.FORCED).astype(np.int64)
-    forced.eliminate_zeros()
-    per_player = np.zeros(p.n, dtype=np.int64)
-    for r in range(p.rounds):
-        sizes_here = np.zeros(p.n, dtype=np.int64)
-        sizes_here[p.attend[r]] = int(p.sizes[r][p.sizes[r] > 0].min()) - 1
-        sizes_here -= np.asarray(forced @ p.attend[r].astype(np.int64)).ravel()
-        per_player += np.maximum(sizes_here, 0) * p.attend[r]
-    present = np.asarray(p.attend.any(axis=0))
-    never = (forced + p.apart.astype(np.int64)).tocsr()
-    never.data[:] = 1
-    others = present.sum() - present.astype(np.int64)
-    others -= np.asarray(never @ present.astype(np.int64)).ravel()
-    excess = np.maximum(per_player - others, 0)
-    pigeonhole = int(np.ceil(excess.sum() / 2))
-    consecutive = (
-        _engine.consecutive_repeats_bound(p, int(forced.nnz // 2)) if p.attend.all() else 0
-    )
-    return max(pigeonhole, consecutive)
-
-
-def squared_lower_bound(problem: LargeProblem) -> int:
-    """:func:`netmatch.rotation._search.squared_lower_bound` on sparse pair data."""
-    p = problem
-    floor = repeat_lower_bound(p)
-    forced = int((p.prior.data == _engine.FORCED).sum())
-    if not p.attend.all() or forced > 0 or not (p.sizes == p.sizes[0]).all():
-        return floor
-    g = p.n_tables
-    per_round = 0
-    for c in p.sizes[0].tolist():
-        base, extra = divmod(int(c), g)
-        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
-    return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
-
-
 # ----------------------------------------------------------------------------------
 # Greedy seating
 # ----------------------------------------------------------------------------------
@@ -250,7 +207,7 @@ class _Greedy:
         known.eliminate_zeros()
         self.known = known.tocsr()
         forced = p.prior.copy()
-        forced.data = (forced.data == _engine.FORCED).astype(np.int8)
+        forced.data = (forced.data == FORCED).astype(np.int8)
         forced.eliminate_zeros()
         self.forced = forced.tocsr()
         self.serve = p.serve
@@ -614,13 +571,13 @@ class _Search:
         import scipy.sparse as sp
 
         upper = sp.triu(p.prior, 1).tocoo()
-        forced = upper.data == _engine.FORCED
+        forced = upper.data == FORCED
         self.never = set((upper.row[forced].astype(np.int64) * n + upper.col[forced]).tolist())
         self.known = p.prior.copy()
         self.known.data = (self.known.data == 1).astype(np.int8)
         self.known.eliminate_zeros()
         self.forced = p.prior.copy()
-        self.forced.data = (self.forced.data == _engine.FORCED).astype(np.int8)
+        self.forced.data = (self.forced.data == FORCED).astype(np.int8)
         self.forced.eliminate_zeros()
         self.hot = {k for k, c in self.count.items() if c >= 2}
         self._hot_cache: tuple[IntArray, IntArray, IntArray] | None = None
@@ -876,7 +833,7 @@ def search(
     state = _Search(p, start)
     if max_rows is None:
         max_rows = int(np.clip(100_000 // max(p.n, 1), 8, 64))
-    target = squared_lower_bound(p) if state.sq > 0 else 0
+    target = large_squared_lower_bound(p) if state.sq > 0 else 0
     best_t, best_cost, best_rep = state.T.copy(), state.cost(w_rep), state.repeats
     left_table = np.full(state.T.shape, -1, dtype=np.int64)
     until = np.zeros(state.T.shape, dtype=np.int64)

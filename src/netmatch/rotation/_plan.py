@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -12,6 +12,7 @@ import numpy as np
 from ..errors import InvalidInputError, UnknownMemberError
 from ..model import FrozenMapping
 from ..network import Network
+from ._bounds import repeat_free_rounds_bound
 
 _MEMBER_FIELDS = ("organisation", "sector", "region", "name", "website")
 
@@ -304,7 +305,7 @@ class RotationPlan:
         repeats, repeat_free, seen, known_seated = self._pair_counts()
         served, total = self._needs_served()
         n_members = len(self.member_ids)
-        bound = _repeat_free_bound(self.rounds, n_members)
+        bound = repeat_free_rounds_bound(self.rounds, n_members)
         return RotationStats(
             n_members=n_members,
             rounds=len(self.rounds),
@@ -474,21 +475,3 @@ class RotationPlan:
             "iterations": self.iterations,
             "elapsed": self.elapsed,
         }
-
-
-def _repeat_free_bound(rounds: Sequence[Sequence[Sequence[str]]], n: int) -> int:
-    """Most repeat-free rounds any plan with these table sizes can have (see
-    :attr:`RotationStats.bound`); the number of rounds when no argument applies."""
-    shapes = [[len(t) for t in rnd if t] for rnd in rounds]
-    pairs = [sum(s * (s - 1) // 2 for s in shape) for shape in shapes]
-    if not shapes or min(pairs) == 0:
-        return len(rounds)
-    bound = (n * (n - 1) // 2) // min(pairs)
-    everyone = all(sum(shape) == n for shape in shapes)
-    k = min(s for shape in shapes for s in shape)
-    if everyone and k >= 2:
-        bound = min(bound, (n - 1) // (k - 1))
-    if everyone and all(max(shape) > len(shape) for shape in shapes):
-        # A second round seats two people of one earlier table together.
-        bound = min(bound, 1)
-    return bound

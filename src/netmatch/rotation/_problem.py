@@ -15,8 +15,8 @@ from .._validation import check_rounds
 from ..errors import InfeasibleError, InvalidInputError, UnknownMemberError
 from ..network import Network
 from . import _large
-from . import _search as _engine
 from ._plan import _MEMBER_FIELDS, _PlanContext
+from ._types import FORCED, Problem
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -234,7 +234,7 @@ class _Setup:
     """An event checked and turned into integers: what the steps of the planner share."""
 
     ids: list[str]
-    problem: _engine.Problem | _large.LargeProblem
+    problem: Problem | _large.LargeProblem
     host_of: dict[int, int]
     apart_pairs: list[tuple[int, int]]
     avoid_known: bool
@@ -284,7 +284,7 @@ def _problem_of(
         for m in ids:
             mem = network.member(m)
             people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
-    problem: _engine.Problem | _large.LargeProblem
+    problem: Problem | _large.LargeProblem
     servers: Mapping[str, frozenset[str]]
     if _large.too_big(n, w, g):
         # No (n, n) array: pair data stays sparse (see netmatch.rotation._large).
@@ -312,7 +312,7 @@ def _problem_of(
             apart[i, j] = apart[j, i] = True
         prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
         serve, needy, servers = _needs(network, ids, serve_needs)
-        problem = _engine.Problem(
+        problem = Problem(
             n=n,
             rounds=w,
             n_tables=g,
@@ -495,13 +495,13 @@ def _prior_meetings(
                 if avoid_known:
                     prior[index[a], index[b]] = prior[index[b], index[a]] = 1
     for grp in groups:
-        prior[np.ix_(grp, grp)] = _engine.FORCED
+        prior[np.ix_(grp, grp)] = FORCED
     by_table: dict[int, list[int]] = {}
     for i, t in host_of.items():
         by_table.setdefault(t, []).append(i)
     for same in by_table.values():
-        prior[np.ix_(same, same)] = _engine.FORCED
-    np.fill_diagonal(prior, _engine.FORCED)
+        prior[np.ix_(same, same)] = FORCED
+    np.fill_diagonal(prior, FORCED)
     return prior, prior_pairs
 
 
@@ -536,7 +536,7 @@ def _prior_sparse(
         lo, hi = np.triu_indices(len(same), 1)
         members = np.sort(np.array(same, dtype=np.int64))
         keys.append(members[lo] * n + members[hi])
-        values.append(np.full(lo.size, _engine.FORCED, dtype=np.int32))
+        values.append(np.full(lo.size, FORCED, dtype=np.int32))
     if not keys:
         return sp.csr_matrix((n, n), dtype=np.int32), prior_pairs
     return _large.prior_matrix(n, np.concatenate(keys), np.concatenate(values)), prior_pairs

@@ -38,12 +38,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InfeasibleError
+from ._bounds import repeat_lower_bound, squared_lower_bound
+from ._types import BoolArray, IntArray, Problem, Shape
 
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
-
-#: Initial meet count of pairs whose meetings never count (forced together, self).
-FORCED = -(2**20)
 #: The clock every time limit is read on (tests replace it to simulate a slow machine).
 _clock: Callable[[], float] = time.perf_counter
 _BIG = np.int64(2**62)
@@ -65,48 +62,6 @@ class Deadline:
     def left(self, cap: float) -> float:
         """Seconds left, at most ``cap`` (and at least 0)."""
         return cap if self.end is None else max(0.0, min(cap, self.end - _clock()))
-
-
-@dataclass
-class Problem:
-    """An instance on integer indexes (see the module docstring)."""
-
-    n: int
-    rounds: int
-    n_tables: int
-    attend: BoolArray  # (w, n)
-    sizes: IntArray  # (w, g) table sizes per round, summing to attend[r].sum()
-    fixed: IntArray  # (w, n) table a host keeps, -1 otherwise
-    groups: list[IntArray]  # keep-together groups (player indexes)
-    apart: BoolArray  # (n, n) symmetric keep-apart
-    prior: NDArray[np.int32]  # (n, n) initial meet counts, FORCED for never-counted pairs
-    serve: NDArray[np.int8] | None  # (n, n) serve[i, j] = 1 when j serves a need of i
-    needy: BoolArray  # (n,) members with a need that someone here could serve
-    cats: list[IntArray]  # per balance attribute: category index per player, -1 unknown
-    n_cats: list[int]
-    # Sizes only asked to be even: which tables of a round are the larger ones is free.
-    even_sizes: bool = False
-
-    @property
-    def cap(self) -> int:
-        return int(self.sizes.max()) if self.sizes.size else 0
-
-
-class Shape(Protocol):
-    """What seating a round, weighting the objective and bounding repeats need of an
-    instance (:class:`Problem`, or the sparse problem of :mod:`netmatch.rotation._large`)."""
-
-    n: int
-    rounds: int
-    n_tables: int
-    attend: BoolArray
-    sizes: IntArray
-    fixed: IntArray
-    groups: list[IntArray]
-    cats: list[IntArray]
-
-    @property
-    def cap(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -688,40 +643,6 @@ class State:
 # ----------------------------------------------------------------------------------
 # Tabu search on all rounds together
 # ----------------------------------------------------------------------------------
-def repeat_lower_bound(problem: Problem) -> int:
-    """Repeats no schedule can avoid (pigeonhole on each player's tablemates)."""
-    p = problem
-    # Partners whose meetings never count (keep-together groups, hosts of one table):
-    # they sit with the player in every round both attend.
-    always: BoolArray = np.asarray(p.prior == FORCED)
-    np.fill_diagonal(always, False)
-    per_player = np.zeros(p.n, dtype=np.int64)
-    for r in range(p.rounds):
-        sizes_here = np.zeros(p.n, dtype=np.int64)
-        # The smallest table a player could sit at this round, less the forced partners.
-        sizes_here[p.attend[r]] = int(p.sizes[r][p.sizes[r] > 0].min()) - 1
-        sizes_here -= (always & p.attend[r][None, :]).sum(axis=1)
-        per_player += np.maximum(sizes_here, 0) * p.attend[r]
-    # People a player may meet: not themselves, not a keep-apart partner, not a forced
-    # partner, not a host of another table when they are a host.
-    # (Each person is left out once, whatever the reasons: a keep-apart host of another
-    # table counts once.)
-    present = np.asarray(p.attend.any(axis=0))
-    host_table = p.fixed.max(axis=0)
-    is_host = host_table >= 0
-    never = p.apart | always | np.eye(p.n, dtype=bool)
-    never |= np.outer(is_host, is_host) & (host_table[:, None] != host_table[None, :])
-    others = (~never & present[None, :]).sum(axis=1).astype(np.int64)
-    excess = np.maximum(per_player - others, 0)
-    pigeonhole = int(np.ceil(excess.sum() / 2))
-    consecutive = (
-        consecutive_repeats_bound(p, int(np.triu(p.prior == FORCED, 1).sum()))
-        if p.attend.all()
-        else 0
-    )
-    return max(pigeonhole, consecutive)
-
-
 def table_seats(schedule: IntArray, g: int, cap: int) -> tuple[IntArray, IntArray]:
     """``L[r, t]``: the players at table ``t`` of round ``r`` (ascending, -1 padded to
     ``cap``), and ``slot[r, q]``: the seat of ``q`` in that list (-1 when absent)."""
@@ -769,46 +690,6 @@ def swap_seats(
     sa, sb = slot[r, a], slot[r, b]
     L[r, A, sa], L[r, B, sb] = b, a
     slot[r, a], slot[r, b] = sb, sa
-
-
-def consecutive_repeats_bound(p: Shape, n_forced: int) -> int:
-    """Repeats between consecutive rounds when everyone attends every round.
-
-    A table of s drawn from the g tables of the previous round holds at least
-    sum C(c_i, 2) pairs who just met (c_i an even split of s). The ``n_forced`` pairs
-    who always sit together (keep-together groups, hosts of one table) may be those
-    pairs, and their meetings never count. Shared by the dense and sparse bounds.
-    """
-    g = p.n_tables
-    total = 0
-    for r in range(1, p.rounds):
-        for s in p.sizes[r].tolist():
-            base, extra = divmod(int(s), g)
-            total += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
-    return max(0, total - (p.rounds - 1) * n_forced)
-
-
-def squared_lower_bound(problem: Problem) -> int:
-    """A lower bound of :attr:`FastState.cost` (pairs met ``m`` times cost ``(m-1)**2``).
-
-    With everyone present, for every two rounds ``r < s``, each table of round ``s``
-    (``c`` people) draws them from the ``g`` tables of round ``r``: at least the pairs
-    of an even split of ``c`` into ``g`` met in both rounds. A pair met ``m`` times is
-    counted in ``C(m, 2) <= (m - 1)**2`` such pairs of rounds. Never below
-    :func:`repeat_lower_bound` (``m - 1 <= (m - 1)**2``).
-    """
-    p = problem
-    floor = repeat_lower_bound(p)
-    if not p.attend.all() or (p.prior == FORCED).sum() > p.n:
-        return floor
-    g = p.n_tables
-    per_round = 0
-    for c in p.sizes[0].tolist():
-        base, extra = divmod(int(c), g)
-        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
-    if not (p.sizes == p.sizes[0]).all():
-        return floor
-    return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
 
 
 def search(

@@ -8,6 +8,7 @@ from numpy.typing import NDArray
 
 from . import _labels
 from . import _search as _engine
+from ._types import Problem
 
 _LABEL_TRIES = 4  # labelling searches on a construction, each from a fresh layout
 
@@ -51,7 +52,7 @@ def _construct_base(g: int, k: int, w: int, deadline: _engine.Deadline) -> NDArr
 
 
 def _hosted_construction(
-    problem: _engine.Problem,
+    problem: Problem,
     hosts: dict[int, int],
     h: int,
     rng: np.random.Generator,
@@ -146,7 +147,7 @@ def _assign_tables(
 
 
 def _from_construction(
-    problem: _engine.Problem,
+    problem: Problem,
     hosts: dict[int, int],
     rng: np.random.Generator,
     deadline: _engine.Deadline,
@@ -179,14 +180,14 @@ def _from_construction(
     return best
 
 
-def _cost(p: _engine.Problem, schedule: NDArray[np.int64]) -> int:
+def _cost(p: Problem, schedule: NDArray[np.int64]) -> int:
     """The search's objective of ``schedule`` (repeats >> needs >> balance)."""
     w_rep, w_need = _engine.weights(p)
     return _engine.State(p, schedule).cost(w_rep, w_need)
 
 
 def _padded_construction(
-    problem: _engine.Problem,
+    problem: Problem,
     hosts: dict[int, int],
     rng: np.random.Generator,
     deadline: _engine.Deadline,
@@ -261,7 +262,7 @@ def _padded_construction(
 
 
 def _improve_labels(
-    p: _engine.Problem,
+    p: Problem,
     base: NDArray[np.int64],
     label: NDArray[np.int64],
     anchor_of: NDArray[np.int64],
@@ -320,7 +321,7 @@ def _improve_labels(
 
 
 def _padded_labels(
-    p: _engine.Problem,
+    p: Problem,
     never: NDArray[np.bool_],
     groups: list[list[int]],
     anchor_of: NDArray[np.int64],
@@ -429,7 +430,7 @@ def _together(row: NDArray[np.int64]) -> NDArray[np.int64]:
     return same
 
 
-def _sizes_for(p: _engine.Problem, r: int, counts: NDArray[np.int64]) -> NDArray[np.int64]:
+def _sizes_for(p: Problem, r: int, counts: NDArray[np.int64]) -> NDArray[np.int64]:
     """The sizes round ``r`` should reach from table counts ``counts``.
 
     ``p.sizes[r]`` itself, unless the sizes were only asked to be even
@@ -449,7 +450,7 @@ def _sizes_for(p: _engine.Problem, r: int, counts: NDArray[np.int64]) -> NDArray
 
 
 def _fit_round(
-    p: _engine.Problem,
+    p: Problem,
     r: int,
     row: NDArray[np.int64],
     met: NDArray[np.int64],
@@ -497,7 +498,7 @@ def _fit_round(
 
 
 def _partial_construction(
-    problem: _engine.Problem,
+    problem: Problem,
     hosts: dict[int, int],
     rng: np.random.Generator,
     deadline: _engine.Deadline,
@@ -516,7 +517,7 @@ def _partial_construction(
     for rounds in range(min(p.rounds - 1, most), 1, -1):
         if deadline.passed():
             break
-        sub = _engine.Problem(
+        sub = Problem(
             n=p.n,
             rounds=rounds,
             n_tables=p.n_tables,
@@ -545,7 +546,7 @@ def _partial_construction(
 
 
 def start_plan(
-    problem: _engine.Problem,
+    problem: Problem,
     host_of: dict[int, int],
     rng: np.random.Generator,
     deadline: _engine.Deadline,
