@@ -194,28 +194,47 @@ def plan_rotation(
         avoid_known=avoid_known,
         serve_needs=serve_needs,
     )
-    time_limit = check_time_limit(time_limit)
-    seed = check_seed(seed)
-    if max_iterations is not None:
-        max_iterations = _int(max_iterations, "max_iterations", low=0)
+    time_limit, seed, max_iterations = _checked_budget(time_limit, seed, max_iterations)
     rng = np.random.default_rng(seed)
-    if isinstance(setup.problem, _large.LargeProblem):
-        result, cut = _large.plan(
-            setup.problem,
-            rng,
-            time_limit=time_limit,
-            max_iterations=max_iterations,
-            progress=_relay(progress),
-            t0=t0,
-        )
-    else:
-        result, cut = _search_dense(setup, rng, time_limit, max_iterations, progress, t0)
+    large = isinstance(setup.problem, _large.LargeProblem)
+    search = _search_large if large else _search_dense
+    result, cut = search(setup, rng, time_limit, max_iterations, progress, t0)
     schedule = _clean_rounds_first(setup.problem, result.schedule)
     _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
     plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
     if result.repeats > 0:
         _warn_repeats(setup, schedule, result)
     return plan
+
+
+def _checked_budget(
+    time_limit: object, seed: object, max_iterations: object
+) -> tuple[float | None, int | np.random.Generator | None, int | None]:
+    """The time limit, seed and iteration budget, checked in that order."""
+    limit = check_time_limit(time_limit)
+    checked_seed = check_seed(seed)
+    iterations = None if max_iterations is None else _int(max_iterations, "max_iterations", low=0)
+    return limit, checked_seed, iterations
+
+
+def _search_large(
+    setup: _Setup,
+    rng: np.random.Generator,
+    time_limit: float | None,
+    max_iterations: int | None,
+    progress: Callable[[RotationProgress], object] | None,
+    t0: float,
+) -> tuple[_engine.Result, bool]:
+    """Greedy seating and search of the sparse engine; whether it was cut short."""
+    assert isinstance(setup.problem, _large.LargeProblem)
+    return _large.plan(
+        setup.problem,
+        rng,
+        time_limit=time_limit,
+        max_iterations=max_iterations,
+        progress=_relay(progress),
+        t0=t0,
+    )
 
 
 def _search_dense(
