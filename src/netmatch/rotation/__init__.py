@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from .. import _rotation_search as _engine
 from .._validation import check_seed, check_time_limit
-from ..errors import InfeasibleError, RepeatsRemainWarning
+from ..errors import InfeasibleError, NetmatchWarning, RepeatsRemainWarning
 from ..network import Network
 from . import _large, _start
 from ._plan import RotationPlan, RotationProgress, RotationStats
@@ -102,8 +102,9 @@ def plan_rotation(
     seed : int or numpy.random.Generator, optional
         Same seed, same plan (unless ``time_limit`` cuts the search, see Notes).
     time_limit : float or None, default 10.0
-        Seconds of wall-clock time for the search (finite, >= 0; 0 keeps the
-        starting plan); None for no limit.
+        Seconds of wall-clock time for the whole call: the need matching of large
+        events, the start and the search (finite, >= 0; 0 keeps the starting plan);
+        None for no limit.
     max_iterations : int, optional
         Local-search iterations at most: a machine-independent budget.
     progress : callable, optional
@@ -151,7 +152,10 @@ def plan_rotation(
     participants at tables of 8 for 6 rounds) are planned without any ``(n, n)``
     array: a greedy seating followed by a tabu search on the players who repeat, with
     meet counts recomputed from the schedule (``started_from`` is
-    ``"greedy (large event)"``; see ``docs/rotation.md``).
+    ``"greedy (large event)"``; see ``docs/rotation.md``). Their need matching stops
+    at half of ``time_limit``: the needs it has not reached by then are left out of
+    the plan's need counts, counted in ``stats().needs_unmatched``, and a
+    :class:`~netmatch.NetmatchWarning` says so.
 
     The search counts iterations and draws from ``seed`` only, so a run that ends by
     itself (no repeat left, or ``max_iterations``) gives the same plan on every
@@ -178,6 +182,7 @@ def plan_rotation(
     (4, 4)
     """
     t0 = _engine._clock()
+    time_limit = check_time_limit(time_limit)
     setup = _problem_of(
         participants,
         network=network,
@@ -192,8 +197,9 @@ def plan_rotation(
         balance=balance,
         avoid_known=avoid_known,
         serve_needs=serve_needs,
+        # The need matching of large events may take half of the time.
+        deadline=_engine.Deadline(None if time_limit is None else t0 + 0.5 * time_limit),
     )
-    time_limit = check_time_limit(time_limit)
     seed = check_seed(seed)
     if max_iterations is not None:
         max_iterations = _int(max_iterations, "max_iterations", low=0)
@@ -211,7 +217,20 @@ def plan_rotation(
         result, cut = _search_dense(setup, rng, time_limit, max_iterations, progress, t0)
     schedule = _clean_rounds_first(setup.problem, result.schedule)
     _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
-    plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
+    unmatched = setup.context.needs_unmatched
+    plan = _plan_of(
+        setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut or unmatched > 0
+    )
+    if unmatched:
+        warnings.warn(
+            NetmatchWarning(
+                f"the time limit stopped the need matching: the needs of {unmatched} "
+                "participant(s) were not matched against the others' skills (they count in "
+                "neither needs_served nor needs_total, stats().needs_unmatched); a longer "
+                "time_limit matches them"
+            ),
+            stacklevel=2,
+        )
     if result.repeats > 0:
         _warn_repeats(setup, schedule, result)
     return plan

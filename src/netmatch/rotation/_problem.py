@@ -256,8 +256,10 @@ def _problem_of(
     balance: Iterable[str] | str,
     avoid_known: bool,
     serve_needs: bool,
+    deadline: _engine.Deadline | None = None,
 ) -> _Setup:
-    """Check every argument and build the integer problem the engine works on."""
+    """Check every argument and build the integer problem the engine works on (the need
+    matching of large events stops at ``deadline``, see :func:`_needs_sparse`)."""
     ids, network = _participants(participants, network)
     n = len(ids)
     if n == 0:
@@ -289,7 +291,9 @@ def _problem_of(
     if _large.too_big(n, w, g):
         # No (n, n) array: pair data stays sparse (see netmatch.rotation._large).
         prior_sp, prior_pairs = _prior_sparse(network, index, groups, host_of, avoid_known)
-        serve_sp, needy, servers = _needs_sparse(network, ids, serve_needs)
+        serve_sp, needy, servers, unmatched = _needs_sparse(
+            network, ids, serve_needs, deadline or _engine.Deadline(None)
+        )
         problem = _large.LargeProblem(
             n=n,
             rounds=w,
@@ -312,6 +316,7 @@ def _problem_of(
             apart[i, j] = apart[j, i] = True
         prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
         serve, needy, servers = _needs(network, ids, serve_needs)
+        unmatched = 0
         problem = _engine.Problem(
             n=n,
             rounds=w,
@@ -333,6 +338,7 @@ def _problem_of(
         servers=servers,
         attributes=attr_values,
         people=people,
+        needs_unmatched=unmatched,
     )
     return _Setup(ids, problem, host_of, apart_pairs, avoid_known, context)
 
@@ -565,36 +571,41 @@ class _Servers(Mapping[str, frozenset[str]]):
         return len(self._needy)
 
 
-def _served_matrix(network: Network, ids: list[str]) -> sp.csr_matrix | None:
-    """Who serves whom, sparse, from :mod:`netmatch.introductions` if there.
+def _served_matrix(
+    network: Network, ids: list[str], deadline: _engine.Deadline
+) -> tuple[sp.csr_matrix, NDArray[np.bool_]] | None:
+    """Who serves whom, sparse, from :mod:`netmatch.introductions` if there, and whose
+    needs were not matched before ``deadline``.
 
     Tests replace this function to inject a matrix.
     """
     try:
         from .. import introductions
 
-        return introductions._served_pairs(network, ids)
+        return introductions._served_pairs(network, ids, deadline.passed)
     except (ImportError, AttributeError):
         return None
 
 
 def _needs_sparse(
-    network: Network | None, ids: list[str], serve_needs: bool
-) -> tuple[sp.csr_matrix | None, NDArray[np.bool_], Mapping[str, frozenset[str]]]:
+    network: Network | None, ids: list[str], serve_needs: bool, deadline: _engine.Deadline
+) -> tuple[sp.csr_matrix | None, NDArray[np.bool_], Mapping[str, frozenset[str]], int]:
     """:func:`_needs` as a sparse matrix, from
-    :func:`netmatch.introductions._served_pairs` (no dense need matrix)."""
+    :func:`netmatch.introductions._served_pairs` (no dense need matrix), and how many
+    members' needs were not matched because ``deadline`` passed first."""
     import scipy.sparse as sp
 
     n = len(ids)
     needy = np.zeros(n, dtype=bool)
     if not serve_needs or network is None:
-        return None, needy, {}
+        return None, needy, {}, 0
     has_need = np.array([bool(network.member(m).needs) for m in ids])
     if not has_need.any():
-        return None, needy, {}
-    served = _served_matrix(network, ids)
-    if served is None:
-        return None, needy, {}
+        return None, needy, {}, 0
+    got = _served_matrix(network, ids, deadline)
+    if got is None:
+        return None, needy, {}, 0
+    served, unmatched = got
     serve = sp.csr_matrix(
         sp.diags(has_need.astype(np.int8), dtype=np.int8) @ served.astype(np.int8)
     )
@@ -603,7 +614,7 @@ def _needs_sparse(
     serve.data[:] = 1
     serve = serve.astype(np.int8)
     needy = np.diff(serve.indptr) > 0
-    return serve, needy, _Servers(ids, serve)
+    return serve, needy, _Servers(ids, serve), int((unmatched & has_need).sum())
 
 
 def _needs(
