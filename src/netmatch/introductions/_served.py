@@ -6,7 +6,7 @@
 their views and the fused probability of each desire and skill, without the
 matcher's index (holders, links, regions) or the similarities below the threshold.
 
-Two things make it cheaper, neither changes a pair:
+Three things make it cheaper, none changes a pair:
 
 * a desire and a skill that share no word, character n-gram or concept (in the whole
   desire or its head) have only the meaning views to reach the threshold; when the
@@ -15,6 +15,8 @@ Two things make it cheaper, neither changes a pair:
   2.94 + 1.39 is a probability of 0.12, below 0.35). The pairs scored get the
   fusion's probability computed as :meth:`~netmatch.text.Fusion.probability` does,
   one pair at a time;
+* each text is read once, not once for the fit and again for its views (the views
+  of the fitted texts are the fit's rows, normalised as the views normalise them);
 * ``out_of_time`` is asked between the steps and between blocks of desires: when it
   says stop, the desires not scored yet are left out, and the members whose needs
   were not all scored are returned, so that the caller can say so.
@@ -31,6 +33,7 @@ import scipy.sparse as sp
 
 from ..model import Member
 from ..text import VIEWS, Fusion, Speller, StaticEmbeddings, TextMatcher, TextViews, split_desires
+from ..text._tfidf import l2_normalize as _l2_normalize
 from ..text._views import _cosines
 from ._matcher import _incidence
 
@@ -72,7 +75,7 @@ def served_pairs(
     if skill_texts and desires and not stop():
         speller = Speller(skill_texts, StaticEmbeddings.default())
         desires = [speller.correct(text) for text in desires]
-        matcher = TextMatcher(None, None, char_max_df=0.05, static=True)
+        matcher = _ReadOnce(None, None, char_max_df=0.05, static=True)
         matcher.fit(skill_texts + desires)
         if not stop():
             skills = matcher.transform_views(skill_texts)
@@ -98,6 +101,43 @@ def served_pairs(
     out.data[:] = 1.0
     unmatched = np.asarray((mn @ (~scored).astype(np.float32)) > 0, dtype=bool).reshape(n)
     return out, unmatched
+
+
+class _ReadOnce(TextMatcher):
+    """A :class:`~netmatch.text.TextMatcher` (without encoder) that reads each text
+    once: its views of the fitted texts take the word and n-gram rows of the fit, and
+    each text's concepts are looked up once (the fit and the views read the same
+    texts; reading them is most of the cost)."""
+
+    def fit(self, raw_documents: Sequence[str], y: object = None) -> _ReadOnce:
+        texts = list(raw_documents)
+        blocks = self._fit(texts, keep=True)
+        self._rows_of = {text: i for i, text in enumerate(texts)}
+        self._word_char = blocks[:2]
+        return self
+
+    def _concept_analyzer(self, text: str) -> list[str]:
+        memo: dict[str, list[str]] = self.__dict__.setdefault("_concepts_of", {})
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = super()._concept_analyzer(text)
+        return found
+
+    def _views(self, texts: list[str]) -> TextViews:
+        rows = [self._rows_of.get(text, -1) for text in texts]
+        if not texts or min(rows) < 0 or self.encoder is not None:
+            return super()._views(texts)
+        # The fit's rows are the rows transform gives; _views normalises them again.
+        word, char = (
+            None if block is None else _l2_normalize(block[rows]).astype(np.float32)
+            for block in self._word_char
+        )
+        concept = None
+        if self.concept_vectorizer_ is not None:
+            found = self.concept_vectorizer_.transform(texts)
+            concept = self._spread(_l2_normalize(found).astype(np.float32))
+        static = self.static_.embed(texts) if self.static_ is not None else None
+        return TextViews(len(texts), word, char, concept, static, None)
 
 
 def _scored_blocks(
@@ -156,29 +196,26 @@ def _served_in_block(
         else np.zeros(0, np.int64)
     )
     heads = _cosines(a.head, b) if head_rows.size and a.head is not None else {}
-    full = _raw_cosines(a, b, names)
+    full = {
+        name: np.ascontiguousarray(
+            sim.toarray(order="C") if sp.issparse(sim) else sim, dtype=np.float32
+        ).ravel()
+        for name, sim in _raw_cosines(a, b, names).items()
+    }
     if prune:
-        pattern = sp.csr_matrix((a.n, b.n), dtype=np.float32)
+        # Candidates: some lexical cosine above 0, of the whole desire or of its head.
+        maybe = np.zeros(a.n * b.n, dtype=bool)
         for name in names:
             if name in _LEXICAL:
-                pattern = pattern + _as_pattern(full[name])
+                maybe |= full[name] > 0
         for name, sim in heads.items():
             if name in _LEXICAL:
-                rows, cols = np.nonzero(sim)
-                pattern = pattern + sp.csr_matrix(
-                    (np.ones(rows.size, np.float32), (head_rows[rows], cols)), shape=(a.n, b.n)
-                )
-        cand = pattern.tocoo()
-        row, col = cand.row.astype(np.int64), cand.col.astype(np.int64)
+                maybe.reshape(a.n, b.n)[head_rows] |= sim > 0
+        flat = np.flatnonzero(maybe)
     else:
-        row = np.repeat(np.arange(a.n, dtype=np.int64), b.n)
-        col = np.tile(np.arange(b.n, dtype=np.int64), a.n)
-    flat = row * b.n + col
-    sims: dict[str, Array] = {}
-    for name in names:
-        sim = full[name]
-        dense = sim.toarray() if sp.issparse(sim) else sim
-        sims[name] = np.clip(np.asarray(dense, dtype=np.float32).ravel()[flat], 0.0, 1.0)
+        flat = np.arange(a.n * b.n, dtype=np.int64)
+    row, col = np.divmod(flat, b.n)
+    sims = {name: np.clip(np.take(full[name], flat), 0.0, 1.0) for name in names}
     where = np.full(a.n, -1, dtype=np.int64)
     where[head_rows] = np.arange(head_rows.size)
     at = where[row]
@@ -189,7 +226,7 @@ def _served_in_block(
             sim = sim.copy()
             sim[has_head] = heads[name][at[has_head], col[has_head]]
         sims[f"head_{name}"] = sim
-    prob = fusion.probability(sims) if flat.size else np.zeros(0, np.float32)
+    prob = fusion.probability(sims) if row.size else np.zeros(0, np.float32)
     ok = prob.astype(np.float64) >= threshold
     return row[ok], col[ok]
 
@@ -205,16 +242,3 @@ def _raw_cosines(a: TextViews, b: TextViews, names: list[str]) -> dict[str, Any]
         else:
             out[name] = x @ y.T
     return out
-
-
-def _as_pattern(sim: Any) -> sp.csr_matrix:
-    """Where ``sim`` is not 0, as a sparse matrix of ones."""
-    if sp.issparse(sim):
-        pattern = sp.csr_matrix(sim, dtype=np.float32, copy=True)
-        pattern.eliminate_zeros()
-        pattern.data[:] = 1.0
-        return pattern
-    rows, cols = np.nonzero(sim)
-    return sp.csr_matrix(
-        (np.ones(rows.size, np.float32), (rows, cols)), shape=sim.shape, dtype=np.float32
-    )
