@@ -214,19 +214,22 @@ def _pairs(value: object, field: str) -> list[tuple[object, ...]]:
     return out
 
 
-def _need_matrix(network: Network, ids: list[str]) -> tuple[NDArray[np.float64], float] | None:
-    """Need-service matrix and threshold from :mod:`netmatch.introductions`, if there.
+def _need_matrix(
+    network: Network, ids: list[str], deadline: _engine.Deadline
+) -> tuple[NDArray[np.float64], float, NDArray[np.bool_]] | None:
+    """Need-service matrix, its threshold, and whose needs were not matched before
+    ``deadline``: :func:`_served_matrix` made dense (1 where
+    :func:`netmatch.introductions.need_match_matrix` reaches
+    :data:`~netmatch.introductions.SERVED_THRESHOLD`, which the whole matrix would
+    take longer to say).
 
     Tests replace this function to inject a matrix.
     """
-    try:
-        from .. import introductions
-
-        matrix = introductions.need_match_matrix(network, ids)
-        threshold = float(introductions.SERVED_THRESHOLD)
-    except (ImportError, AttributeError):
+    got = _served_matrix(network, ids, deadline)
+    if got is None:
         return None
-    return np.asarray(matrix, dtype=np.float64), threshold
+    served, unmatched = got
+    return np.asarray(served.toarray(), dtype=np.float64), 0.5, unmatched
 
 
 @attrs.frozen
@@ -315,8 +318,9 @@ def _problem_of(
         for i, j in apart_pairs:
             apart[i, j] = apart[j, i] = True
         prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
-        serve, needy, servers = _needs(network, ids, serve_needs)
-        unmatched = 0
+        serve, needy, servers, unmatched = _needs(
+            network, ids, serve_needs, deadline or _engine.Deadline(None)
+        )
         problem = _engine.Problem(
             n=n,
             rounds=w,
@@ -621,20 +625,21 @@ def _needs_sparse(
 
 
 def _needs(
-    network: Network | None, ids: list[str], serve_needs: bool
-) -> tuple[NDArray[np.int8] | None, NDArray[np.bool_], dict[str, frozenset[str]]]:
-    """Who serves whose need (``serve[i, j]``), who has a need someone here serves."""
+    network: Network | None, ids: list[str], serve_needs: bool, deadline: _engine.Deadline
+) -> tuple[NDArray[np.int8] | None, NDArray[np.bool_], dict[str, frozenset[str]], int]:
+    """Who serves whose need (``serve[i, j]``), who has a need someone here serves, and
+    how many members' needs were not matched because ``deadline`` passed first."""
     n = len(ids)
     needy = np.zeros(n, dtype=bool)
     servers: dict[str, frozenset[str]] = {}
     if not serve_needs or network is None:
-        return None, needy, servers
+        return None, needy, servers, 0
     if not any(network.member(m).needs for m in ids):
-        return None, needy, servers  # no need to serve: skip the matrix
-    got = _need_matrix(network, ids)
+        return None, needy, servers, 0  # no need to serve: skip the matrix
+    got = _need_matrix(network, ids, deadline)
     if got is None:
-        return None, needy, servers
-    matrix, threshold = got
+        return None, needy, servers, 0
+    matrix, threshold, unmatched = got
     if matrix.shape != (n, n):
         raise InvalidInputError(
             f"need_match_matrix returned shape {matrix.shape}, expected {(n, n)}",
@@ -647,7 +652,7 @@ def _needs(
     needy = np.asarray(serve.any(axis=1), dtype=bool)
     for ni in np.flatnonzero(needy).tolist():
         servers[ids[ni]] = frozenset(ids[j] for j in np.flatnonzero(serve[ni]).tolist())
-    return serve, needy, servers
+    return serve, needy, servers, int((np.asarray(unmatched, dtype=bool) & has_need).sum())
 
 
 def _balance_codes(
