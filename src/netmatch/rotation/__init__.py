@@ -102,9 +102,8 @@ def plan_rotation(
     seed : int or numpy.random.Generator, optional
         Same seed, same plan (unless ``time_limit`` cuts the search, see Notes).
     time_limit : float or None, default 10.0
-        Seconds of wall-clock time for the whole call: the need matching of large
-        events, the start and the search (finite, >= 0; 0 keeps the starting plan);
-        None for no limit.
+        Seconds of wall-clock time for the whole call: the need matching, the start
+        and the search (finite, >= 0; 0 keeps the starting plan); None for no limit.
     max_iterations : int, optional
         Local-search iterations at most: a machine-independent budget.
     progress : callable, optional
@@ -152,9 +151,11 @@ def plan_rotation(
     participants at tables of 8 for 6 rounds) are planned without any ``(n, n)``
     array: a greedy seating followed by a tabu search on the players who repeat, with
     meet counts recomputed from the schedule (``started_from`` is
-    ``"greedy (large event)"``; see ``docs/rotation.md``). Their need matching stops
-    at half of ``time_limit``: the needs it has not reached by then are left out of
-    the plan's need counts, counted in ``stats().needs_unmatched``, and a
+    ``"greedy (large event)"``; see ``docs/rotation.md``).
+
+    The need matching (who serves whom) stops at half of ``time_limit``: the needs it
+    has not reached by then are left out of the plan's need counts, the members who
+    have one are counted in ``stats().needs_unmatched``, and a
     :class:`~netmatch.NetmatchWarning` says so.
 
     The search counts iterations and draws from ``seed`` only, so a run that ends by
@@ -225,9 +226,9 @@ def plan_rotation(
         warnings.warn(
             NetmatchWarning(
                 f"the time limit stopped the need matching: the needs of {unmatched} "
-                "participant(s) were not matched against the others' skills (they count in "
-                "neither needs_served nor needs_total, stats().needs_unmatched); a longer "
-                "time_limit matches them"
+                "participant(s) were not matched against the others' skills, not all or "
+                "not at all (those needs count in neither needs_served nor needs_total; "
+                "stats().needs_unmatched); a longer time_limit matches them"
             ),
             stacklevel=2,
         )

@@ -92,8 +92,9 @@ class RotationStats:
         Members with a need whom some other participant could serve.
     needs_unmatched : int
         Members with a need that was not matched against the others' skills because
-        the time limit stopped the need matching first (large events only; they
-        count in neither ``needs_served`` nor ``needs_total``).
+        the time limit stopped the need matching first (such a need counts in neither
+        ``needs_served`` nor ``needs_total``; the member still counts there through
+        another need of theirs that was matched and can be served).
     balance : tuple
         For each balance attribute, ``(attribute, rounds)`` where ``rounds[r][t]`` is
         ``(distinct values at table t, the most possible)`` — the most possible is the
