@@ -376,6 +376,42 @@ def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
     assert _large.repeats_and_squares(problem, schedule) == (0, 0)
 
 
+def test_quick_round_stops_mending_when_out_of_time(sparse: None) -> None:
+    # Out of time from the start: one pass of re-dealing, as with passes=1; the round
+    # is still complete and keeps its table sizes.
+    n, k, w = 120, 6, 4
+    ids = [f"p{i:03d}" for i in range(n)]
+    plan = nm.plan_rotation(ids, rounds=w, table_size=k, seed=1, **FAST)
+    schedule = np.array(
+        [[next(t for t, table in enumerate(rnd) if m in table) for m in ids] for rnd in plan.rounds]
+    )
+    setup = rotation._problem._problem_of(
+        ids,
+        network=None,
+        rounds=w,
+        table_size=k,
+        n_tables=None,
+        table_sizes=None,
+        hosts=None,
+        keep_apart=(),
+        keep_together=(),
+        attendance=None,
+        balance=(),
+        avoid_known=True,
+        serve_needs=True,
+    )
+    problem = setup.problem
+    assert isinstance(problem, _large.LargeProblem)
+    asked = itertools.count()
+    stopped = _large.quick_round(
+        problem, schedule, 3, np.random.default_rng(2), out_of_time=lambda: next(asked) >= 0
+    )
+    assert next(asked) == 1  # asked once, before the second pass
+    once = _large.quick_round(problem, schedule, 3, np.random.default_rng(2), passes=1)
+    assert np.array_equal(stopped, once)
+    assert np.array_equal(np.bincount(stopped, minlength=n // k), problem.sizes[3])
+
+
 def test_striped_deal_spreads_each_category_over_the_tables() -> None:
     n, g = 60, 10
     cat = np.array([i % 4 for i in range(n)])  # four categories of 15
