@@ -248,13 +248,16 @@ def _search_dense(
     """Start plan and search of the dense engine; whether the start was cut short."""
     assert isinstance(setup.problem, _engine.Problem)
     # The greedy start may use half of the time; constructions and their labelling
-    # 80 % (when they leave nothing to mend, the search has nothing to do).
+    # 80 % (when they leave nothing to mend, the search has nothing to do). Both count
+    # from t0 when the need matching took time (without it, from here: the same on
+    # events without needs).
+    lag = 0.0 if setup.matched_at is None else setup.matched_at - t0
     start, started_from, cut = _start.start_plan(
         setup.problem,
         setup.host_of,
         rng,
-        _engine.Deadline.after(None if time_limit is None else 0.5 * time_limit),
-        _engine.Deadline.after(None if time_limit is None else 0.8 * time_limit),
+        _engine.Deadline.after(None if time_limit is None else max(0.0, 0.5 * time_limit - lag)),
+        _engine.Deadline.after(None if time_limit is None else max(0.0, 0.8 * time_limit - lag)),
     )
     # The search stops 10 % of the time limit early: building the plan and its checks
     # take that long on the largest events.

@@ -242,6 +242,9 @@ class _Setup:
     apart_pairs: list[tuple[int, int]]
     avoid_known: bool
     context: _PlanContext
+    # When the need matching of the dense engine ended (a clock reading), with a time
+    # limit: the start's share of the time counts from the call's start, not from here.
+    matched_at: float | None = None
 
 
 def _problem_of(
@@ -291,6 +294,7 @@ def _problem_of(
             people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
     problem: _engine.Problem | _large.LargeProblem
     servers: Mapping[str, frozenset[str]]
+    matched_at: float | None = None
     if _large.too_big(n, w, g):
         # No (n, n) array: pair data stays sparse (see netmatch.rotation._large).
         prior_sp, prior_pairs = _prior_sparse(network, index, groups, host_of, avoid_known)
@@ -321,6 +325,8 @@ def _problem_of(
         serve, needy, servers, unmatched = _needs(
             network, ids, serve_needs, deadline or _engine.Deadline(None)
         )
+        if serve is not None and deadline is not None and deadline.end is not None:
+            matched_at = _engine._clock()
         problem = _engine.Problem(
             n=n,
             rounds=w,
@@ -344,7 +350,7 @@ def _problem_of(
         people=people,
         needs_unmatched=unmatched,
     )
-    return _Setup(ids, problem, host_of, apart_pairs, avoid_known, context)
+    return _Setup(ids, problem, host_of, apart_pairs, avoid_known, context, matched_at)
 
 
 def _host_tables(
