@@ -585,9 +585,11 @@ def test_needs_served_with_an_injected_matrix(monkeypatch: pytest.MonkeyPatch) -
     for i in range(4):
         matrix[i, 20 + i] = 0.9  # m20..m23 each serve one needy member
 
-    def fake(network: nm.Network, member_ids: list[str]) -> tuple[np.ndarray, float]:
+    def fake(
+        network: nm.Network, member_ids: list[str], deadline: object
+    ) -> tuple[np.ndarray, float, np.ndarray]:
         assert member_ids == ids
-        return matrix, 0.5
+        return matrix, 0.5, np.zeros(24, dtype=bool)
 
     monkeypatch.setattr(rotation._problem, "_need_matrix", fake)
     plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, time_limit=5)
@@ -814,7 +816,11 @@ def test_needs_served_are_recounted(n: int, rounds: int, seed: int) -> None:
     np.fill_diagonal(matrix, 0)
     attendance = {"m00": [0]} if rounds > 1 else None
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rotation._problem, "_need_matrix", lambda network, ids: (matrix, 0.8))
+        mp.setattr(
+            rotation._problem,
+            "_need_matrix",
+            lambda network, ids, deadline: (matrix, 0.8, np.zeros(n, dtype=bool)),
+        )
         plan = nm.plan_rotation(
             net, rounds=rounds, table_size=min(3, n), attendance=attendance, seed=seed, **FAST
         )

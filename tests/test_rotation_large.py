@@ -168,11 +168,14 @@ def served_network(n: int) -> nm.Network:
     return net
 
 
-def fake_served(network: nm.Network, ids: list[str]) -> sp.csr_matrix:
-    """m00i's need (i < 6) is served by m0{i + 30}."""
+def fake_served(
+    network: nm.Network, ids: list[str], deadline: engine.Deadline
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """m00i's need (i < 6) is served by m0{i + 30}; every need matched."""
     n = len(ids)
     rows = np.arange(6)
-    return sp.csr_matrix((np.ones(6, dtype=bool), (rows, rows + 30)), shape=(n, n))
+    served = sp.csr_matrix((np.ones(6, dtype=bool), (rows, rows + 30)), shape=(n, n))
+    return served, np.zeros(n, dtype=bool)
 
 
 def test_plans_keep_every_hard_constraint(sparse: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,9 +279,64 @@ def test_served_pairs_equal_the_dense_need_matrix() -> None:
     net = nm.datasets.make_network(250, seed=4)
     ids = list(net.ids)
     dense = introductions.need_match_matrix(net, ids) >= introductions.SERVED_THRESHOLD
-    served = introductions._served_pairs(net, ids)
+    served, unmatched = introductions._served_pairs(net, ids)
     assert dense.any()
     assert np.array_equal(served.toarray().astype(bool), dense)
+    assert not unmatched.any()
+
+
+def test_served_pairs_stop_when_told_and_say_whose_needs_are_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from netmatch import introductions
+    from netmatch.introductions import _served
+
+    net = nm.datasets.make_network(250, seed=4)
+    ids = list(net.ids)
+    has_need = np.array([bool(net.member(m).needs) for m in ids])
+    full, _ = introductions._served_pairs(net, ids)
+    # Told to stop at once: nothing matched, every member with a need said so.
+    none, unmatched = introductions._served_pairs(net, ids, lambda: True)
+    assert none.nnz == 0
+    assert np.array_equal(unmatched, has_need)
+    # Small blocks, told to stop at the fourth question (before the fit, before the
+    # views, then between blocks): the first two blocks are scored, the rest left.
+    monkeypatch.setattr(_served, "BLOCK_PAIRS", 1)
+    asked = itertools.count()
+    part, unmatched = introductions._served_pairs(net, ids, lambda: next(asked) >= 3)
+    assert next(asked) == 4  # asked 4 times (0 to 3): the next answer is 4
+    assert 0 < unmatched.sum() < has_need.sum()
+    assert not (unmatched & ~has_need).any()
+    full_rows, part_rows = full.toarray() > 0, part.toarray() > 0
+    done = has_need & ~unmatched
+    assert np.array_equal(part_rows[done], full_rows[done])  # matched needs: all found
+    assert not (part_rows & ~full_rows).any()  # nothing made up for the others
+
+
+def test_time_limit_stops_the_need_matching_and_says_so(
+    sparse: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock advancing 1 s per reading and time_limit=3: the need matching may run
+    # until 1.5 s; it reads the clock before the fit (1 s) and before the views
+    # (2 s: past), so no need is matched, and the plan and a warning say so.
+    ticks = itertools.count()
+    monkeypatch.setattr(engine, "_clock", lambda: float(next(ticks)))
+    net = nm.datasets.make_network(60, seed=2)
+    with_needs = sum(bool(m.needs) for m in net.members)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        plan = nm.plan_rotation(net, rounds=3, table_size=6, seed=0, time_limit=3)
+    said = [str(w.message) for w in seen if w.category is nm.NetmatchWarning]
+    assert len(said) == 1
+    assert f"the needs of {with_needs} participant(s) were not matched" in said[0]
+    stats = plan.stats()
+    assert stats.needs_unmatched == with_needs > 0
+    assert (stats.needs_served, stats.needs_total) == (0, 0)
+    assert plan.hit_time_limit
+    # Without a time limit every need is matched, whatever the clock says.
+    untimed = nm.plan_rotation(net, rounds=3, table_size=6, seed=0, **FAST).stats()
+    assert untimed.needs_unmatched == 0
+    assert untimed.needs_total > 0
 
 
 def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
@@ -318,6 +376,42 @@ def test_quick_round_deals_again_until_nobody_repeats(sparse: None) -> None:
     # Only the keep-together pairs meet again (they never count); groups do not keep
     # meeting the same hosts.
     assert _large.repeats_and_squares(problem, schedule) == (0, 0)
+
+
+def test_quick_round_stops_mending_when_out_of_time(sparse: None) -> None:
+    # Out of time from the start: one pass of re-dealing, as with passes=1; the round
+    # is still complete and keeps its table sizes.
+    n, k, w = 120, 6, 4
+    ids = [f"p{i:03d}" for i in range(n)]
+    plan = nm.plan_rotation(ids, rounds=w, table_size=k, seed=1, **FAST)
+    schedule = np.array(
+        [[next(t for t, table in enumerate(rnd) if m in table) for m in ids] for rnd in plan.rounds]
+    )
+    setup = rotation._problem._problem_of(
+        ids,
+        network=None,
+        rounds=w,
+        table_size=k,
+        n_tables=None,
+        table_sizes=None,
+        hosts=None,
+        keep_apart=(),
+        keep_together=(),
+        attendance=None,
+        balance=(),
+        avoid_known=True,
+        serve_needs=True,
+    )
+    problem = setup.problem
+    assert isinstance(problem, _large.LargeProblem)
+    asked = itertools.count()
+    stopped = _large.quick_round(
+        problem, schedule, 3, np.random.default_rng(2), out_of_time=lambda: next(asked) >= 0
+    )
+    assert next(asked) == 1  # asked once, before the second pass
+    once = _large.quick_round(problem, schedule, 3, np.random.default_rng(2), passes=1)
+    assert np.array_equal(stopped, once)
+    assert np.array_equal(np.bincount(stopped, minlength=n // k), problem.sizes[3])
 
 
 def test_striped_deal_spreads_each_category_over_the_tables() -> None:

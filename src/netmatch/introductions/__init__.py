@@ -26,7 +26,7 @@ has an available provider among their candidates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from .._validation import check_positive_int as _check_positive_int
 from ..errors import InvalidInputError, UnknownMemberError
 from ..network import Network
 from ..text import Encoder, Thesaurus
+from . import _served
 from ._matcher import IntroductionMatcher
 from ._records import SERVED_THRESHOLD, Introduction, Reason, Weights
 
@@ -215,14 +216,18 @@ def need_match_matrix(
     return matcher.need_match_matrix(member_ids)
 
 
-def _served_pairs(network: Network, member_ids: Sequence[str]) -> sp.csr_matrix:
+def _served_pairs(
+    network: Network,
+    member_ids: Sequence[str],
+    out_of_time: Callable[[], bool] | None = None,
+) -> tuple[sp.csr_matrix, Array]:
     """Where :func:`need_match_matrix` reaches :data:`SERVED_THRESHOLD`, as a sparse
-    boolean matrix (the rotation planner's form for events too large for ``(n, n)``)."""
-    sub = Network([network.member(m) for m in member_ids])
-    matcher = IntroductionMatcher(
-        encoder=None, top_skills=None, sector_as_skill=False, floor=0.01
-    ).fit(sub)
-    return matcher.served_pairs(SERVED_THRESHOLD, list(member_ids))
+    matrix of ones (the rotation planner's form for events too large for ``(n, n)``),
+    and which members' needs were left unscored because ``out_of_time()`` said stop
+    (see :func:`netmatch.introductions._served.served_pairs`)."""
+    return _served.served_pairs(
+        [network.member(m) for m in member_ids], SERVED_THRESHOLD, out_of_time
+    )
 
 
 def _gini(values: Array) -> float:

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._validation import check_seed, check_time_limit
-from ..errors import InfeasibleError, RepeatsRemainWarning
+from ..errors import InfeasibleError, NetmatchWarning, RepeatsRemainWarning
 from ..network import Network
 from . import _bounds, _large, _start
 from . import _search as _engine
@@ -103,8 +103,8 @@ def plan_rotation(
     seed : int or numpy.random.Generator, optional
         Same seed, same plan (unless ``time_limit`` cuts the search, see Notes).
     time_limit : float or None, default 10.0
-        Seconds of wall-clock time for the search (finite, >= 0; 0 keeps the
-        starting plan); None for no limit.
+        Seconds of wall-clock time for the whole call: the need matching, the start
+        and the search (finite, >= 0; 0 keeps the starting plan); None for no limit.
     max_iterations : int, optional
         Local-search iterations at most: a machine-independent budget.
     progress : callable, optional
@@ -154,6 +154,11 @@ def plan_rotation(
     meet counts recomputed from the schedule (``started_from`` is
     ``"greedy (large event)"``; see ``docs/rotation.md``).
 
+    The need matching (who serves whom) stops at half of ``time_limit``: the needs it
+    has not reached by then are left out of the plan's need counts, the members who
+    have one are counted in ``stats().needs_unmatched``, and a
+    :class:`~netmatch.NetmatchWarning` says so.
+
     The search counts iterations and draws from ``seed`` only, so a run that ends by
     itself (no repeat left, or ``max_iterations``) gives the same plan on every
     machine; a run cut by ``time_limit`` depends on the machine's speed.
@@ -179,6 +184,7 @@ def plan_rotation(
     (4, 4)
     """
     t0 = _engine._clock()
+    time_limit = check_time_limit(time_limit)
     setup = _problem_of(
         participants,
         network=network,
@@ -193,6 +199,8 @@ def plan_rotation(
         balance=balance,
         avoid_known=avoid_known,
         serve_needs=serve_needs,
+        # The need matching of large events may take half of the time.
+        deadline=_engine.Deadline(None if time_limit is None else t0 + 0.5 * time_limit),
     )
     time_limit, seed, max_iterations = _checked_budget(time_limit, seed, max_iterations)
     rng = np.random.default_rng(seed)
@@ -201,7 +209,20 @@ def plan_rotation(
     result, cut = search(setup, rng, time_limit, max_iterations, progress, t0)
     schedule = _clean_rounds_first(setup.problem, result.schedule)
     _check(setup.problem, schedule, setup.ids, setup.apart_pairs)
-    plan = _plan_of(setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut)
+    unmatched = setup.context.needs_unmatched
+    plan = _plan_of(
+        setup, schedule, seed, result, elapsed=_engine._clock() - t0, cut=cut or unmatched > 0
+    )
+    if unmatched:
+        warnings.warn(
+            NetmatchWarning(
+                f"the time limit stopped the need matching: the needs of {unmatched} "
+                "participant(s) were not matched against the others' skills, not all or "
+                "not at all (those needs count in neither needs_served nor needs_total; "
+                "stats().needs_unmatched); a longer time_limit matches them"
+            ),
+            stacklevel=2,
+        )
     if result.repeats > 0:
         _warn_repeats(setup, schedule, result)
     return plan
@@ -248,13 +269,16 @@ def _search_dense(
     """Start plan and search of the dense engine; whether the start was cut short."""
     assert isinstance(setup.problem, Problem)
     # The greedy start may use half of the time; constructions and their labelling
-    # 80 % (when they leave nothing to mend, the search has nothing to do).
+    # 80 % (when they leave nothing to mend, the search has nothing to do). Both count
+    # from t0 when the need matching took time (without it, from here: the same on
+    # events without needs).
+    lag = 0.0 if setup.matched_at is None else setup.matched_at - t0
     start, started_from, cut = _start.start_plan(
         setup.problem,
         setup.host_of,
         rng,
-        _engine.Deadline.after(None if time_limit is None else 0.5 * time_limit),
-        _engine.Deadline.after(None if time_limit is None else 0.8 * time_limit),
+        _engine.Deadline.after(None if time_limit is None else max(0.0, 0.5 * time_limit - lag)),
+        _engine.Deadline.after(None if time_limit is None else max(0.0, 0.8 * time_limit - lag)),
     )
     # The search stops 10 % of the time limit early: building the plan and its checks
     # take that long on the largest events.

@@ -262,9 +262,15 @@ class _Greedy:
         out[out < 0] = n
         return out
 
-    def seat(self, r: int, rng: np.random.Generator, deadline: _engine.Deadline) -> bool:
+    def seat(
+        self,
+        r: int,
+        rng: np.random.Generator,
+        deadline: _engine.Deadline,
+        hard: _engine.Deadline | None = None,
+    ) -> bool:
         """Seat round ``r``; past ``deadline``, those left take the free seats at random
-        and :func:`redeal` mends the round. Whether the deadline cut it."""
+        and :func:`redeal` mends the round (until ``hard``). Whether the deadline cut it."""
         p, g = self.p, self.p.n_tables
         seating = _Round(p, r, self.schedule[r])
         for q in np.flatnonzero(p.fixed[r] >= 0).tolist():
@@ -289,7 +295,8 @@ class _Greedy:
                 if i and deadline.passed():
                     row, left = seating.row, order[i:]
                     row[left] = striped(p, left, seating.cap, rng)
-                    row[:] = redeal(p, self.schedule, r, row, rng)
+                    stop = None if hard is None else hard.passed
+                    row[:] = redeal(p, self.schedule, r, row, rng, out_of_time=stop)
                     return True
                 noise = rng.random((min(256, order.size - i), g))  # random tie-breaks
             mine = met[q]
@@ -399,6 +406,7 @@ def quick_round(
     r: int,
     rng: np.random.Generator,
     passes: int = 30,
+    out_of_time: Callable[[], bool] | None = None,
 ) -> IntArray:
     """Round ``r`` dealt in stripes, then re-dealt where it repeats.
 
@@ -409,7 +417,8 @@ def quick_round(
     keep-apart partner, and as many others of the same categories drawn at random, trade
     seats at random within each category (so the tables stay as mixed). On large
     events each pass removes most of what is left, in a few milliseconds; the greedy
-    seating costs about a second a round there.
+    seating costs about a second a round there. Passes after the first stop when
+    ``out_of_time()``.
     """
     p = problem
     g = p.n_tables
@@ -444,7 +453,7 @@ def quick_round(
         cap[t] -= free.size
     rest = _movable(p, r)
     row[rest] = striped(p, rest, cap, rng)
-    return redeal(p, schedule, r, row, rng, passes)
+    return redeal(p, schedule, r, row, rng, passes, out_of_time)
 
 
 def _movable(p: LargeProblem, r: int) -> IntArray:
@@ -481,8 +490,10 @@ def redeal(
     row: IntArray,
     rng: np.random.Generator,
     passes: int = 30,
+    out_of_time: Callable[[], bool] | None = None,
 ) -> IntArray:
-    """``row`` (round ``r``) with the people who repeat re-dealt (see :func:`quick_round`)."""
+    """``row`` (round ``r``) with the people who repeat re-dealt (see :func:`quick_round`;
+    passes after the first stop when ``out_of_time()``)."""
     p = problem
     n, g = p.n, p.n_tables
     row = row.copy()
@@ -498,8 +509,11 @@ def redeal(
     known.data = (known.data == 1).astype(np.int8)
     known.eliminate_zeros()
     before, _ = together_keys(schedule[:r], g) if r else (np.zeros(0, np.int64), None)
-    avoid = np.union1d(np.union1d(before, _sorted_keys(known, n)), _sorted_keys(p.apart, n))
-    for _ in range(passes):
+    # Sorted, repeats left in: only looked up (np.union1d's hashing took most of a round).
+    avoid = np.sort(np.concatenate([before, _sorted_keys(known, n), _sorted_keys(p.apart, n)]))
+    for done in range(passes):
+        if done and out_of_time is not None and out_of_time():
+            break
         keys, _ = together_keys(row[None, :], g)
         at = np.minimum(np.searchsorted(avoid, keys), max(avoid.size - 1, 0))
         bad = keys[avoid[at] == keys] if avoid.size else keys[:0]
@@ -519,23 +533,27 @@ def redeal(
 
 
 def greedy(
-    problem: LargeProblem, rng: np.random.Generator, deadline: _engine.Deadline
+    problem: LargeProblem,
+    rng: np.random.Generator,
+    deadline: _engine.Deadline,
+    hard: _engine.Deadline | None = None,
 ) -> tuple[IntArray, bool]:
     """Round by round, hosts, then keep-together groups, then everyone else, least free
     first, each at the table where they repeat least, then where needs get served, then
     where their categories are rarest; random tie-breaks. Rounds begun after
-    ``deadline`` are seated by :func:`quick_round` (repeats and keep-apart only).
-    Returns the schedule and whether the deadline cut it."""
+    ``deadline`` are seated by :func:`quick_round` (repeats and keep-apart only; its
+    re-deals stop at ``hard``). Returns the schedule and whether the deadline cut it."""
     p = problem
     schedule = np.full((p.rounds, p.n), -1, dtype=np.int64)
     state = _Greedy(p, schedule)
     cut = False
+    stop = None if hard is None else hard.passed
     for r in range(p.rounds):
         if deadline.passed():
-            schedule[r] = quick_round(p, schedule, r, rng)
+            schedule[r] = quick_round(p, schedule, r, rng, out_of_time=stop)
             cut = True
         else:
-            cut |= state.seat(r, rng, deadline)
+            cut |= state.seat(r, rng, deadline, hard)
         state.finish_round(r)
     return schedule, cut
 
@@ -932,7 +950,9 @@ def plan(
     search to mend than a random round), then :func:`search` (until 90 % of it, counted
     from ``t0``); whether the greedy was cut short."""
     most = None if time_limit is None else max(0.0, 0.8 * time_limit - (_engine._clock() - t0))
-    start, cut = greedy(problem, rng, _engine.Deadline.after(most))
+    # The rounds dealt past the greedy's deadline stop mending at the search's end.
+    hard = _engine.Deadline(None if time_limit is None else t0 + 0.9 * time_limit)
+    start, cut = greedy(problem, rng, _engine.Deadline.after(most), hard)
     if problem.even_sizes:
         for r in range(problem.rounds):
             here = start[r] >= 0

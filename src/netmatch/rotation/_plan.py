@@ -91,6 +91,11 @@ class RotationStats:
         Members with a need who sat at least once with someone who serves it.
     needs_total : int
         Members with a need whom some other participant could serve.
+    needs_unmatched : int
+        Members with a need that was not matched against the others' skills because
+        the time limit stopped the need matching first (such a need counts in neither
+        ``needs_served`` nor ``needs_total``; the member still counts there through
+        another need of theirs that was matched and can be served).
     balance : tuple
         For each balance attribute, ``(attribute, rounds)`` where ``rounds[r][t]`` is
         ``(distinct values at table t, the most possible)`` — the most possible is the
@@ -109,6 +114,7 @@ class RotationStats:
     needs_served: int
     needs_total: int
     balance: _Balance = attrs.field(default=(), converter=_freeze_balance)
+    needs_unmatched: int = 0
 
     def balance_ratio(self, attribute: str) -> float:
         """Mean over tables of distinct values / most possible (1.0 = fully mixed).
@@ -145,6 +151,8 @@ class _PlanContext:
     servers: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
     attributes: Mapping[str, Mapping[str, str | None]] = attrs.field(factory=dict)
     people: Mapping[str, Mapping[str, str | None]] = attrs.field(factory=dict)
+    # Members whose needs the time limit left unmatched (large events).
+    needs_unmatched: int = 0
 
 
 def _freeze_rounds(value: object) -> tuple[tuple[tuple[str, ...], ...], ...]:
@@ -319,6 +327,7 @@ class RotationPlan:
             needs_served=served,
             needs_total=total,
             balance=self._balance(),
+            needs_unmatched=self.context.needs_unmatched,
         )
 
     def _pair_counts(self) -> tuple[int, int, int, int]:

@@ -15,6 +15,7 @@ from .._validation import check_rounds
 from ..errors import InfeasibleError, InvalidInputError, UnknownMemberError
 from ..network import Network
 from . import _large
+from . import _search as _engine
 from ._plan import _MEMBER_FIELDS, _PlanContext
 from ._types import FORCED, Problem
 
@@ -214,19 +215,22 @@ def _pairs(value: object, field: str) -> list[tuple[object, ...]]:
     return out
 
 
-def _need_matrix(network: Network, ids: list[str]) -> tuple[NDArray[np.float64], float] | None:
-    """Need-service matrix and threshold from :mod:`netmatch.introductions`, if there.
+def _need_matrix(
+    network: Network, ids: list[str], deadline: _engine.Deadline
+) -> tuple[NDArray[np.float64], float, NDArray[np.bool_]] | None:
+    """Need-service matrix, its threshold, and whose needs were not matched before
+    ``deadline``: :func:`_served_matrix` made dense (1 where
+    :func:`netmatch.introductions.need_match_matrix` reaches
+    :data:`~netmatch.introductions.SERVED_THRESHOLD`, which the whole matrix would
+    take longer to say).
 
     Tests replace this function to inject a matrix.
     """
-    try:
-        from .. import introductions
-
-        matrix = introductions.need_match_matrix(network, ids)
-        threshold = float(introductions.SERVED_THRESHOLD)
-    except (ImportError, AttributeError):
+    got = _served_matrix(network, ids, deadline)
+    if got is None:
         return None
-    return np.asarray(matrix, dtype=np.float64), threshold
+    served, unmatched = got
+    return np.asarray(served.toarray(), dtype=np.float64), 0.5, unmatched
 
 
 @attrs.frozen
@@ -239,6 +243,9 @@ class _Setup:
     apart_pairs: list[tuple[int, int]]
     avoid_known: bool
     context: _PlanContext
+    # When the need matching of the dense engine ended (a clock reading), with a time
+    # limit: the start's share of the time counts from the call's start, not from here.
+    matched_at: float | None = None
 
 
 def _problem_of(
@@ -256,8 +263,10 @@ def _problem_of(
     balance: Iterable[str] | str,
     avoid_known: bool,
     serve_needs: bool,
+    deadline: _engine.Deadline | None = None,
 ) -> _Setup:
-    """Check every argument and build the integer problem the engine works on."""
+    """Check every argument and build the integer problem the engine works on (the need
+    matching of large events stops at ``deadline``, see :func:`_needs_sparse`)."""
     ids, network = _participants(participants, network)
     n = len(ids)
     if n == 0:
@@ -286,10 +295,13 @@ def _problem_of(
             people[m] = {f: getattr(mem, f) for f in _MEMBER_FIELDS}
     problem: Problem | _large.LargeProblem
     servers: Mapping[str, frozenset[str]]
+    matched_at: float | None = None
     if _large.too_big(n, w, g):
         # No (n, n) array: pair data stays sparse (see netmatch.rotation._large).
         prior_sp, prior_pairs = _prior_sparse(network, index, groups, host_of, avoid_known)
-        serve_sp, needy, servers = _needs_sparse(network, ids, serve_needs)
+        serve_sp, needy, servers, unmatched = _needs_sparse(
+            network, ids, serve_needs, deadline or _engine.Deadline(None)
+        )
         problem = _large.LargeProblem(
             n=n,
             rounds=w,
@@ -311,7 +323,11 @@ def _problem_of(
         for i, j in apart_pairs:
             apart[i, j] = apart[j, i] = True
         prior, prior_pairs = _prior_meetings(network, index, groups, host_of, avoid_known)
-        serve, needy, servers = _needs(network, ids, serve_needs)
+        serve, needy, servers, unmatched = _needs(
+            network, ids, serve_needs, deadline or _engine.Deadline(None)
+        )
+        if serve is not None and deadline is not None and deadline.end is not None:
+            matched_at = _engine._clock()
         problem = Problem(
             n=n,
             rounds=w,
@@ -333,8 +349,9 @@ def _problem_of(
         servers=servers,
         attributes=attr_values,
         people=people,
+        needs_unmatched=unmatched,
     )
-    return _Setup(ids, problem, host_of, apart_pairs, avoid_known, context)
+    return _Setup(ids, problem, host_of, apart_pairs, avoid_known, context, matched_at)
 
 
 def _host_tables(
@@ -565,62 +582,71 @@ class _Servers(Mapping[str, frozenset[str]]):
         return len(self._needy)
 
 
-def _served_matrix(network: Network, ids: list[str]) -> sp.csr_matrix | None:
-    """Who serves whom, sparse, from :mod:`netmatch.introductions` if there.
+def _served_matrix(
+    network: Network, ids: list[str], deadline: _engine.Deadline
+) -> tuple[sp.csr_matrix, NDArray[np.bool_]] | None:
+    """Who serves whom, sparse, from :mod:`netmatch.introductions` if there, and whose
+    needs were not matched before ``deadline``.
 
     Tests replace this function to inject a matrix.
     """
     try:
         from .. import introductions
 
-        return introductions._served_pairs(network, ids)
+        return introductions._served_pairs(network, ids, deadline.passed)
     except (ImportError, AttributeError):
         return None
 
 
 def _needs_sparse(
-    network: Network | None, ids: list[str], serve_needs: bool
-) -> tuple[sp.csr_matrix | None, NDArray[np.bool_], Mapping[str, frozenset[str]]]:
+    network: Network | None, ids: list[str], serve_needs: bool, deadline: _engine.Deadline
+) -> tuple[sp.csr_matrix | None, NDArray[np.bool_], Mapping[str, frozenset[str]], int]:
     """:func:`_needs` as a sparse matrix, from
-    :func:`netmatch.introductions._served_pairs` (no dense need matrix)."""
+    :func:`netmatch.introductions._served_pairs` (no dense need matrix), and how many
+    members' needs were not matched because ``deadline`` passed first."""
     import scipy.sparse as sp
 
     n = len(ids)
     needy = np.zeros(n, dtype=bool)
     if not serve_needs or network is None:
-        return None, needy, {}
+        return None, needy, {}, 0
     has_need = np.array([bool(network.member(m).needs) for m in ids])
     if not has_need.any():
-        return None, needy, {}
-    served = _served_matrix(network, ids)
-    if served is None:
-        return None, needy, {}
+        return None, needy, {}, 0
+    got = _served_matrix(network, ids, deadline)
+    if got is None:
+        return None, needy, {}, 0
+    served, unmatched = got
+    # Ones where served, on the rows of members with a need, off the diagonal (by the
+    # index arrays: a diagonal product and setdiag on millions of entries took 0.4 s).
+    served = sp.csr_matrix(served)
+    served.sum_duplicates()
+    rows = np.repeat(np.arange(n), np.diff(served.indptr))
+    keep = has_need[rows] & (served.indices != rows) & (served.data != 0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=n))])
     serve = sp.csr_matrix(
-        sp.diags(has_need.astype(np.int8), dtype=np.int8) @ served.astype(np.int8)
+        (np.ones(int(keep.sum()), dtype=np.int8), served.indices[keep], indptr), shape=(n, n)
     )
-    serve.setdiag(0)
-    serve.eliminate_zeros()
-    serve.data[:] = 1
-    serve = serve.astype(np.int8)
     needy = np.diff(serve.indptr) > 0
-    return serve, needy, _Servers(ids, serve)
+    return serve, needy, _Servers(ids, serve), int((unmatched & has_need).sum())
 
 
 def _needs(
-    network: Network | None, ids: list[str], serve_needs: bool
-) -> tuple[NDArray[np.int8] | None, NDArray[np.bool_], dict[str, frozenset[str]]]:
-    """Who serves whose need (``serve[i, j]``), who has a need someone here serves."""
+    network: Network | None, ids: list[str], serve_needs: bool, deadline: _engine.Deadline
+) -> tuple[NDArray[np.int8] | None, NDArray[np.bool_], dict[str, frozenset[str]], int]:
+    """Who serves whose need (``serve[i, j]``), who has a need someone here serves, and
+    how many members' needs were not matched because ``deadline`` passed first."""
     n = len(ids)
     needy = np.zeros(n, dtype=bool)
     servers: dict[str, frozenset[str]] = {}
     if not serve_needs or network is None:
-        return None, needy, servers
+        return None, needy, servers, 0
     if not any(network.member(m).needs for m in ids):
-        return None, needy, servers  # no need to serve: skip the matrix
-    got = _need_matrix(network, ids)
+        return None, needy, servers, 0  # no need to serve: skip the matrix
+    got = _need_matrix(network, ids, deadline)
     if got is None:
-        return None, needy, servers
-    matrix, threshold = got
+        return None, needy, servers, 0
+    matrix, threshold, unmatched = got
     if matrix.shape != (n, n):
         raise InvalidInputError(
             f"need_match_matrix returned shape {matrix.shape}, expected {(n, n)}",
@@ -633,7 +659,7 @@ def _needs(
     needy = np.asarray(serve.any(axis=1), dtype=bool)
     for ni in np.flatnonzero(needy).tolist():
         servers[ids[ni]] = frozenset(ids[j] for j in np.flatnonzero(serve[ni]).tolist())
-    return serve, needy, servers
+    return serve, needy, servers, int((np.asarray(unmatched, dtype=bool) & has_need).sum())
 
 
 def _balance_codes(
