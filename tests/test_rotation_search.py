@@ -260,3 +260,28 @@ def test_general_engine_deltas_are_exact(seed: int) -> None:
         assert state.cost(w_rep, w_need) - before == total[i, b]
         assert state.sq - sq == d_sq[i, b]
         assert state.sq == engine.squared_of(engine.meet_counts(p, state.T))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_meet_counts_equal_a_plain_count_with_empty_seats_and_prior(seed: int) -> None:
+    # meet_counts is one sparse product; count the same pairs table by table.
+    rng = np.random.default_rng(seed)
+    g, k, w = 4, 3, 6
+    p = problem(g, k, w)
+    prior = np.zeros((p.n, p.n), dtype=np.int32)
+    for a, b in rng.integers(0, p.n, size=(5, 2)):
+        if a != b:
+            prior[a, b] = prior[b, a] = 1
+    p = types.Problem(**{**vars(p), "prior": prior})
+    schedule = np.stack([rng.permutation(p.n) % g for _ in range(w)]).astype(np.int64)
+    schedule[rng.random(schedule.shape) < 0.2] = -1  # empty seats: absent that round
+    expected = prior.astype(np.int64).copy()
+    for r in range(w):
+        for a in range(p.n):
+            for b in range(p.n):
+                if a != b and schedule[r, a] >= 0 and schedule[r, a] == schedule[r, b]:
+                    expected[a, b] += 1
+    got = engine.meet_counts(p, schedule)
+    assert got.dtype == np.int32
+    assert np.array_equal(got, expected)
+    assert got.sum() > prior.sum()  # the schedule seats some pairs together

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ..errors import InfeasibleError
@@ -349,13 +350,18 @@ def meet_counts(problem: Problem, schedule: IntArray) -> NDArray[np.int32]:
 
     One product of one-hot matrices: ``X[v, r * g + t]`` is 1 when ``v`` sits at table
     ``t`` in round ``r``, and ``X @ X.T`` counts the rounds two people share a table.
+    ``X`` is sparse with integer ones: exact counts, and no dense BLAS product, whose
+    threads are slow on a loaded machine (300 rounds of 140 people: 4 ms against
+    36–130 ms for the dense float product).
     """
     p = problem
     n, g = p.n, p.n_tables
     rr, vv = np.nonzero(schedule >= 0)
-    X = np.zeros((n, p.rounds * g), dtype=np.float32)
-    X[vv, rr * g + schedule[rr, vv]] = 1
-    together = np.rint(X @ X.T).astype(np.int32)
+    X = sp.csr_matrix(
+        (np.ones(rr.size, dtype=np.int32), (vv, rr * g + schedule[rr, vv])),
+        shape=(n, p.rounds * g),
+    )
+    together = np.asarray((X @ X.T).toarray(), dtype=np.int32)
     np.fill_diagonal(together, 0)
     meets: NDArray[np.int32] = p.prior.astype(np.int32, copy=True) + together
     return meets
