@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._types import FORCED, BoolArray, Problem, Shape
+from ._types import FORCED, BoolArray, IntArray, Problem, Shape
 
 if TYPE_CHECKING:
     from ._large import LargeProblem
@@ -97,14 +97,21 @@ def squared_lower_bound(problem: Problem) -> int:
     floor = repeat_lower_bound(p)
     if not p.attend.all() or (p.prior == FORCED).sum() > p.n:
         return floor
-    g = p.n_tables
-    per_round = 0
-    for c in p.sizes[0].tolist():
-        base, extra = divmod(int(c), g)
-        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    per_round = _spread_pairs_per_round(p.sizes[0], p.n_tables)
     if not (p.sizes == p.sizes[0]).all():
         return floor
     return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
+
+
+def _spread_pairs_per_round(first_sizes: IntArray, g: int) -> int:
+    """The fewest pairs of one round's tablemates who share a table again in another
+    round: a table of ``c`` people spreads at best evenly over the ``g`` tables (the
+    per-round term of both squared bounds)."""
+    per_round = 0
+    for c in first_sizes.tolist():
+        base, extra = divmod(int(c), g)
+        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    return per_round
 
 
 def large_repeat_lower_bound(problem: LargeProblem) -> int:
@@ -142,11 +149,7 @@ def large_squared_lower_bound(problem: LargeProblem) -> int:
     forced = int((p.prior.data == FORCED).sum())
     if not p.attend.all() or forced > 0 or not (p.sizes == p.sizes[0]).all():
         return floor
-    g = p.n_tables
-    per_round = 0
-    for c in p.sizes[0].tolist():
-        base, extra = divmod(int(c), g)
-        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    per_round = _spread_pairs_per_round(p.sizes[0], p.n_tables)
     return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
 
 
