@@ -240,6 +240,34 @@ def test_construction_with_empty_seats_keeps_to_the_time_limit(
     assert next(readings) < 60
 
 
+def test_no_search_state_when_the_start_used_the_whole_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 504 people at tables of 8 for 3 rounds (no construction above 400 seats: the
+    # greedy start). On a clock advancing 1 s at every reading, time_limit=2 has passed
+    # before the greedy seats its first round: quick rounds, and nothing left for the
+    # search. The search returns that start without building its count matrices (State,
+    # a few tenths of a second on large events), with the time limit hit.
+    from netmatch.rotation import _search as engine
+
+    built: list[int] = []
+    real_state = engine.State
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return real_state(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "State", counted)
+    ids = [f"w{i:03d}" for i in range(504)]
+    _fake_clock(monkeypatch, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=3, table_size=8, seed=0, time_limit=2.0)
+    check_plan(plan, ids, rounds=3)
+    assert (plan.started_from, plan.iterations, plan.hit_time_limit) == ("greedy", 0, True)
+    assert built == []
+
+
 @pytest.mark.parametrize("step", [0.0, 0.01, 1000.0])
 def test_without_a_time_limit_the_clock_changes_nothing(
     monkeypatch: pytest.MonkeyPatch, step: float
