@@ -630,6 +630,60 @@ def test_needs_served_with_an_injected_matrix(monkeypatch: pytest.MonkeyPatch) -
     assert off.stats().needs_total == 0
 
 
+@pytest.mark.parametrize("matching", [0.0, 0.3, 0.6])
+def test_start_shares_count_from_the_call_when_the_need_matching_took_time(
+    monkeypatch: pytest.MonkeyPatch, matching: float
+) -> None:
+    # The greedy start may use 0.5 of time_limit and the constructions 0.8, both counted
+    # from the call's start: after a need matching that took ``matching`` of the limit,
+    # the start gets only what is left of each share (nothing of the greedy's at 0.6).
+    # The clock is injected: 1 ms per reading, and the (injected) need matching takes
+    # ``matching`` * 10 s of it.
+    from netmatch.rotation import _designs
+    from netmatch.rotation import _search as engine
+
+    now = [100.0]
+
+    def clock() -> float:
+        now[0] += 0.001
+        return now[0]
+
+    monkeypatch.setattr(engine, "_clock", clock)
+    monkeypatch.setattr(_designs, "_clock", clock)
+    members = [
+        nm.Member(f"m{i:02d}", f"P{i}", needs=["un expert"] if i < 4 else []) for i in range(24)
+    ]
+    net = nm.Network(members)
+    matrix = np.zeros((24, 24))
+    for i in range(4):
+        matrix[i, 20 + i] = 0.9
+
+    def slow_matching(
+        network: nm.Network, member_ids: list[str], deadline: object
+    ) -> tuple[np.ndarray, float, np.ndarray]:
+        now[0] += matching * 10.0
+        return matrix, 0.5, np.zeros(24, dtype=bool)
+
+    monkeypatch.setattr(rotation._problem, "_need_matrix", slow_matching)
+    given: list[tuple[float, float, float]] = []
+    real_start_plan = rotation._start.start_plan
+
+    def start_plan(problem: Any, host_of: Any, rng: Any, deadline: Any, build: Any) -> Any:
+        given.append((now[0], deadline.end, build.end))
+        return real_start_plan(problem, host_of, rng, deadline, build)
+
+    monkeypatch.setattr(rotation._start, "start_plan", start_plan)
+    plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, time_limit=10.0)
+    check_plan(plan, list(net.ids), rounds=2)
+    [(called_at, greedy_end, build_end)] = given
+    # What each share leaves after the matching (a few readings of 1 ms aside).
+    assert greedy_end - called_at <= max(0.0, 5.0 - 10.0 * matching) + 0.01
+    assert build_end - called_at <= max(0.0, 8.0 - 10.0 * matching) + 0.01
+    # ...and no less: the shares still count from the call's start.
+    assert greedy_end >= 100.0 + 5.0
+    assert build_end >= 100.0 + 8.0
+
+
 def test_balance_mixes_sectors() -> None:
     net = sector_network(16)
     plan = nm.plan_rotation(net, rounds=3, table_size=4, seed=0, time_limit=5)
