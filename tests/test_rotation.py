@@ -490,6 +490,27 @@ def test_construction_keeps_hosts_at_their_table() -> None:
     check_plan(plan, ids, rounds=5, hosts=hosts)
 
 
+@pytest.mark.parametrize(
+    ("n", "k", "w", "advice"),
+    [
+        # 5 tables of 8: a second round seats two of a table together; 7 tables of 6
+        # leave room for 7 rounds.
+        (40, 8, 4, "at most 1 round(s) at tables of 8 can be free of repeats; with tables of 6"),
+        # 39 // 3 = 13 rounds at tables of 4; tables of 3 alone leave room for 19.
+        (40, 4, 16, "at most 13 round(s) at tables of 4 can be free of repeats; with tables of 3"),
+    ],
+)
+def test_warning_suggests_what_the_bounds_allow(n: int, k: int, w: int, advice: str) -> None:
+    # The warning's advice quotes rotation._bounds: the repeat-free rounds at this table
+    # size, and the largest smaller table size whose bound leaves room for every round.
+    ids = [f"a{i:02d}" for i in range(n)]
+    with pytest.warns(nm.RepeatsRemainWarning) as caught:
+        nm.plan_rotation(ids, rounds=w, table_size=k, seed=0, time_limit=None, max_iterations=0)
+    text = str(caught[0].message)
+    assert f"({advice}, {w} repeat-free rounds are not ruled out)" in text
+    assert rotation._bounds.rounds_at_tables_bound(n, k, -(-n // k)) < w
+
+
 @pytest.mark.parametrize(("g", "k", "w"), [(8, 4, 10), (10, 4, 13), (7, 4, 9), (5, 3, 7)])
 def test_odd_numbers_use_a_construction_with_empty_seats(g: int, k: int, w: int) -> None:
     # One person short of a Social Golfer construction: the construction with an
