@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -64,7 +65,7 @@ class Deadline:
         return cap if self.end is None else max(0.0, min(cap, self.end - _clock()))
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Progress:
     """What the engine reports to a progress callback."""
 
@@ -76,7 +77,7 @@ class Progress:
     unserved: int
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Result:
     """What a search returns (frozen: a combined search builds a new one)."""
 
@@ -887,7 +888,7 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
     if first.repeats == 0 or first.hit_time_limit:
         given = repeats_of(meet_counts(problem, start))
         if first.hit_time_limit and given <= first.repeats:
-            first = replace(first, schedule=start.copy(), repeats=given)
+            first = attrs.evolve(first, schedule=start.copy(), repeats=given)
         if progress is not None:
             progress(
                 Progress("done", first.iterations, first.elapsed, first.repeats, first.repeats, 0)
@@ -900,7 +901,7 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
     offset = first.iterations
     rest = fast_search(problem, start, **relayed)
     better = first if first.repeats < rest.repeats else rest
-    return replace(
+    return attrs.evolve(
         rest,
         schedule=better.schedule,
         repeats=better.repeats,
