@@ -240,6 +240,34 @@ def test_construction_with_empty_seats_keeps_to_the_time_limit(
     assert next(readings) < 60
 
 
+def test_no_search_state_when_the_start_used_the_whole_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 504 people at tables of 8 for 3 rounds (no construction above 400 seats: the
+    # greedy start). On a clock advancing 1 s at every reading, time_limit=2 has passed
+    # before the greedy seats its first round: quick rounds, and nothing left for the
+    # search. The search returns that start without building its count matrices (State,
+    # a few tenths of a second on large events), with the time limit hit.
+    from netmatch.rotation import _search as engine
+
+    built: list[int] = []
+    real_state = engine.State
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return real_state(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "State", counted)
+    ids = [f"w{i:03d}" for i in range(504)]
+    _fake_clock(monkeypatch, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nm.RepeatsRemainWarning)
+        plan = nm.plan_rotation(ids, rounds=3, table_size=8, seed=0, time_limit=2.0)
+    check_plan(plan, ids, rounds=3)
+    assert (plan.started_from, plan.iterations, plan.hit_time_limit) == ("greedy", 0, True)
+    assert built == []
+
+
 @pytest.mark.parametrize("step", [0.0, 0.01, 1000.0])
 def test_without_a_time_limit_the_clock_changes_nothing(
     monkeypatch: pytest.MonkeyPatch, step: float
@@ -462,6 +490,27 @@ def test_construction_keeps_hosts_at_their_table() -> None:
     check_plan(plan, ids, rounds=5, hosts=hosts)
 
 
+@pytest.mark.parametrize(
+    ("n", "k", "w", "advice"),
+    [
+        # 5 tables of 8: a second round seats two of a table together; 7 tables of 6
+        # leave room for 7 rounds.
+        (40, 8, 4, "at most 1 round(s) at tables of 8 can be free of repeats; with tables of 6"),
+        # 39 // 3 = 13 rounds at tables of 4; tables of 3 alone leave room for 19.
+        (40, 4, 16, "at most 13 round(s) at tables of 4 can be free of repeats; with tables of 3"),
+    ],
+)
+def test_warning_suggests_what_the_bounds_allow(n: int, k: int, w: int, advice: str) -> None:
+    # The warning's advice quotes rotation._bounds: the repeat-free rounds at this table
+    # size, and the largest smaller table size whose bound leaves room for every round.
+    ids = [f"a{i:02d}" for i in range(n)]
+    with pytest.warns(nm.RepeatsRemainWarning) as caught:
+        nm.plan_rotation(ids, rounds=w, table_size=k, seed=0, time_limit=None, max_iterations=0)
+    text = str(caught[0].message)
+    assert f"({advice}, {w} repeat-free rounds are not ruled out)" in text
+    assert rotation._bounds.rounds_at_tables_bound(n, k, -(-n // k)) < w
+
+
 @pytest.mark.parametrize(("g", "k", "w"), [(8, 4, 10), (10, 4, 13), (7, 4, 9), (5, 3, 7)])
 def test_odd_numbers_use_a_construction_with_empty_seats(g: int, k: int, w: int) -> None:
     # One person short of a Social Golfer construction: the construction with an
@@ -600,6 +649,60 @@ def test_needs_served_with_an_injected_matrix(monkeypatch: pytest.MonkeyPatch) -
         assert any(a == b for a, b in zip(mine, theirs, strict=True))
     off = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, serve_needs=False, **FAST)
     assert off.stats().needs_total == 0
+
+
+@pytest.mark.parametrize("matching", [0.0, 0.3, 0.6])
+def test_start_shares_count_from_the_call_when_the_need_matching_took_time(
+    monkeypatch: pytest.MonkeyPatch, matching: float
+) -> None:
+    # The greedy start may use 0.5 of time_limit and the constructions 0.8, both counted
+    # from the call's start: after a need matching that took ``matching`` of the limit,
+    # the start gets only what is left of each share (nothing of the greedy's at 0.6).
+    # The clock is injected: 1 ms per reading, and the (injected) need matching takes
+    # ``matching`` * 10 s of it.
+    from netmatch.rotation import _designs
+    from netmatch.rotation import _search as engine
+
+    now = [100.0]
+
+    def clock() -> float:
+        now[0] += 0.001
+        return now[0]
+
+    monkeypatch.setattr(engine, "_clock", clock)
+    monkeypatch.setattr(_designs, "_clock", clock)
+    members = [
+        nm.Member(f"m{i:02d}", f"P{i}", needs=["un expert"] if i < 4 else []) for i in range(24)
+    ]
+    net = nm.Network(members)
+    matrix = np.zeros((24, 24))
+    for i in range(4):
+        matrix[i, 20 + i] = 0.9
+
+    def slow_matching(
+        network: nm.Network, member_ids: list[str], deadline: object
+    ) -> tuple[np.ndarray, float, np.ndarray]:
+        now[0] += matching * 10.0
+        return matrix, 0.5, np.zeros(24, dtype=bool)
+
+    monkeypatch.setattr(rotation._problem, "_need_matrix", slow_matching)
+    given: list[tuple[float, float, float]] = []
+    real_start_plan = rotation._start.start_plan
+
+    def start_plan(problem: Any, host_of: Any, rng: Any, deadline: Any, build: Any) -> Any:
+        given.append((now[0], deadline.end, build.end))
+        return real_start_plan(problem, host_of, rng, deadline, build)
+
+    monkeypatch.setattr(rotation._start, "start_plan", start_plan)
+    plan = nm.plan_rotation(net, rounds=2, table_size=4, seed=0, time_limit=10.0)
+    check_plan(plan, list(net.ids), rounds=2)
+    [(called_at, greedy_end, build_end)] = given
+    # What each share leaves after the matching (a few readings of 1 ms aside).
+    assert greedy_end - called_at <= max(0.0, 5.0 - 10.0 * matching) + 0.01
+    assert build_end - called_at <= max(0.0, 8.0 - 10.0 * matching) + 0.01
+    # ...and no less: the shares still count from the call's start.
+    assert greedy_end >= 100.0 + 5.0
+    assert build_end >= 100.0 + 8.0
 
 
 def test_balance_mixes_sectors() -> None:

@@ -285,3 +285,116 @@ def test_meet_counts_equal_a_plain_count_with_empty_seats_and_prior(seed: int) -
     assert got.dtype == np.int32
     assert np.array_equal(got, expected)
     assert got.sum() > prior.sum()  # the schedule seats some pairs together
+
+
+def _general(seed: int, w: int = 4) -> types.Problem:
+    """A problem for the general engine: a host, known pairs (some met twice before),
+    absences, a balance attribute and needs."""
+    rng = np.random.default_rng(seed)
+    p = problem(5, 4, w, absent=0.1, known=0.1, seed=seed)
+    p.fixed[:, 0] = np.where(p.attend[:, 0], 0, -1)
+    p.prior[2, 3] = p.prior[3, 2] = 2
+    p.cats = [rng.integers(-1, 3, p.n)]
+    p.n_cats = [3]
+    serve = (rng.random((p.n, p.n)) < 0.05).astype(np.int8)
+    np.fill_diagonal(serve, 0)
+    p.serve, p.needy = serve, serve.any(axis=1)
+    return p
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), w=st.integers(1, 5), quick=st.booleans())
+def test_plan_counts_match_the_state(seed: int, w: int, quick: bool) -> None:
+    # Repeats, squared cost and unserved needs counted from the pairs seated together
+    # are those of State (quick: a random seating, with more repeats).
+    p = _general(seed, w)
+    rng = np.random.default_rng(seed)
+    start = engine.greedy(p, rng, deadline=engine.Deadline(0.0 if quick else None))
+    state = engine.State(p, start)
+    assert engine.plan_counts(p, start) == (state.repeats, state.sq, state.unserved)
+
+
+def _engine_run(
+    p: types.Problem, start: np.ndarray, limit: float | None, iterations: int | None
+) -> tuple[engine.Result, list[engine.Progress]]:
+    """The general engine's own run (State built) with search's settings."""
+    updates: list[engine.Progress] = []
+    result = engine._search(
+        lambda: engine._GeneralEngine(p, start, np.random.default_rng(1), 300, 256),
+        rng=np.random.default_rng(1),
+        time_limit=limit,
+        max_iterations=iterations,
+        progress=updates.append,
+        started_from="greedy",
+        tenure=10,
+        perturb_after=40,
+        restart_after=3000,
+    )
+    return result, updates
+
+
+@pytest.mark.parametrize(("limit", "iterations"), [(0.0, None), (0.0, 0), (None, 0), (5.0, 0)])
+@pytest.mark.parametrize(("seed", "w"), [(0, 4), (1, 4), (2, 3), (3, 1)])
+def test_no_iteration_to_run_returns_the_start_without_a_state(
+    monkeypatch: pytest.MonkeyPatch,
+    limit: float | None,
+    iterations: int | None,
+    seed: int,
+    w: int,
+) -> None:
+    # No time left (time_limit 0) or max_iterations=0: the search returns the start,
+    # its repeats, the flags and the progress updates of the engine's own run, without
+    # building a State (a few tenths of a second on the largest events). One round
+    # with the host, nobody known and nothing else to improve: the time limit counts as
+    # not hit.
+    p = _general(seed, w)
+    if w == 1:
+        p.cats, p.n_cats, p.serve, p.needy = [], [], None, np.zeros(p.n, dtype=bool)
+        p.prior[p.prior > 0] = 0
+    start = engine.greedy(p, np.random.default_rng(seed))
+    expected, expected_updates = _engine_run(p, start, limit, iterations)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("State built")
+
+    monkeypatch.setattr(engine, "State", refuse)
+    updates: list[engine.Progress] = []
+    got = engine.search(
+        p,
+        start,
+        rng=np.random.default_rng(1),
+        time_limit=limit,
+        max_iterations=iterations,
+        progress=updates.append,
+        started_from="greedy",
+    )
+    assert np.array_equal(got.schedule, start)
+    assert np.array_equal(got.schedule, expected.schedule)
+    fields = ("repeats", "iterations", "hit_time_limit", "started_from")
+    assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert got.hit_time_limit == (limit == 0.0 and w > 1)
+    assert [(u.phase, u.iteration, u.repeats, u.best_repeats, u.unserved) for u in updates] == [
+        (u.phase, u.iteration, u.repeats, u.best_repeats, u.unserved) for u in expected_updates
+    ]
+
+
+def test_a_start_to_repair_is_repaired_without_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A keep-apart pair the start seats together (quick rounds ignore keep-apart): with
+    # no time left the engine still builds its State to part them, as before.
+    p = _general(4)
+    start = engine.greedy(p, np.random.default_rng(4))
+    a, b = (int(x) for x in np.flatnonzero((start[0] == start[0, 5]) & (p.fixed[0] < 0))[:2])
+    p.apart[a, b] = p.apart[b, a] = True
+    expected, _ = _engine_run(p, start, 0.0, None)
+    got = engine.search(
+        p,
+        start,
+        rng=np.random.default_rng(1),
+        time_limit=0.0,
+        max_iterations=None,
+        progress=None,
+        started_from="greedy",
+    )
+    assert np.array_equal(got.schedule, expected.schedule)
+    assert not ((got.schedule[:, a] == got.schedule[:, b]) & (got.schedule[:, a] >= 0)).any()
+    assert (got.repeats, got.hit_time_limit) == (expected.repeats, expected.hit_time_limit)

@@ -382,12 +382,10 @@ def _advice(problem: Problem | _large.LargeProblem) -> str:
     """What would avoid repeats: fewer rounds, or smaller tables."""
     n = int(problem.attend.sum(axis=1).max())
     k = int(problem.sizes.max())
-    most = (n - 1) // (k - 1) if k >= 2 else 0
-    g = problem.n_tables
-    if g < k:
-        most = min(most, 1)  # a second round puts two of a table together again
     w = problem.rounds
-    fits = [s for s in range(k - 1, 1, -1) if -(-n // s) >= s and (n - 1) // (s - 1) >= w]
+    most = _bounds.rounds_at_tables_bound(n, k, problem.n_tables) if k >= 2 else 0
+    # Smaller tables, as many as they take (-(-n // s)), that leave room for w rounds.
+    fits = [s for s in range(k - 1, 1, -1) if _bounds.rounds_at_tables_bound(n, s, -(-n // s)) >= w]
     parts = []
     if most >= 1:
         parts.append(f"at most {most} round(s) at tables of {k} can be free of repeats")

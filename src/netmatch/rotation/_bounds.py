@@ -156,13 +156,21 @@ def large_squared_lower_bound(problem: LargeProblem) -> int:
 # ----------------------------------------------------------------------------------
 # Rounds that can be free of repeats
 # ----------------------------------------------------------------------------------
-def design_rounds_bound(g: int, p: int) -> int:
-    """Most rounds any schedule can have: (gp-1)/(p-1), and 1 when g < p."""
-    if p <= 1:
+def rounds_at_tables_bound(n: int, k: int, g: int | None = None) -> int:
+    """Most repeat-free rounds for ``n`` people who each sit at a table of at least ``k``
+    in every round: each round meets ``k - 1`` new people of the ``n - 1`` others,
+    ``(n - 1) // (k - 1)``; and 1 when the ``g`` tables are fewer than ``k`` (the next
+    round seats two people of a first-round table of ``k`` together)."""
+    if k <= 1:
         return 10**9
-    if g < p:
-        return 1
-    return (g * p - 1) // (p - 1)
+    most = (n - 1) // (k - 1)
+    return min(most, 1) if g is not None and g < k else most
+
+
+def design_rounds_bound(g: int, p: int) -> int:
+    """Most rounds any schedule of ``g >= 1`` tables of ``p`` can have: (gp-1)/(p-1),
+    and 1 when g < p (:func:`rounds_at_tables_bound`)."""
+    return rounds_at_tables_bound(g * p, p, g)
 
 
 def repeat_free_rounds_bound(rounds: Sequence[Sequence[Sequence[str]]], n: int) -> int:
@@ -176,7 +184,7 @@ def repeat_free_rounds_bound(rounds: Sequence[Sequence[Sequence[str]]], n: int) 
     everyone = all(sum(shape) == n for shape in shapes)
     k = min(s for shape in shapes for s in shape)
     if everyone and k >= 2:
-        bound = min(bound, (n - 1) // (k - 1))
+        bound = min(bound, rounds_at_tables_bound(n, k))
     if everyone and all(max(shape) > len(shape) for shape in shapes):
         # A second round seats two people of one earlier table together.
         bound = min(bound, 1)

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+import attrs
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
@@ -65,7 +66,7 @@ class Deadline:
         return cap if self.end is None else max(0.0, min(cap, self.end - _clock()))
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Progress:
     """What the engine reports to a progress callback."""
 
@@ -77,7 +78,7 @@ class Progress:
     unserved: int
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Result:
     """What a search returns (frozen: a combined search builds a new one)."""
 
@@ -375,6 +376,42 @@ def squared_of(meets: NDArray[np.int32]) -> int:
 
 def repeats_of(meets: NDArray[np.int32]) -> int:
     return int(np.maximum(meets.astype(np.int64) - 1, 0).sum() // 2)
+
+
+def plan_counts(problem: Problem, schedule: IntArray) -> tuple[int, int, int]:
+    """``(repeats, squared, unserved)`` of a schedule, as :class:`State` counts them,
+    from the pairs seated together (no count matrix: a few hundredths of a second
+    where a :class:`State` takes a few tenths)."""
+    p = problem
+    n = p.n
+    L, _ = table_seats(schedule, p.n_tables, max(p.cap, 1))
+    firsts, seconds = [], []
+    for a in range(L.shape[2]):
+        for b in range(a + 1, L.shape[2]):
+            both = (L[:, :, a] >= 0) & (L[:, :, b] >= 0)
+            firsts.append(L[:, :, a][both])  # the smaller of the two (ascending seats)
+            seconds.append(L[:, :, b][both])
+    u = np.concatenate([np.zeros(0, dtype=np.int64), *firsts])
+    v = np.concatenate([np.zeros(0, dtype=np.int64), *seconds])
+    # Pairs who never meet here keep their prior count (only pairs who knew each other
+    # twice or more count then).
+    repeats = squared = 0
+    if p.prior.max() > 1:
+        before = np.triu(np.maximum(p.prior.astype(np.int64) - 1, 0), 1)
+        repeats, squared = int(before.sum()), int((before * before).sum())
+    keys, times = np.unique(u * n + v, return_counts=True)
+    known = p.prior[keys // n, keys % n].astype(np.int64)
+    old, new = np.maximum(known - 1, 0), np.maximum(known + times - 1, 0)
+    repeats += int((new - old).sum())
+    squared += int((new * new - old * old).sum())
+    unserved = 0
+    if p.serve is not None and p.needy.any():
+        served = np.zeros(n, dtype=bool)
+        served[u[p.serve[u, v] > 0]] = True
+        served[v[p.serve[v, u] > 0]] = True
+        served |= (np.diagonal(p.serve) > 0) & (schedule >= 0).any(axis=0)
+        unserved = int((p.needy & ~served).sum())
+    return repeats, squared, unserved
 
 
 # ----------------------------------------------------------------------------------
@@ -717,7 +754,9 @@ def search(
     """Tabu search on swaps of conflicting players, then a polish of the secondary goals.
 
     Stops at the repeat lower bound, at ``max_iterations`` or at ``time_limit``
-    seconds (wall clock). Without a time cut, the run depends only on the seed.
+    seconds (wall clock). Without a time cut, the run depends only on the seed. When
+    no iteration can run (``time_limit`` 0 or ``max_iterations`` 0) and the start needs
+    no repair, the start comes back as it is, without building a :class:`State`.
     """
     common: dict[str, Any] = {
         "rng": rng,
@@ -731,9 +770,58 @@ def search(
     }
     if unconstrained(problem):
         return _fast_path(problem, start, mirror_iterations=mirror_iterations, **common)
+    out_of_time = time_limit is not None and time_limit <= 0
+    if (out_of_time or max_iterations == 0) and not _needs_repair(problem, start):
+        # No iteration can run: the start as it is, without building a State (a few
+        # tenths of a second on the largest events).
+        return _start_only(problem, start, out_of_time, progress, started_from)
     # The general engine (State): tabu search, then a polish of needs and balance.
     return _search(
         lambda: _GeneralEngine(problem, start, rng, polish_iterations, max_rows), **common
+    )
+
+
+def _needs_repair(problem: Problem, start: IntArray) -> bool:
+    """Whether the general engine would change ``start`` before searching: it parts
+    keep-apart pairs seated together and moves keep-together groups."""
+    if problem.groups:
+        return True
+    a, b = np.nonzero(problem.apart)
+    ta = start[:, a]
+    return bool(((ta == start[:, b]) & (ta >= 0)).any())
+
+
+def _start_only(
+    problem: Problem,
+    start: IntArray,
+    out_of_time: bool,
+    progress: Callable[[Progress], None] | None,
+    started_from: str,
+) -> Result:
+    """What the general engine returns when no iteration can run (``out_of_time``: its
+    time limit is 0; else ``max_iterations`` is 0) and the start needs no repair.
+
+    The same plan and flags: the time limit counts as hit unless nothing was left to
+    do (the start at the engine's target, and no needs nor balance to polish).
+    """
+    t0 = _clock()
+    p = problem
+    repeats, squared, unserved = plan_counts(p, start)
+    hit = False
+    if out_of_time:
+        polish = (p.serve is not None and p.needy.any()) or bool(p.cats)
+        hit = bool(polish and (p.attend & (p.fixed < 0)).any())
+        hit = hit or squared > squared_lower_bound(p)
+    if progress is not None:
+        for phase in ("start", "done"):
+            progress(Progress(phase, 0, _clock() - t0, repeats, repeats, unserved))
+    return Result(
+        schedule=start.copy(),
+        repeats=repeats,
+        iterations=0,
+        elapsed=_clock() - t0,
+        hit_time_limit=hit,
+        started_from=started_from,
     )
 
 
@@ -806,7 +894,7 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
     if first.repeats == 0 or first.hit_time_limit:
         given = repeats_of(meet_counts(problem, start))
         if first.hit_time_limit and given <= first.repeats:
-            first = replace(first, schedule=start.copy(), repeats=given)
+            first = attrs.evolve(first, schedule=start.copy(), repeats=given)
         if progress is not None:
             progress(
                 Progress("done", first.iterations, first.elapsed, first.repeats, first.repeats, 0)
@@ -819,7 +907,7 @@ def _mirror_then_fast(problem: Problem, start: IntArray, budget: int, kw: dict[s
     offset = first.iterations
     rest = fast_search(problem, start, **relayed)
     better = first if first.repeats < rest.repeats else rest
-    return replace(
+    return attrs.evolve(
         rest,
         schedule=better.schedule,
         repeats=better.repeats,
