@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import Member
-from ..text import VIEWS, Fusion, Speller, StaticEmbeddings, TextMatcher, TextViews, split_desires
+from ..text import Fusion, Speller, StaticEmbeddings, TextMatcher, TextViews, split_desires
 from ..text._tfidf import l2_normalize as _l2_normalize
 from ..text._views import _cosines
 from ._matcher import _incidence
@@ -183,25 +183,16 @@ def _served_in_block(
     a: TextViews, b: TextViews, fusion: Fusion, threshold: float, prune: bool
 ) -> tuple[Array, Array]:
     """Rows of ``a`` and columns of ``b`` whose probability reaches ``threshold``."""
-    names = [
-        name
-        for name in VIEWS
-        if getattr(a, name) is not None
-        and getattr(b, name) is not None
-        and getattr(a, name).shape[1] == getattr(b, name).shape[1]
-    ]
+    # Each view's cosines as view_similarities computes them (clipped to [0, 1]); the
+    # heads' are merged below for the candidate pairs only, not copied whole.
+    full = {name: sim.reshape(-1) for name, sim in _cosines(a, b).items()}
+    names = list(full)
     head_rows = (
         np.asarray(a.head_rows, dtype=np.int64)
         if a.head is not None and a.head_rows is not None and len(a.head_rows)
         else np.zeros(0, np.int64)
     )
     heads = _cosines(a.head, b) if head_rows.size and a.head is not None else {}
-    full = {
-        name: np.ascontiguousarray(
-            sim.toarray(order="C") if sp.issparse(sim) else sim, dtype=np.float32
-        ).ravel()
-        for name, sim in _raw_cosines(a, b, names).items()
-    }
     if prune:
         # Candidates: some lexical cosine above 0, of the whole desire or of its head.
         maybe = np.zeros(a.n * b.n, dtype=bool)
@@ -215,7 +206,7 @@ def _served_in_block(
     else:
         flat = np.arange(a.n * b.n, dtype=np.int64)
     row, col = np.divmod(flat, b.n)
-    sims = {name: np.clip(np.take(full[name], flat), 0.0, 1.0) for name in names}
+    sims = {name: np.take(full[name], flat) for name in names}
     where = np.full(a.n, -1, dtype=np.int64)
     where[head_rows] = np.arange(head_rows.size)
     at = where[row]
@@ -229,16 +220,3 @@ def _served_in_block(
     prob = fusion.probability(sims) if row.size else np.zeros(0, np.float32)
     ok = prob.astype(np.float64) >= threshold
     return row[ok], col[ok]
-
-
-def _raw_cosines(a: TextViews, b: TextViews, names: list[str]) -> dict[str, Any]:
-    """Each view's products as :func:`~netmatch.text._views._cosines` computes them
-    (sparse views left sparse, nothing clipped yet)."""
-    out: dict[str, Any] = {}
-    for name in names:
-        x, y = getattr(a, name), getattr(b, name)
-        if sp.issparse(x):
-            out[name] = (y @ x.T).T if x.shape[0] <= y.shape[0] else x @ y.T
-        else:
-            out[name] = x @ y.T
-    return out
