@@ -66,6 +66,18 @@ def repeat_lower_bound(problem: Problem) -> int:
     return max(pigeonhole, consecutive)
 
 
+def _spread_pairs_per_round(sizes: IntArray, g: int) -> int:
+    """The fewest pairs of one round's tablemates who share a table again in another
+    round, for a round whose tables hold ``sizes``: a table of ``c`` people draws them
+    at best evenly from the ``g`` tables (the term of the consecutive and squared
+    bounds)."""
+    per_round = 0
+    for c in sizes.tolist():
+        base, extra = divmod(int(c), g)
+        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    return per_round
+
+
 def consecutive_repeats_bound(p: Shape, n_forced: int) -> int:
     """Repeats between consecutive rounds when everyone attends every round.
 
@@ -74,12 +86,7 @@ def consecutive_repeats_bound(p: Shape, n_forced: int) -> int:
     who always sit together (keep-together groups, hosts of one table) may be those
     pairs, and their meetings never count. Shared by the dense and sparse bounds.
     """
-    g = p.n_tables
-    total = 0
-    for r in range(1, p.rounds):
-        for s in p.sizes[r].tolist():
-            base, extra = divmod(int(s), g)
-            total += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
+    total = sum(_spread_pairs_per_round(p.sizes[r], p.n_tables) for r in range(1, p.rounds))
     return max(0, total - (p.rounds - 1) * n_forced)
 
 
@@ -101,17 +108,6 @@ def squared_lower_bound(problem: Problem) -> int:
     if not (p.sizes == p.sizes[0]).all():
         return floor
     return max(floor, per_round * p.rounds * (p.rounds - 1) // 2)
-
-
-def _spread_pairs_per_round(first_sizes: IntArray, g: int) -> int:
-    """The fewest pairs of one round's tablemates who share a table again in another
-    round: a table of ``c`` people spreads at best evenly over the ``g`` tables (the
-    per-round term of both squared bounds)."""
-    per_round = 0
-    for c in first_sizes.tolist():
-        base, extra = divmod(int(c), g)
-        per_round += extra * (base + 1) * base // 2 + (g - extra) * base * (base - 1) // 2
-    return per_round
 
 
 def large_repeat_lower_bound(problem: LargeProblem) -> int:
