@@ -953,11 +953,7 @@ class IntroductionMatcher:
         ms = sp.csr_matrix(state.member_skill[idx], dtype=np.float32, copy=True)
         mn.data[:] = 1.0
         ms.data[:] = 1.0
-        out = sp.csr_matrix((mn @ close) @ ms.T)
-        out.setdiag(0)
-        out.eliminate_zeros()
-        out.data[:] = 1.0
-        return out
+        return _served_members(mn, close, ms)
 
 
 def _cached(
@@ -1086,6 +1082,16 @@ def _incidence(lists: list[list[int]], n_cols: int) -> sp.csr_matrix:
     mat.data[:] = 1.0
     mat.sort_indices()
     return mat
+
+
+def _served_members(mn: sp.csr_matrix, close: sp.csr_matrix, ms: sp.csr_matrix) -> sp.csr_matrix:
+    """Members ``[i, j]`` (ones, no diagonal) where a need of ``i`` (``mn``: member ×
+    need) is close (``close``: need × skill, nonzero) to a skill of ``j`` (``ms``)."""
+    out = sp.csr_matrix((mn @ close) @ ms.T)
+    out.setdiag(0)
+    out.eliminate_zeros()
+    out.data[:] = 1.0
+    return out
 
 
 _EMPTY_PART: tuple[Array, Array, Array] = (

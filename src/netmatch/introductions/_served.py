@@ -35,7 +35,7 @@ from ..model import Member
 from ..text import Fusion, Speller, StaticEmbeddings, TextMatcher, TextViews, split_desires
 from ..text._tfidf import l2_normalize as _l2_normalize
 from ..text._views import _cosines
-from ._matcher import _incidence
+from ._matcher import _incidence, _served_members
 
 Array = np.ndarray[Any, Any]
 
@@ -95,10 +95,7 @@ def served_pairs(
     ms = _incidence(member_skills, len(skill_texts))
     close.sum_duplicates()
     close.data[:] = 1.0
-    out = sp.csr_matrix((mn @ close) @ ms.T)
-    out.setdiag(0)
-    out.eliminate_zeros()
-    out.data[:] = 1.0
+    out = _served_members(mn, close, ms)
     unmatched = np.asarray((mn @ (~scored).astype(np.float32)) > 0, dtype=bool).reshape(n)
     return out, unmatched
 
