@@ -585,17 +585,15 @@ class _Servers(Mapping[str, frozenset[str]]):
 def _served_matrix(
     network: Network, ids: list[str], deadline: _engine.Deadline
 ) -> tuple[sp.csr_matrix, NDArray[np.bool_]] | None:
-    """Who serves whom, sparse, from :mod:`netmatch.introductions` if there, and whose
-    needs were not matched before ``deadline``.
+    """Who serves whom, sparse, from :mod:`netmatch.introductions`, and whose needs
+    were not matched before ``deadline``.
 
-    Tests replace this function to inject a matrix.
+    Tests replace this function to inject a matrix (or None: no need matching). An
+    error inside the matching propagates: it must not pass for "nobody serves anyone".
     """
-    try:
-        from .. import introductions
+    from .. import introductions  # here: planning without needs never loads the text stack
 
-        return introductions._served_pairs(network, ids, deadline.passed)
-    except (ImportError, AttributeError):
-        return None
+    return introductions._served_pairs(network, ids, deadline.passed)
 
 
 def _needs_sparse(
